@@ -24,12 +24,25 @@ pub fn run(root: &Path, options: &Options) -> Result<(), String> {
     require_postgres(&postgres_url)?;
 
     step(root, "fmt", "cargo", &["fmt", "--all", "--check"], &[])?;
-    step(root, "codegen check", "cargo", &["xtask", "codegen", "--check"], &[])?;
+    step(
+        root,
+        "codegen check",
+        "cargo",
+        &["xtask", "codegen", "--check"],
+        &[],
+    )?;
     step(
         root,
         "clippy",
         "cargo",
-        &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"],
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
         &[],
     )?;
     step(
@@ -45,16 +58,34 @@ pub fn run(root: &Path, options: &Options) -> Result<(), String> {
     let server = root.join("target/debug/dataworks-server");
     let server = server.to_string_lossy();
     let interop = "tests/sdk-interop/run.py";
-    step(root, "SDK interop (SQLite)", "python3", &[interop, "--server-bin", &server], &[])?;
+    step(
+        root,
+        "SDK interop (SQLite)",
+        "python3",
+        &[interop, "--server-bin", &server],
+        &[],
+    )?;
     step(
         root,
         "SDK interop (PostgreSQL)",
         "python3",
-        &[interop, "--server-bin", &server, "--postgres-url", &postgres_url],
+        &[
+            interop,
+            "--server-bin",
+            &server,
+            "--postgres-url",
+            &postgres_url,
+        ],
         &[],
     )?;
     if root.join("xtask/src/bench.rs").exists() {
-        step(root, "bench (quick)", "cargo", &["xtask", "bench", "--quick"], &[])?;
+        step(
+            root,
+            "bench (quick)",
+            "cargo",
+            &["xtask", "bench", "--quick"],
+            &[],
+        )?;
     }
     Ok(())
 }
@@ -73,11 +104,21 @@ fn postgres_addr(url: &str) -> Option<SocketAddr> {
     let host_port = rest.rsplit_once('@').map_or(rest, |(_, h)| h);
     let host_port = host_port.split(['/', '?']).next()?;
     let (host, port) = host_port.rsplit_once(':').unwrap_or((host_port, "5432"));
-    let host = if host == "localhost" { "127.0.0.1" } else { host };
+    let host = if host == "localhost" {
+        "127.0.0.1"
+    } else {
+        host
+    };
     format!("{host}:{port}").parse().ok()
 }
 
-fn step(root: &Path, name: &str, program: &str, args: &[&str], env: &[(&str, &str)]) -> Result<(), String> {
+fn step(
+    root: &Path,
+    name: &str,
+    program: &str,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> Result<(), String> {
     println!("==> {name}: {program} {}", args.join(" "));
     let started = Instant::now();
     let status = Command::new(program)
@@ -109,7 +150,10 @@ mod tests {
             postgres_addr("postgres://u:p@localhost:6000/db?sslmode=disable"),
             Some("127.0.0.1:6000".parse().unwrap())
         );
-        assert_eq!(postgres_addr("postgres://127.0.0.1/db"), Some("127.0.0.1:5432".parse().unwrap()));
+        assert_eq!(
+            postgres_addr("postgres://127.0.0.1/db"),
+            Some("127.0.0.1:5432".parse().unwrap())
+        );
         assert_eq!(postgres_addr("not a url"), None);
     }
 }

@@ -1,1 +1,68 @@
-//! placeholder
+//! The generator: OpenAPI 3.0 -> Rust token streams. No I/O: the caller (`cargo xtask codegen`)
+//! reads the spec and writes the files.
+//!
+//! # Pipeline
+//! ```text
+//! openapiv3::OpenAPI --lower::lower--> model::Api --emit::types::generate--> TokenStream --format_file--> String
+//! ```
+//! [`lower::lower`] resolves every `$ref`, names every type, merges `allOf`, recognises RPC
+//! pseudo-paths (`/#Action=X`, get + post -> one operation) and reads the `x-` extensions. What it
+//! cannot lower is collected and returned as one [`refusal::Refusals`] (file, JSON pointer, why).
+//! Emitters read only the [`model`]: plain data, spec order, unique names.
+//!
+//! # The model (IR) in one screen
+//! - [`model::Api`]: `types: Vec<TypeDef>`, `operations: Vec<Operation>`, `common_errors`.
+//! - [`model::Operation`]: `name` (wire: the Action or operationId), `method_name` (snake),
+//!   `style` (`Rpc { action, route, methods }` | `Rest { method, path }`), `request` (name of the
+//!   request struct in `types`; its fields carry a [`model::Location`]), `common_parameters`
+//!   (RPC protocol-level ones: `Version`, `Format`, `RegionId`), `response` (status, media type,
+//!   `Option<TypeRef>`), `error_type` + `errors` (documented codes, common ones included).
+//! - [`model::TypeDef`]: `name`, `docs`, `usage` (request/response side), `role` (schema or the
+//!   request of an operation), `kind`: `Struct`, `Enum` (string/int, `open` = tolerant),
+//!   `Newtype` (constrained scalar), `Tagged` (oneOf + discriminator), `Untagged`, `Alias`.
+//! - [`model::TypeRef`]: `Named`, `Scalar`, `Vec`, `Map`, `Json`; [`emit::type_tokens`] writes
+//!   it with a path prefix (`quote!(::dataworks_types::)` from another crate).
+//!
+//! # Adding an emitter (client, server)
+//! 1. Add `src/emit/<name>/mod.rs` with `pub fn generate(api: &Api, ...) -> TokenStream`; read only
+//!    the model; use [`emit::ident`], [`emit::type_tokens`], [`emit::docs`] for names, types, docs.
+//! 2. Refer to generated types through the types crate (`::dataworks_types::UpdateConnectionRequest`),
+//!    to the codec as `Request::from_params(get)` / `request.to_params()`, to errors as
+//!    `XError::from_code(status, code, message)`, `err.http_status()`, `err.code()`, `err.message()`.
+//! 3. Add a `pub fn generate_<name>(spec, spec_name, ...) -> Result<String, Error>` here next to
+//!    [`generate_types`], and one line in `xtask/src/codegen.rs` (`OUTPUTS`) to write the file.
+//! 4. Fully qualified paths only (`::std::string::String`), so spec names cannot shadow them.
+
+pub mod emit;
+mod format;
+pub mod lower;
+pub mod model;
+pub mod refusal;
+
+pub use format::{format_file, preamble};
+pub use lower::lower;
+pub use refusal::{Refusal, Refusals};
+
+/// Why a file could not be generated.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The spec uses constructs the generator does not support (all of them are listed).
+    #[error("{0}")]
+    Refused(#[from] Refusals),
+    /// The emitted tokens are not valid Rust: a generator bug.
+    #[error("generated code for {spec_name} does not parse (a generator bug): {source}")]
+    Format {
+        spec_name: String,
+        source: syn::Error,
+    },
+}
+
+/// The types crate's `lib.rs` for `spec`, formatted. `spec_name` is only used in messages and
+/// the preamble.
+pub fn generate_types(spec: &openapiv3::OpenAPI, spec_name: &str) -> Result<String, Error> {
+    let api = lower(spec, spec_name)?;
+    format_file(emit::types::generate(&api), spec_name).map_err(|source| Error::Format {
+        spec_name: spec_name.to_owned(),
+        source,
+    })
+}

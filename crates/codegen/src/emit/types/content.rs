@@ -1,0 +1,58 @@
+//! `content_schema_for(connection_type)`: the schemas marked `x-connection-type`, so the service
+//! validates a `Content` and knows what to encrypt and mask without naming any type itself.
+
+use crate::model::{Api, TypeKind};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+pub fn emit(api: &Api) -> Option<TokenStream> {
+    let entries: Vec<TokenStream> = api
+        .types
+        .iter()
+        .filter_map(|t| match &t.kind {
+            TypeKind::Struct(s) => s.connection_type.as_ref().map(|ct| {
+                let name = &t.name;
+                let required = s.fields.iter().filter(|f| f.required).map(|f| &f.wire_name);
+                let secret = s.fields.iter().filter(|f| f.secret).map(|f| &f.wire_name);
+                let properties = s.fields.iter().map(|f| &f.wire_name);
+                quote! {
+                    ContentSchemaInfo {
+                        name: #name,
+                        connection_type: #ct,
+                        properties: &[#(#properties),*],
+                        required: &[#(#required),*],
+                        secret: &[#(#secret),*],
+                    }
+                }
+            }),
+            _ => None,
+        })
+        .collect();
+    if entries.is_empty() {
+        return None;
+    }
+    Some(quote! {
+        /// The schema of one connection type's `Content` (a schema with `x-connection-type`).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub struct ContentSchemaInfo {
+            /// The generated struct's name.
+            pub name: &'static str,
+            /// The `x-connection-type` value (`mysql`).
+            pub connection_type: &'static str,
+            /// Wire names of every property, in spec order.
+            pub properties: &'static [&'static str],
+            /// Wire names of the required properties.
+            pub required: &'static [&'static str],
+            /// Wire names of the `x-secret` properties.
+            pub secret: &'static [&'static str],
+        }
+
+        /// Every schema with `x-connection-type`, in spec order.
+        pub const CONTENT_SCHEMAS: &[ContentSchemaInfo] = &[#(#entries),*];
+
+        /// The `Content` schema of a connection type, if the spec describes one.
+        pub fn content_schema_for(connection_type: &str) -> ::std::option::Option<ContentSchemaInfo> {
+            CONTENT_SCHEMAS.iter().find(|s| s.connection_type == connection_type).copied()
+        }
+    })
+}

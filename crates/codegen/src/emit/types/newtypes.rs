@@ -1,0 +1,262 @@
+//! Constrained scalars: `pub struct PageSize(i32)` that can only hold a valid value.
+
+use super::Ctx;
+use crate::emit::{ident, scalar_tokens};
+use crate::model::{Constraints, NewtypeDef, Scalar};
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+/// A literal of the newtype's inner type for a bound from the spec.
+fn bound(inner: Scalar, v: f64) -> Literal {
+    match inner {
+        Scalar::I32 => Literal::i32_suffixed(v as i32),
+        Scalar::I64 => Literal::i64_suffixed(v as i64),
+        Scalar::F32 => Literal::f32_suffixed(v as f32),
+        _ => Literal::f64_suffixed(v),
+    }
+}
+
+fn number_text(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        v.to_string()
+    }
+}
+
+/// The statements of `fn check(value: &T) -> Result<(), ValidationError>`.
+fn checks(def: &NewtypeDef) -> Vec<TokenStream> {
+    let c: &Constraints = &def.constraints;
+    let wire = &def.wire_name;
+    let fail = |reason: TokenStream| {
+        quote! {
+            return ::std::result::Result::Err(ValidationError { field: #wire, reason: #reason });
+        }
+    };
+    let mut out = Vec::new();
+    let numeric = def.inner != Scalar::String;
+    // Only the keywords that apply to the type: a string's `minimum` means nothing in JSON Schema.
+    let c = &if numeric {
+        Constraints {
+            min_length: None,
+            max_length: None,
+            pattern: None,
+            ..c.clone()
+        }
+    } else {
+        Constraints {
+            minimum: None,
+            maximum: None,
+            ..c.clone()
+        }
+    };
+    if let Some(min) = c.minimum {
+        let lit = bound(def.inner, min);
+        let (op, text) = if c.exclusive_minimum {
+            (
+                quote!(<=),
+                format!("must be greater than {}, got {{}}", number_text(min)),
+            )
+        } else {
+            (
+                quote!(<),
+                format!("must be at least {}, got {{}}", number_text(min)),
+            )
+        };
+        let fail = fail(quote!(::std::format!(#text, value)));
+        out.push(quote!(if *value #op #lit { #fail }));
+    }
+    if let Some(max) = c.maximum {
+        let lit = bound(def.inner, max);
+        let (op, text) = if c.exclusive_maximum {
+            (
+                quote!(>=),
+                format!("must be less than {}, got {{}}", number_text(max)),
+            )
+        } else {
+            (
+                quote!(>),
+                format!("must be at most {}, got {{}}", number_text(max)),
+            )
+        };
+        let fail = fail(quote!(::std::format!(#text, value)));
+        out.push(quote!(if *value #op #lit { #fail }));
+    }
+    if c.min_length.is_some() || c.max_length.is_some() {
+        out.push(quote!(let length = value.chars().count();));
+    }
+    if let Some(n) = c.min_length {
+        let text = format!("must be at least {n} characters long, got {{}}");
+        let fail = fail(quote!(::std::format!(#text, length)));
+        out.push(quote!(if length < #n { #fail }));
+    }
+    if let Some(n) = c.max_length {
+        let text = format!("must be at most {n} characters long, got {{}}");
+        let fail = fail(quote!(::std::format!(#text, length)));
+        out.push(quote!(if length > #n { #fail }));
+    }
+    if let Some(p) = &c.pattern {
+        let text = format!("must match the pattern {p}");
+        let fail = fail(quote!(::std::string::String::from(#text)));
+        out.push(quote! {
+            static PATTERN: ::std::sync::LazyLock<::regex::Regex> = ::std::sync::LazyLock::new(|| {
+                ::regex::Regex::new(#p).expect("the generator compiled this pattern with the same regex crate")
+            });
+            if !PATTERN.is_match(value) { #fail }
+        });
+    }
+    out
+}
+
+pub fn emit(ctx: &Ctx, name: &str, def: &NewtypeDef, docs: TokenStream) -> TokenStream {
+    let name = ident(name);
+    let inner = scalar_tokens(def.inner);
+    let checks = checks(def);
+    let wire = &def.wire_name;
+    let is_string = def.inner == Scalar::String;
+    let (check_arg, accessors, conversions) = if is_string {
+        (
+            quote!(value: &str),
+            quote! {
+                /// The checked text.
+                pub fn as_str(&self) -> &str {
+                    &self.0
+                }
+
+                /// The checked text, owned.
+                pub fn into_inner(self) -> ::std::string::String {
+                    self.0
+                }
+            },
+            quote! {
+                impl ::std::convert::TryFrom<&str> for #name {
+                    type Error = ValidationError;
+
+                    fn try_from(value: &str) -> ::std::result::Result<Self, ValidationError> {
+                        Self::new(::std::borrow::ToOwned::to_owned(value))
+                    }
+                }
+
+                impl ::std::str::FromStr for #name {
+                    type Err = ValidationError;
+
+                    fn from_str(value: &str) -> ::std::result::Result<Self, ValidationError> {
+                        Self::new(::std::borrow::ToOwned::to_owned(value))
+                    }
+                }
+
+                impl ::std::convert::AsRef<str> for #name {
+                    fn as_ref(&self) -> &str {
+                        &self.0
+                    }
+                }
+            },
+        )
+    } else {
+        let parse_reason = match def.inner {
+            Scalar::I32 => "must be a 32-bit integer",
+            Scalar::I64 => "must be a 64-bit integer",
+            _ => "must be a number",
+        };
+        (
+            quote!(value: &#inner),
+            quote! {
+                /// The checked value.
+                pub fn get(&self) -> #inner {
+                    self.0
+                }
+            },
+            quote! {
+                impl ::std::str::FromStr for #name {
+                    type Err = ValidationError;
+
+                    fn from_str(value: &str) -> ::std::result::Result<Self, ValidationError> {
+                        let parsed: #inner = value.trim().parse().map_err(|_| ValidationError {
+                            field: #wire,
+                            reason: ::std::string::String::from(#parse_reason),
+                        })?;
+                        Self::new(parsed)
+                    }
+                }
+            },
+        )
+    };
+    let rpc = ctx.rpc.then(|| {
+        quote! {
+            impl RpcParam for #name {
+                fn to_param(&self) -> ::std::string::String {
+                    ::std::string::ToString::to_string(&self.0)
+                }
+
+                fn from_param(value: &str) -> ::std::result::Result<Self, ::std::string::String> {
+                    value.parse::<Self>().map_err(|e| e.reason)
+                }
+            }
+        }
+    });
+    let derives = if is_string {
+        quote!(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)
+    } else {
+        quote!(Clone, Copy, PartialEq, PartialOrd)
+    };
+    quote! {
+        #docs
+        #[derive(Debug, #derives, ::serde::Serialize)]
+        #[serde(transparent)]
+        pub struct #name(#inner);
+
+        impl #name {
+            /// Checks `value` against the spec's constraints.
+            pub fn new(value: #inner) -> ::std::result::Result<Self, ValidationError> {
+                Self::check(&value)?;
+                ::std::result::Result::Ok(Self(value))
+            }
+
+            #accessors
+
+            fn check(#check_arg) -> ::std::result::Result<(), ValidationError> {
+                #(#checks)*
+                ::std::result::Result::Ok(())
+            }
+        }
+
+        impl ::std::convert::TryFrom<#inner> for #name {
+            type Error = ValidationError;
+
+            fn try_from(value: #inner) -> ::std::result::Result<Self, ValidationError> {
+                Self::new(value)
+            }
+        }
+
+        #conversions
+
+        impl ::std::ops::Deref for #name {
+            type Target = #inner;
+
+            fn deref(&self) -> &#inner {
+                &self.0
+            }
+        }
+
+        impl ::std::convert::From<#name> for #inner {
+            fn from(value: #name) -> Self {
+                value.0
+            }
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                ::std::fmt::Display::fmt(&self.0, f)
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <#inner as ::serde::Deserialize>::deserialize(deserializer)?;
+                Self::new(value).map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+        }
+
+        #rpc
+    }
+}

@@ -1,0 +1,599 @@
+//! Paths -> operations. `/#Action=X` pseudo-paths (get + post) become one RPC operation.
+
+use super::errors::name_variants;
+use super::names::{pascal, snake, NameSet};
+use super::schema_view::{normalize, resolve};
+use super::schemas::{constraints_of, describe, Hint};
+use super::Lowerer;
+use crate::model::{
+    CommonParameter, Docs, ErrorCase, Field, HttpMethod, Location, Operation, Response, Role,
+    StructDef, Style, TypeDef, TypeKind, TypeRef, Usage,
+};
+use crate::refusal::{escape_segment, pointer};
+use openapiv3::{
+    MediaType, Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, RequestBody, StatusCode,
+};
+use serde_json::Value;
+
+/// `/#Action=UpdateConnection` -> (`/`, `UpdateConnection`).
+fn rpc_path(path: &str) -> Option<(&str, &str)> {
+    let (route, fragment) = path.split_once('#')?;
+    let action = fragment.strip_prefix("Action=")?;
+    let action = action.split('&').next().unwrap_or(action);
+    (!action.is_empty()).then_some((if route.is_empty() { "/" } else { route }, action))
+}
+
+fn method_of(name: &str) -> HttpMethod {
+    match name {
+        "put" => HttpMethod::Put,
+        "post" => HttpMethod::Post,
+        "delete" => HttpMethod::Delete,
+        "options" => HttpMethod::Options,
+        "head" => HttpMethod::Head,
+        "patch" => HttpMethod::Patch,
+        "trace" => HttpMethod::Trace,
+        _ => HttpMethod::Get,
+    }
+}
+
+/// JSON first, then any `+json`, then whatever comes first (e.g. `text/xml`).
+fn pick_media(content: &indexmap::IndexMap<String, MediaType>) -> Option<(&String, &MediaType)> {
+    content
+        .iter()
+        .find(|(k, _)| k.starts_with("application/json"))
+        .or_else(|| content.iter().find(|(k, _)| k.contains("json")))
+        .or_else(|| content.iter().next())
+}
+
+struct ResolvedParam<'a> {
+    parameter: &'a Parameter,
+    /// `$ref`'d from `components/parameters`: a common (protocol-level) parameter for RPC.
+    shared: bool,
+    pointer: String,
+}
+
+impl<'s> Lowerer<'s> {
+    pub(crate) fn operations(&mut self) -> Vec<Operation> {
+        let mut ops = Vec::new();
+        let mut op_names = NameSet::default();
+        for (path, item) in &self.spec.paths.paths {
+            let path_ptr = pointer(&["paths", path]);
+            let ReferenceOr::Item(item) = item else {
+                self.refuse(path_ptr, "path items given as `$ref` are not supported");
+                continue;
+            };
+            if let Some((route, action)) = rpc_path(path) {
+                if let Some(op) = self.rpc_operation(route, action, item, &path_ptr, &mut op_names)
+                {
+                    ops.push(op);
+                }
+            } else {
+                for (method, op) in item.iter() {
+                    let op_ptr = format!("{path_ptr}/{method}");
+                    if let Some(op) =
+                        self.rest_operation(path, method, item, op, &op_ptr, &mut op_names)
+                    {
+                        ops.push(op);
+                    }
+                }
+            }
+        }
+        ops
+    }
+
+    fn rpc_operation(
+        &mut self,
+        route: &str,
+        action: &str,
+        item: &'s PathItem,
+        path_ptr: &str,
+        op_names: &mut NameSet,
+    ) -> Option<Operation> {
+        let methods: Vec<(&str, &openapiv3::Operation)> = item.iter().collect();
+        let (first_method, first) = *methods.first()?;
+        let stem = op_names.claim(&[pascal(action, "Op")]);
+        let mut fields: Vec<Field> = Vec::new();
+        let mut common: Vec<CommonParameter> = Vec::new();
+        let mut own_codes: Vec<ErrorCase> = Vec::new();
+        for (method, op) in &methods {
+            let op_ptr = format!("{path_ptr}/{method}");
+            self.refuse_callbacks(op, &op_ptr);
+            for p in self.parameters_of(item, op, path_ptr, &op_ptr) {
+                let data = p.parameter.parameter_data_ref();
+                if data.name == "Action" {
+                    let allowed = self.allowed_values(p.parameter);
+                    if !allowed.is_empty() && allowed != [action] {
+                        self.refuse(
+                            &p.pointer,
+                            format!(
+                                "the Action enum {allowed:?} does not match the path's `{action}`"
+                            ),
+                        );
+                    }
+                    continue;
+                }
+                if data.name == "Version" || p.shared {
+                    if !common.iter().any(|c| c.wire_name == data.name) {
+                        let allowed = self.allowed_values(p.parameter);
+                        common.push(CommonParameter {
+                            wire_name: data.name.clone(),
+                            location: location_of(p.parameter),
+                            required: data.required,
+                            default: self.param_default(p.parameter),
+                            allowed,
+                        });
+                    }
+                    continue;
+                }
+                if !fields.iter().any(|f| f.wire_name == data.name) {
+                    if let Some(field) = self.param_field(&stem, &p) {
+                        fields.push(field);
+                    }
+                }
+            }
+            if let Some(body) = &op.request_body {
+                let body_ptr = format!("{op_ptr}/requestBody");
+                if let Some(body) = self.resolve_body(body, &body_ptr) {
+                    if let Some((media, m)) = pick_media(&body.content) {
+                        let schema_ptr =
+                            format!("{body_ptr}/content/{}/schema", escape_segment(media));
+                        match m
+                            .schema
+                            .as_ref()
+                            .and_then(|s| self.object_fields(&stem, s, &schema_ptr))
+                        {
+                            Some(body_fields) => {
+                                for mut f in body_fields {
+                                    if f.wire_name != "Action"
+                                        && f.wire_name != "Version"
+                                        && !fields.iter().any(|x| x.wire_name == f.wire_name)
+                                    {
+                                        f.location = Some(Location::Form);
+                                        fields.push(f);
+                                    }
+                                }
+                            }
+                            None => self.refuse(
+                                schema_ptr,
+                                "an RPC request body must be an object of parameters",
+                            ),
+                        }
+                    }
+                }
+            }
+            if let Some(codes) = op.extensions.get("x-acs-error-codes") {
+                for case in self.acs_codes(codes, &format!("{op_ptr}/x-acs-error-codes")) {
+                    if !own_codes.iter().any(|c| c.code == case.code) {
+                        own_codes.push(case);
+                    }
+                }
+            }
+        }
+        let first_ptr = format!("{path_ptr}/{first_method}");
+        let response = self.success_response(&stem, first, &first_ptr);
+        let errors = self.operation_errors(&stem, own_codes, first, &first_ptr);
+        let request = self.request_struct(&stem, fields, &first_ptr);
+        Some(Operation {
+            name: action.to_owned(),
+            method_name: snake(&stem),
+            style: Style::Rpc {
+                action: action.to_owned(),
+                route: route.to_owned(),
+                methods: methods.iter().map(|(m, _)| method_of(m)).collect(),
+            },
+            summary: first.summary.clone(),
+            description: first.description.clone(),
+            deprecated: methods.iter().any(|(_, o)| o.deprecated),
+            request,
+            body_media_type: None,
+            common_parameters: common,
+            response,
+            error_type: self.names.claim(&[format!("{stem}Error")]),
+            errors,
+            pointer: path_ptr.to_owned(),
+        })
+    }
+
+    fn rest_operation(
+        &mut self,
+        path: &str,
+        method: &str,
+        item: &'s PathItem,
+        op: &'s openapiv3::Operation,
+        op_ptr: &str,
+        op_names: &mut NameSet,
+    ) -> Option<Operation> {
+        self.refuse_callbacks(op, op_ptr);
+        let raw_name = op
+            .operation_id
+            .clone()
+            .unwrap_or_else(|| format!("{method} {path}"));
+        let stem = op_names.claim(&[pascal(&raw_name, "Op")]);
+        let path_ptr = op_ptr
+            .rsplit_once('/')
+            .map_or(op_ptr, |(p, _)| p)
+            .to_owned();
+        let mut fields = Vec::new();
+        for p in self.parameters_of(item, op, &path_ptr, op_ptr) {
+            if let Some(field) = self.param_field(&stem, &p) {
+                fields.push(field);
+            }
+        }
+        let mut body_media_type = None;
+        if let Some(body) = &op.request_body {
+            let body_ptr = format!("{op_ptr}/requestBody");
+            if let Some(body) = self.resolve_body(body, &body_ptr) {
+                if let Some((media, m)) = pick_media(&body.content) {
+                    let schema_ptr = format!("{body_ptr}/content/{}/schema", escape_segment(media));
+                    let binary = media.starts_with("application/octet-stream")
+                        || m.schema
+                            .as_ref()
+                            .and_then(|s| resolve(self.spec, s).ok())
+                            .is_some_and(|(_, s)| {
+                                normalize(&s.schema_kind).format.as_deref() == Some("binary")
+                            });
+                    if binary {
+                        self.refuse(
+                            schema_ptr,
+                            format!("binary request bodies ({media}) are not supported"),
+                        );
+                    } else {
+                        let hint_name = format!("{stem}Body");
+                        let ty = match &m.schema {
+                            Some(s) => self.type_ref(
+                                s,
+                                &Hint {
+                                    owner: "",
+                                    name: &hint_name,
+                                    pointer: schema_ptr,
+                                },
+                            ),
+                            None => TypeRef::Json,
+                        };
+                        body_media_type = Some(media.clone());
+                        let taken: Vec<&str> = fields
+                            .iter()
+                            .map(|f: &Field| f.rust_name.as_str())
+                            .collect();
+                        let rust_name = if taken.contains(&"body") {
+                            "request_body"
+                        } else {
+                            "body"
+                        };
+                        fields.push(Field {
+                            wire_name: "body".to_owned(),
+                            rust_name: rust_name.to_owned(),
+                            ty,
+                            required: body.required,
+                            nullable: false,
+                            default: None,
+                            docs: Docs {
+                                description: body.description.clone(),
+                                ..Docs::default()
+                            },
+                            secret: false,
+                            request_id: false,
+                            boxed: false,
+                            location: Some(Location::Body),
+                        });
+                    }
+                }
+            }
+        }
+        let response = self.success_response(&stem, op, op_ptr);
+        let errors = self.operation_errors(&stem, Vec::new(), op, op_ptr);
+        let request = self.request_struct(&stem, fields, op_ptr);
+        Some(Operation {
+            name: op.operation_id.clone().unwrap_or_else(|| stem.clone()),
+            method_name: snake(&stem),
+            style: Style::Rest {
+                method: method_of(method),
+                path: path.to_owned(),
+            },
+            summary: op.summary.clone(),
+            description: op.description.clone(),
+            deprecated: op.deprecated,
+            request,
+            body_media_type,
+            common_parameters: Vec::new(),
+            response,
+            error_type: self.names.claim(&[format!("{stem}Error")]),
+            errors,
+            pointer: op_ptr.to_owned(),
+        })
+    }
+
+    fn refuse_callbacks(&mut self, op: &openapiv3::Operation, op_ptr: &str) {
+        if !op.callbacks.is_empty() {
+            self.refuse(format!("{op_ptr}/callbacks"), "callbacks are not supported");
+        }
+    }
+
+    fn request_struct(&mut self, stem: &str, mut fields: Vec<Field>, ptr: &str) -> String {
+        let mut field_names = NameSet::default();
+        for f in &mut fields {
+            f.rust_name = field_names.claim_snake(&f.rust_name);
+        }
+        let name = self
+            .names
+            .claim(&[format!("{stem}Request"), format!("{stem}Params")]);
+        self.types.push(TypeDef {
+            name: name.clone(),
+            pointer: ptr.to_owned(),
+            docs: Docs::default(),
+            kind: TypeKind::Struct(StructDef {
+                fields,
+                connection_type: None,
+            }),
+            usage: Usage::default(),
+            role: Role::Request {
+                operation: stem.to_owned(),
+            },
+        });
+        name
+    }
+
+    /// Operation codes, then REST-style response errors, then the document's common codes.
+    fn operation_errors(
+        &mut self,
+        stem: &str,
+        mut cases: Vec<ErrorCase>,
+        op: &openapiv3::Operation,
+        op_ptr: &str,
+    ) -> Vec<ErrorCase> {
+        let common = self.common.clone();
+        for case in self
+            .response_errors(stem, &op.responses, op_ptr)
+            .into_iter()
+            .chain(common)
+        {
+            if !cases.iter().any(|c| c.code == case.code) {
+                cases.push(case);
+            }
+        }
+        name_variants(&mut cases);
+        cases
+    }
+
+    fn success_response(
+        &mut self,
+        stem: &str,
+        op: &openapiv3::Operation,
+        op_ptr: &str,
+    ) -> Response {
+        let success = op.responses.responses.iter().find(|(s, _)| match s {
+            StatusCode::Code(c) => (200..300).contains(c),
+            StatusCode::Range(r) => *r == 2,
+        });
+        let Some((status, response)) = success else {
+            return Response {
+                status: 200,
+                media_type: None,
+                ty: None,
+            };
+        };
+        let status_code = match status {
+            StatusCode::Code(c) => *c,
+            StatusCode::Range(_) => 200,
+        };
+        let response_ptr = format!("{op_ptr}/responses/{status}");
+        let Some(response) = self.resolve_response(response, &response_ptr) else {
+            return Response {
+                status: status_code,
+                media_type: None,
+                ty: None,
+            };
+        };
+        let body = self.response_body(&response, &format!("{stem}Response"), &response_ptr);
+        Response {
+            status: status_code,
+            media_type: body.as_ref().map(|(m, _)| m.clone()),
+            ty: body.map(|(_, t)| t),
+        }
+    }
+
+    /// The body of a response: (media type, type); `None` without content or schema.
+    pub(crate) fn response_body(
+        &mut self,
+        response: &openapiv3::Response,
+        hint_name: &str,
+        ptr: &str,
+    ) -> Option<(String, TypeRef)> {
+        let (media, m) = pick_media(&response.content)?;
+        let schema = m.schema.as_ref()?;
+        let schema_ptr = format!("{ptr}/content/{}/schema", escape_segment(media));
+        let ty = self.type_ref(
+            schema,
+            &Hint {
+                owner: "",
+                name: hint_name,
+                pointer: schema_ptr,
+            },
+        );
+        Some((media.clone(), ty))
+    }
+
+    pub(crate) fn resolve_response(
+        &mut self,
+        r: &ReferenceOr<openapiv3::Response>,
+        ptr: &str,
+    ) -> Option<openapiv3::Response> {
+        match r {
+            ReferenceOr::Item(r) => Some(r.clone()),
+            ReferenceOr::Reference { reference } => {
+                let found = reference
+                    .strip_prefix("#/components/responses/")
+                    .and_then(|n| self.spec.components.as_ref()?.responses.get(n));
+                match found {
+                    Some(ReferenceOr::Item(r)) => Some(r.clone()),
+                    _ => {
+                        self.refuse(ptr, format!("response reference `{reference}` is not a response in #/components/responses"));
+                        None
+                    }
+                }
+            }
+        }
+    }
+
+    fn resolve_body(
+        &mut self,
+        b: &'s ReferenceOr<RequestBody>,
+        ptr: &str,
+    ) -> Option<&'s RequestBody> {
+        match b {
+            ReferenceOr::Item(b) => Some(b),
+            ReferenceOr::Reference { reference } => {
+                let found = reference
+                    .strip_prefix("#/components/requestBodies/")
+                    .and_then(|n| self.spec.components.as_ref()?.request_bodies.get(n));
+                match found {
+                    Some(ReferenceOr::Item(b)) => Some(b),
+                    _ => {
+                        self.refuse(ptr, format!("request body reference `{reference}` is not in #/components/requestBodies"));
+                        None
+                    }
+                }
+            }
+        }
+    }
+
+    /// Path-level then operation-level parameters (the latter override by name and location).
+    fn parameters_of(
+        &mut self,
+        item: &'s PathItem,
+        op: &'s openapiv3::Operation,
+        path_ptr: &str,
+        op_ptr: &str,
+    ) -> Vec<ResolvedParam<'s>> {
+        let mut out: Vec<ResolvedParam<'s>> = Vec::new();
+        let listed = item
+            .parameters
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p, format!("{path_ptr}/parameters/{i}")))
+            .chain(
+                op.parameters
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| (p, format!("{op_ptr}/parameters/{i}"))),
+            );
+        for (p, ptr) in listed {
+            let (parameter, shared) = match p {
+                ReferenceOr::Item(p) => (p, false),
+                ReferenceOr::Reference { reference } => {
+                    let found = reference
+                        .strip_prefix("#/components/parameters/")
+                        .and_then(|n| self.spec.components.as_ref()?.parameters.get(n));
+                    match found {
+                        Some(ReferenceOr::Item(p)) => (p, true),
+                        _ => {
+                            self.refuse(ptr, format!("parameter reference `{reference}` is not in #/components/parameters"));
+                            continue;
+                        }
+                    }
+                }
+            };
+            let key = (
+                parameter.parameter_data_ref().name.clone(),
+                location_of(parameter),
+            );
+            out.retain(|r| {
+                (
+                    r.parameter.parameter_data_ref().name.clone(),
+                    location_of(r.parameter),
+                ) != key
+            });
+            out.push(ResolvedParam {
+                parameter,
+                shared,
+                pointer: ptr,
+            });
+        }
+        out
+    }
+
+    fn param_field(&mut self, owner: &str, p: &ResolvedParam<'s>) -> Option<Field> {
+        let data = p.parameter.parameter_data_ref();
+        let ParameterSchemaOrContent::Schema(schema) = &data.format else {
+            self.refuse(
+                &p.pointer,
+                "parameters described by `content` are not supported",
+            );
+            return None;
+        };
+        let schema_ptr = format!("{}/schema", p.pointer);
+        let ty = self.type_ref(
+            schema,
+            &Hint {
+                owner,
+                name: &data.name,
+                pointer: schema_ptr.clone(),
+            },
+        );
+        let (schema_data, constraints) = match resolve(self.spec, schema) {
+            Ok((None, s)) => (
+                s.schema_data.clone(),
+                describe(&constraints_of(&normalize(&s.schema_kind))),
+            ),
+            Ok((Some(_), s)) => (s.schema_data.clone(), Vec::new()),
+            Err(_) => Default::default(),
+        };
+        Some(Field {
+            wire_name: data.name.clone(),
+            rust_name: snake(&data.name),
+            ty,
+            required: data.required,
+            nullable: false,
+            default: schema_data.default.clone(),
+            docs: Docs {
+                description: data.description.clone().or(schema_data.description.clone()),
+                constraints,
+                example: data.example.clone().or(schema_data.example.clone()),
+                default: schema_data.default.clone(),
+                deprecated: data.deprecated.unwrap_or(false),
+                title: None,
+            },
+            secret: data
+                .extensions
+                .get("x-secret")
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
+            request_id: false,
+            boxed: false,
+            location: Some(location_of(p.parameter)),
+        })
+    }
+
+    fn param_schema(&self, p: &'s Parameter) -> Option<&'s openapiv3::Schema> {
+        match &p.parameter_data_ref().format {
+            ParameterSchemaOrContent::Schema(s) => resolve(self.spec, s).ok().map(|(_, s)| s),
+            ParameterSchemaOrContent::Content(_) => None,
+        }
+    }
+
+    fn allowed_values(&self, p: &'s Parameter) -> Vec<String> {
+        self.param_schema(p)
+            .map(|s| {
+                normalize(&s.schema_kind)
+                    .enumeration
+                    .iter()
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    fn param_default(&self, p: &'s Parameter) -> Option<Value> {
+        self.param_schema(p)
+            .and_then(|s| s.schema_data.default.clone())
+    }
+}
+
+fn location_of(p: &Parameter) -> Location {
+    match p {
+        Parameter::Query { .. } => Location::Query,
+        Parameter::Header { .. } => Location::Header,
+        Parameter::Path { .. } => Location::Path,
+        Parameter::Cookie { .. } => Location::Cookie,
+    }
+}

@@ -1,0 +1,114 @@
+//! `cargo xtask codegen [--check]`: spec -> generated crates, or a drift check that writes nothing.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// The single source of truth, relative to the workspace root.
+pub const SPEC: &str = "spec/dataworks.yaml";
+
+/// A generator: parsed spec and its file name -> file contents.
+pub type Generator = fn(&openapiv3::OpenAPI, &str) -> Result<String, codegen::Error>;
+
+/// Every generated file (relative to the root) and the generator that writes it. A new emitter
+/// is one line here.
+pub const OUTPUTS: &[(&str, Generator)] =
+    &[("crates/dataworks-types/src/lib.rs", codegen::generate_types)];
+
+/// One generated file whose checked-in text differs from what the spec generates.
+#[derive(Debug)]
+pub struct Drift {
+    pub path: PathBuf,
+    /// A unified diff, checked-in (`a/`) -> generated (`b/`).
+    pub diff: String,
+}
+
+/// Generates every output from spec text: (path relative to the root, contents).
+pub fn generate(spec_text: &str) -> Result<Vec<(PathBuf, String)>, String> {
+    let spec: openapiv3::OpenAPI = serde_yaml::from_str(spec_text)
+        .map_err(|e| format!("{SPEC} is not a valid OpenAPI 3.0 document: {e}"))?;
+    OUTPUTS
+        .iter()
+        .map(|(path, generator)| {
+            generator(&spec, SPEC)
+                .map(|text| (PathBuf::from(path), text))
+                .map_err(|e| e.to_string())
+        })
+        .collect()
+}
+
+/// The outputs that differ from the files under `root` (empty: everything is fresh).
+pub fn drift(root: &Path, spec_text: &str) -> Result<Vec<Drift>, String> {
+    let mut out = Vec::new();
+    for (path, generated) in generate(spec_text)? {
+        let current = std::fs::read_to_string(root.join(&path)).unwrap_or_default();
+        if current != generated {
+            let shown = path.display().to_string();
+            let diff = similar::TextDiff::from_lines(&current, &generated)
+                .unified_diff()
+                .context_radius(3)
+                .header(&format!("a/{shown}"), &format!("b/{shown}"))
+                .to_string();
+            out.push(Drift { path, diff });
+        }
+    }
+    Ok(out)
+}
+
+/// Reads the spec under `root`.
+pub fn read_spec(root: &Path) -> Result<String, String> {
+    std::fs::read_to_string(root.join(SPEC)).map_err(|e| format!("cannot read {SPEC}: {e}"))
+}
+
+/// The task: write the outputs, or with `--check` report drift and fail.
+pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
+    let check = match args {
+        [] => false,
+        [flag] if flag == "--check" => true,
+        _ => {
+            return Err(format!(
+                "usage: cargo xtask codegen [--check] (got {args:?})"
+            ))
+        }
+    };
+    let started = Instant::now();
+    let spec_text = read_spec(root)?;
+    if check {
+        let drifts = drift(root, &spec_text)?;
+        let elapsed = started.elapsed().as_secs_f32();
+        if drifts.is_empty() {
+            println!(
+                "codegen: {} file(s) up to date with {SPEC} ({elapsed:.2}s)",
+                OUTPUTS.len()
+            );
+            return Ok(());
+        }
+        for d in &drifts {
+            eprint!("{}", d.diff);
+        }
+        let paths: Vec<String> = drifts
+            .iter()
+            .map(|d| d.path.display().to_string())
+            .collect();
+        return Err(format!(
+            "codegen: {} generated file(s) differ from {SPEC}: {}\nrun `cargo xtask codegen` and commit",
+            drifts.len(),
+            paths.join(", ")
+        ));
+    }
+    let outputs = generate(&spec_text)?;
+    let mut written = 0;
+    for (path, text) in &outputs {
+        let full = root.join(path);
+        if std::fs::read_to_string(&full).ok().as_deref() != Some(text.as_str()) {
+            std::fs::write(&full, text)
+                .map_err(|e| format!("cannot write {}: {e}", full.display()))?;
+            written += 1;
+        }
+    }
+    println!(
+        "codegen: wrote {written} of {} file(s) from {SPEC} in {:.2}s",
+        outputs.len(),
+        started.elapsed().as_secs_f32()
+    );
+    Ok(())
+}

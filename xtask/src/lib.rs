@@ -1,0 +1,3 @@
+//! Development tasks behind `cargo xtask`. The library part holds what tests reuse.
+
+pub mod codegen;
