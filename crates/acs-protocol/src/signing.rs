@@ -55,8 +55,9 @@ impl Credentials {
     }
 }
 
-/// Everything a signature depends on.
-#[derive(Debug, Clone)]
+/// Everything a signature depends on. `Debug` lists parameter names only (values such as
+/// `Content` carry passwords).
+#[derive(Clone)]
 pub struct SignRequest<'a> {
     /// The HTTP method that will be sent (v1 signs it too).
     pub method: &'a Method,
@@ -78,8 +79,9 @@ pub struct SignRequest<'a> {
     pub timestamp: OffsetDateTime,
 }
 
-/// The parts to send: `/?{query}` plus these headers and body.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The parts to send: `/?{query}` plus these headers and body. `Debug` shows header names and
+/// sizes only: the query carries parameter values and (v1) the STS token.
+#[derive(Clone, PartialEq, Eq)]
 pub struct SignedRequest {
     /// The query string without the leading `?`.
     pub query: String,
@@ -87,6 +89,46 @@ pub struct SignedRequest {
     pub headers: Vec<(HeaderName, String)>,
     /// The body (always empty: all parameters travel in the query).
     pub body: Bytes,
+}
+
+impl std::fmt::Debug for SignRequest<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignRequest")
+            .field("method", self.method)
+            .field("host", &self.host)
+            .field("action", &self.action)
+            .field("version", &self.version)
+            .field(
+                "params",
+                &self
+                    .params
+                    .iter()
+                    .map(|(n, _)| n.as_str())
+                    .collect::<Vec<_>>(),
+            )
+            .field("credentials", self.credentials)
+            .field("scheme", &self.scheme)
+            .field("nonce", &self.nonce)
+            .field("timestamp", &self.timestamp)
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for SignedRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignedRequest")
+            .field("query_len", &self.query.len())
+            .field(
+                "headers",
+                &self
+                    .headers
+                    .iter()
+                    .map(|(n, _)| n.as_str())
+                    .collect::<Vec<_>>(),
+            )
+            .field("body_len", &self.body.len())
+            .finish()
+    }
 }
 
 /// A request that cannot be signed as asked.
