@@ -725,7 +725,8 @@ impl<'s> Lowerer<'s> {
         let (_, resolved) = self.resolve_or_refuse(schema, ptr)?;
         let any = normalize(&resolved.schema_kind);
         if any.properties.is_empty() && any.all_of.is_empty() {
-            return None;
+            // An empty object is an operation without parameters; anything else is not a form.
+            return (any.typ.as_deref() == Some("object")).then(Vec::new);
         }
         let mut props = Vec::new();
         self.collect_props(&any, ptr, &mut props, 0);

@@ -146,9 +146,12 @@ pub fn emit(ctx: &Ctx, name: &str, def: &EnumDef, docs: TokenStream) -> TokenStr
                 .collect();
             // i64 needs no widening/narrowing (clippy calls such conversions useless).
             let (widen, narrow) = if scalar == Scalar::I64 {
-                (quote!(value), quote!(::std::option::Option::Some(v)))
+                (quote!(value), quote!())
             } else {
-                (quote!(i64::from(value)), quote!(#repr::try_from(v).ok()))
+                (
+                    quote!(i64::from(value)),
+                    quote!(.and_then(|v| #repr::try_from(v).ok())),
+                )
             };
             let raw: Vec<i64> = def
                 .variants
@@ -252,7 +255,7 @@ pub fn emit(ctx: &Ctx, name: &str, def: &EnumDef, docs: TokenStream) -> TokenStr
                         let raw = <IntOrString as ::serde::Deserialize>::deserialize(deserializer)?;
                         let value = raw
                             .into_i64()
-                            .and_then(|v| #narrow)
+                            #narrow
                             .ok_or_else(|| <D::Error as ::serde::de::Error>::custom(::std::format!("{} {}", #wire, #not_int)))?;
                         #decode
                     }

@@ -86,12 +86,18 @@ fn checks(def: &NewtypeDef) -> Vec<TokenStream> {
         out.push(quote!(let length = value.chars().count();));
     }
     if let Some(n) = c.min_length {
-        let text = format!("must be at least {n} characters long, got {{}}");
+        let text = format!(
+            "must be at least {n} character{} long, got {{}}",
+            if n == 1 { "" } else { "s" }
+        );
         let fail = fail(quote!(::std::format!(#text, length)));
         out.push(quote!(if length < #n { #fail }));
     }
     if let Some(n) = c.max_length {
-        let text = format!("must be at most {n} characters long, got {{}}");
+        let text = format!(
+            "must be at most {n} character{} long, got {{}}",
+            if n == 1 { "" } else { "s" }
+        );
         let fail = fail(quote!(::std::format!(#text, length)));
         out.push(quote!(if length > #n { #fail }));
     }

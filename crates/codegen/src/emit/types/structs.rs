@@ -74,10 +74,13 @@ pub fn emit(
         });
     let has_secret = def.fields.iter().any(|f| f.secret);
     let is_request = request_of.is_some();
-    let defaultable = !is_request
-        && def.fields.iter().all(|f| {
-            f.is_optional() || f.default.is_some() || f.request_id || ctx.can_default(&f.ty)
-        });
+    // Request structs are built with `new(required...)`; they are `Default` only when nothing is
+    // required (then `new()` takes no arguments and clippy rightly asks for `Default` too).
+    let defaultable = def.fields.iter().all(|f| {
+        f.is_optional()
+            || f.default.is_some()
+            || (!is_request && (f.request_id || ctx.can_default(&f.ty)))
+    });
     let spec_defaults = default_paths.iter().any(Option::is_some);
     let mut derives = vec![quote!(Clone), quote!(PartialEq)];
     if !has_secret {
@@ -319,14 +322,20 @@ fn rpc_codec(def: &StructDef, default_paths: &[Option<String>], type_name: &str)
     let pushes = def.fields.iter().map(|f| {
         let field = ident(&f.rust_name);
         let wire = &f.wire_name;
-        let deref = if f.boxed { quote!(&**) } else { quote!(&) };
         if f.is_optional() {
+            // `value` is already a reference (to the box, when boxed).
+            let value = if f.boxed {
+                quote!(&**value)
+            } else {
+                quote!(value)
+            };
             quote! {
                 if let ::std::option::Option::Some(value) = &self.#field {
-                    params.push((#wire, RpcParam::to_param(#deref *value)));
+                    params.push((#wire, RpcParam::to_param(#value)));
                 }
             }
         } else {
+            let deref = if f.boxed { quote!(&*) } else { quote!(&) };
             quote!(params.push((#wire, RpcParam::to_param(#deref self.#field)));)
         }
     });
@@ -365,6 +374,8 @@ fn rpc_codec(def: &StructDef, default_paths: &[Option<String>], type_name: &str)
     quote! {
         /// The API parameters as (wire name, text) pairs, in spec order; absent optional ones are
         /// left out. Not `Action`, `Version` or the signature: the protocol runtime adds those.
+        // Pushes in spec order, one per field, read better than a `vec![]` of the required ones.
+        #[allow(clippy::vec_init_then_push)]
         pub fn to_params(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
             #params_init
             #(#pushes)*
