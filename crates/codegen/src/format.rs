@@ -15,6 +15,8 @@ pub fn preamble(spec_name: &str) -> String {
 pub fn format_file(tokens: TokenStream, spec_name: &str) -> Result<String, syn::Error> {
     let file: syn::File = syn::parse2(tokens)?;
     let mut out = preamble(spec_name);
+    // prettyplease's layout is the canonical one: `cargo fmt` must leave generated files alone.
+    out.push_str("#![cfg_attr(rustfmt, rustfmt::skip)]\n");
     let head = syn::File {
         shebang: None,
         attrs: file.attrs,
