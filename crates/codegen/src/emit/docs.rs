@@ -74,6 +74,7 @@ pub fn sanitize(text: &str) -> Vec<String> {
     let mut in_fence = false;
     let mut in_indented = false;
     let mut previous_blank = true;
+    let mut in_list = false;
     for raw in text.replace("\r\n", "\n").replace('\r', "\n").lines() {
         let line = raw.trim_end();
         let trimmed = line.trim_start();
@@ -113,8 +114,24 @@ pub fn sanitize(text: &str) -> Vec<String> {
             out.push(String::new());
             continue;
         }
+        let list_item = is_list_item(trimmed);
+        let continued = line.starts_with([' ', '\t']);
+        if !line.is_empty() && !list_item && in_list && !continued {
+            // A list item's unindented continuation is a new paragraph (rustdoc would otherwise
+            // fold it into the item, and clippy flags that as `doc_lazy_continuation`).
+            out.push(String::new());
+        }
+        in_list = if line.is_empty() {
+            false
+        } else {
+            list_item || (in_list && continued)
+        };
         previous_blank = line.is_empty();
-        out.push(line.trim_start().to_owned());
+        out.push(if in_list && !list_item {
+            line.to_owned()
+        } else {
+            line.trim_start().to_owned()
+        });
     }
     if in_indented {
         while out.last().is_some_and(String::is_empty) {
@@ -134,9 +151,30 @@ pub fn sanitize(text: &str) -> Vec<String> {
     out
 }
 
+/// `- x`, `* x`, `+ x`, `1. x`, `2) x`.
+fn is_list_item(trimmed: &str) -> bool {
+    let bullet = ["- ", "* ", "+ "].iter().any(|b| trimmed.starts_with(b));
+    let digits = trimmed.chars().take_while(char::is_ascii_digit).count();
+    let numbered =
+        digits > 0 && (trimmed[digits..].starts_with(". ") || trimmed[digits..].starts_with(") "));
+    bullet || numbered
+}
+
 #[cfg(test)]
 mod tests {
     use super::sanitize;
+
+    #[test]
+    fn lazy_list_continuations_become_paragraphs() {
+        assert_eq!(
+            sanitize("- one\n- two\nAfter."),
+            ["- one", "- two", "", "After."]
+        );
+        assert_eq!(
+            sanitize("1. one\n   more\n2. two"),
+            ["1. one", "   more", "2. two"]
+        );
+    }
 
     #[test]
     fn indented_code_becomes_a_text_block() {

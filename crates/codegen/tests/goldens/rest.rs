@@ -52,6 +52,7 @@ impl IntOrString {
 
 /// A cat or a dog, told apart by `petType`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[allow(clippy::large_enum_variant)]
 #[serde(tag = "petType")]
 pub enum Pet {
     ///`petType` = `cat`.
@@ -743,6 +744,7 @@ impl ShowPetByIdRequest {
 
 ///The errors `listPets` is documented to answer.
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum ListPetsError {
     /// any status `Default`: unexpected error
     Default { http_status: u16, body: Error },
@@ -799,6 +801,7 @@ impl ::std::error::Error for ListPetsError {}
 
 ///The errors `createPet` is documented to answer.
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum CreatePetError {
     /// 404 `NotFound`: Owner not found
     NotFound(Error),
@@ -867,6 +870,7 @@ impl ::std::error::Error for CreatePetError {}
 
 ///The errors `showPetById` is documented to answer.
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum ShowPetByIdError {
     /// any status `Default`: unexpected error
     Default { http_status: u16, body: Error },

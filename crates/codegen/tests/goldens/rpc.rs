@@ -1476,6 +1476,7 @@ impl ListThingsRequest {
 
 ///The errors `UpdateThing` is documented to answer.
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum UpdateThingError {
     /// 400 `Invalid.Tenant.ThingNotExists`: The thing does not exist.
     InvalidTenantThingNotExists,
@@ -1647,6 +1648,7 @@ impl ::std::convert::From<CommonError> for UpdateThingError {
 
 ///The errors `ListThings` is documented to answer.
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum ListThingsError {
     /// 400 `MissingParameter`: The input parameter "{name}" that is mandatory for processing this request is not supplied.
     ///
@@ -1778,6 +1780,7 @@ impl ::std::convert::From<CommonError> for ListThingsError {
 
 ///Errors any operation can answer (`x-acs-common-errors`).
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum CommonError {
     /// 400 `MissingParameter`: The input parameter "{name}" that is mandatory for processing this request is not supplied.
     ///

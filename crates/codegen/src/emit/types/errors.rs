@@ -107,6 +107,7 @@ pub fn emit(name: &str, doc: &str, cases: &[ErrorCase], from_common: bool) -> To
     quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, PartialEq)]
+        #[allow(clippy::large_enum_variant)]
         pub enum #name_ident {
             #(#variants)*
             /// A code the spec does not list here (decoded as is, never invented by the server).

@@ -364,12 +364,21 @@ fn rpc_codec(def: &StructDef, default_paths: &[Option<String>], type_name: &str)
     let capacity = def.fields.len();
     // An operation without API parameters still has the codec, so callers need no special case.
     let (params_init, get_arg) = if def.fields.is_empty() {
-        (quote!(let params = ::std::vec::Vec::new();), quote!(_get))
+        (quote!(), quote!(_get))
     } else {
         (
             quote!(let mut params = ::std::vec::Vec::with_capacity(#capacity);),
             quote!(get),
         )
+    };
+    let body = if def.fields.is_empty() {
+        quote!(::std::vec::Vec::new())
+    } else {
+        quote! {
+            #params_init
+            #(#pushes)*
+            params
+        }
     };
     quote! {
         /// The API parameters as (wire name, text) pairs, in spec order; absent optional ones are
@@ -377,9 +386,7 @@ fn rpc_codec(def: &StructDef, default_paths: &[Option<String>], type_name: &str)
         // Pushes in spec order, one per field, read better than a `vec![]` of the required ones.
         #[allow(clippy::vec_init_then_push)]
         pub fn to_params(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
-            #params_init
-            #(#pushes)*
-            params
+            #body
         }
 
         /// Reads and validates the API parameters; `get` looks a parameter up by wire name.

@@ -25,6 +25,8 @@ pub fn tagged(name: &str, def: &TaggedDef, docs: TokenStream) -> TokenStream {
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        // The variants are the spec's shapes; boxing them would change the API for size alone.
+        #[allow(clippy::large_enum_variant)]
         #[serde(tag = #tag)]
         pub enum #name {
             #(#variants)*
@@ -43,6 +45,7 @@ pub fn untagged(name: &str, def: &UntaggedDef, docs: TokenStream) -> TokenStream
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[allow(clippy::large_enum_variant)]
         #[serde(untagged)]
         pub enum #name {
             #(#variants)*
