@@ -8,6 +8,7 @@
 //! Names are stored as plain strings; turn them into identifiers with [`crate::emit::ident`] (it
 //! writes `r#type` for keywords) and types with [`crate::emit::type_tokens`].
 
+use indexmap::IndexMap;
 use serde_json::Value;
 
 /// One API: what the spec describes, resolved and named.
@@ -27,6 +28,8 @@ pub struct Api {
     /// Document-level `x-acs-common-errors`: codes any operation can answer (also merged into
     /// every [`Operation::errors`]).
     pub common_errors: Vec<ErrorCase>,
+    /// The document's `x-` extensions verbatim.
+    pub extensions: IndexMap<String, Value>,
 }
 
 impl Api {
@@ -76,11 +79,15 @@ pub struct Operation {
     pub response: Response,
     /// Name of the generated error enum (`UpdateConnectionError`).
     pub error_type: String,
-    /// Documented errors: the operation's own first, then the document's common ones (deduplicated
-    /// by code). For REST specs: one per non-2xx/`default` response.
+    /// Documented errors: the operation's own (`x-acs-error-codes`) first, then the document's
+    /// common ones, deduplicated by code. Only when neither exists (REST specs): one per
+    /// non-2xx/`default` response, with its body type.
     pub errors: Vec<ErrorCase>,
     /// JSON pointer of the operation in the spec (for messages).
     pub pointer: String,
+    /// The operation's `x-` extensions verbatim (RPC: `get`'s, then `post`'s), for knobs the
+    /// model does not name (`x-acs-method`, `x-acs-idempotent`, ...).
+    pub extensions: IndexMap<String, Value>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

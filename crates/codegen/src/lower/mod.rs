@@ -33,6 +33,7 @@ pub fn lower(spec: &OpenAPI, spec_name: &str) -> Result<Api, Refusals> {
         types: std::mem::take(&mut lowerer.types),
         operations,
         common_errors,
+        extensions: operations::x_extensions([&spec.extensions]),
     };
     finish::finish(&mut api, &mut lowerer.refusals);
     if lowerer.refusals.is_empty() {

@@ -187,6 +187,7 @@ impl<'s> Lowerer<'s> {
             request,
             body_media_type: None,
             common_parameters: common,
+            extensions: x_extensions(methods.iter().map(|(_, o)| &o.extensions)),
             response,
             error_type: self.names.claim(&[format!("{stem}Error")]),
             errors,
@@ -296,6 +297,7 @@ impl<'s> Lowerer<'s> {
             request,
             body_media_type,
             common_parameters: Vec::new(),
+            extensions: x_extensions([&op.extensions]),
             response,
             error_type: self.names.claim(&[format!("{stem}Error")]),
             errors,
@@ -341,12 +343,16 @@ impl<'s> Lowerer<'s> {
         op: &openapiv3::Operation,
         op_ptr: &str,
     ) -> Vec<ErrorCase> {
+        // With documented codes (Alibaba style) the error responses only describe the common
+        // envelope; without them (REST, AWS-style fake statuses) the responses are the errors.
+        let documented = !cases.is_empty() || !self.common.is_empty();
+        let from_responses = if documented {
+            Vec::new()
+        } else {
+            self.response_errors(stem, &op.responses, op_ptr)
+        };
         let common = self.common.clone();
-        for case in self
-            .response_errors(stem, &op.responses, op_ptr)
-            .into_iter()
-            .chain(common)
-        {
+        for case in from_responses.into_iter().chain(common) {
             if !cases.iter().any(|c| c.code == case.code) {
                 cases.push(case);
             }
@@ -587,6 +593,21 @@ impl<'s> Lowerer<'s> {
         self.param_schema(p)
             .and_then(|s| s.schema_data.default.clone())
     }
+}
+
+/// The `x-` extensions of the operation objects, the first one's value winning.
+pub(crate) fn x_extensions<'a>(
+    all: impl IntoIterator<Item = &'a indexmap::IndexMap<String, Value>>,
+) -> indexmap::IndexMap<String, Value> {
+    let mut out = indexmap::IndexMap::new();
+    for extensions in all {
+        for (k, v) in extensions {
+            if k.starts_with("x-") && !out.contains_key(k) {
+                out.insert(k.clone(), v.clone());
+            }
+        }
+    }
+    out
 }
 
 fn location_of(p: &Parameter) -> Location {
