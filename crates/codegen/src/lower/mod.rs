@@ -55,6 +55,8 @@ pub(crate) struct Lowerer<'s> {
     component_names: IndexMap<String, String>,
     /// The document's `x-acs-common-errors`, parsed once.
     common: Vec<ErrorCase>,
+    /// The document as JSON, built on first use to follow `$ref`s that are not components.
+    document: Option<serde_json::Value>,
 }
 
 impl<'s> Lowerer<'s> {
@@ -66,6 +68,7 @@ impl<'s> Lowerer<'s> {
             names: NameSet::with_reserved(RESERVED_TYPE_NAMES),
             component_names: IndexMap::new(),
             common: Vec::new(),
+            document: None,
         }
     }
 

@@ -60,10 +60,6 @@ impl NameSet {
         }
     }
 
-    pub fn is_taken(&self, name: &str) -> bool {
-        self.taken.contains(name)
-    }
-
     /// Takes the first candidate not yet used; when all are, `<last>2`, `<last>3`, ...
     pub fn claim(&mut self, candidates: &[String]) -> String {
         for c in candidates {

@@ -54,8 +54,34 @@ impl<'s> Lowerer<'s> {
     /// The type a field/parameter/body of this schema has.
     pub(crate) fn type_ref(&mut self, schema: &ReferenceOr<Schema>, hint: &Hint) -> TypeRef {
         match schema {
+            ReferenceOr::Reference { reference } if component_name(reference).is_none() => {
+                match self.pointer_schema(reference) {
+                    // A `$ref` elsewhere into the document (e.g. a response's schema) is inlined.
+                    Some(target) => self.inline(&target, hint),
+                    None => self.named_ref(reference, &hint.pointer),
+                }
+            }
             ReferenceOr::Reference { reference } => self.named_ref(reference, &hint.pointer),
             ReferenceOr::Item(s) => self.inline(s, hint),
+        }
+    }
+
+    /// The schema at an in-document JSON pointer that is not a component (`#/components/responses/
+    /// X/content/application~1json/schema`); `None` when it is not a schema.
+    fn pointer_schema(&mut self, reference: &str) -> Option<Schema> {
+        let pointer = reference.strip_prefix('#')?;
+        if self.document.is_none() {
+            self.document = Some(serde_json::to_value(self.spec).unwrap_or_default());
+        }
+        let found = self.document.as_ref()?.pointer(pointer)?.clone();
+        match serde_json::from_value::<ReferenceOr<Schema>>(found).ok()? {
+            ReferenceOr::Item(schema) => Some(schema),
+            // A pointer to a pointer: resolve the component it names, if any.
+            ReferenceOr::Reference { reference } => {
+                resolve(self.spec, &ReferenceOr::Reference { reference })
+                    .ok()
+                    .map(|(_, s)| s.clone())
+            }
         }
     }
 
