@@ -1,1 +1,25 @@
-//! placeholder
+//! The DataWorks connection service: business rules, storage, secrets, and what the
+//! `dataworks-server` binary needs.
+//!
+//! - [`domain::ConnectionService`]: the five connection operations with the documented
+//!   authorization order; the API adapter calls it.
+//! - [`store`]: one [`store::Store`] trait, SQLite (embedded default) and PostgreSQL.
+//! - [`crypto`] and [`content`]: secrets in Content and AccessKeys sealed with AES-256-GCM,
+//!   masked in answers.
+//! - [`network`]: TestNetworkConnection's TCP probe with a deny list.
+//! - [`access_keys`] and [`nonce`]: what signature verification needs (credential lookup,
+//!   shared replay caches).
+//! - [`admin`], [`bootstrap`], [`config`], [`http`]: operator tasks, first start, settings, and
+//!   the health endpoints.
+
+pub mod access_keys;
+pub mod admin;
+pub mod bootstrap;
+pub mod config;
+pub mod content;
+pub mod crypto;
+pub mod domain;
+pub mod http;
+pub mod network;
+pub mod nonce;
+pub mod store;

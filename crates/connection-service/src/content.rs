@@ -1,0 +1,375 @@
+//! `Content`: the JSON object that configures a connection, its per-type rules, and its secrets.
+//!
+//! TODO(spec): take the per-type rules from the generated `dataworks_types::content_schema_for(type)`
+//! (the spec's `components/schemas` with `x-secret` fields) once it exists; this table mirrors the
+//! examples in wire-protocol.md section 1 until then.
+//!
+//! Secrets are the values under [`SECRET_KEYS`], whatever the connection type: a key named
+//! `password` is never shown back, and over-masking costs nothing. Keeping the set independent of
+//! the type also lets an update seal the new Content before it knows the stored connection's type,
+//! which is what makes the one-round-trip update possible (see `service::update_connection`).
+
+use serde_json::{Map, Value};
+
+use crate::crypto::Cipher;
+
+/// What answers show instead of a secret. An update that sends it back keeps the stored secret.
+pub const MASK: &str = "******";
+
+/// Largest Content accepted, in bytes: generous for any real connection, small enough that a
+/// hostile request cannot make the service parse and store megabytes.
+pub const MAX_CONTENT_BYTES: usize = 64 * 1024;
+
+/// Keys whose values are secrets, in every type. Matched exactly (Content keys are camelCase).
+pub const SECRET_KEYS: &[&str] = &[
+    "password",
+    "accessKey",
+    "accessKeySecret",
+    "secretKey",
+    "secretAccessKey",
+    "securityToken",
+    "token",
+    "saslPassword",
+    "sslPassword",
+    "keystorePassword",
+    "truststorePassword",
+    "privateKey",
+];
+
+/// The connection types the API knows (wire-protocol.md section 1).
+pub const CONNECTION_TYPES: &[&str] = &[
+    "odps",
+    "mysql",
+    "rds",
+    "oss",
+    "sqlserver",
+    "polardb",
+    "oracle",
+    "mongodb",
+    "emr",
+    "postgresql",
+    "analyticdb_for_mysql",
+    "hybriddb_for_postgresql",
+    "holo",
+    "kafka",
+];
+
+/// Sub-types, valid only with `rds`.
+pub const RDS_SUB_TYPES: &[&str] = &["mysql", "sqlserver", "postgresql"];
+
+/// Per-type rules: keys that must be present (non-empty), and groups of which at least one key
+/// must be present (e.g. either a `jdbcUrl` or an RDS `instanceName`).
+#[derive(Debug)]
+pub struct ContentSchema {
+    /// The connection type.
+    pub connection_type: &'static str,
+    /// Keys that must all be present.
+    pub required: &'static [&'static str],
+    /// Each group needs at least one of its keys.
+    pub one_of: &'static [&'static [&'static str]],
+}
+
+const SCHEMAS: &[ContentSchema] = &[
+    ContentSchema {
+        connection_type: "odps",
+        required: &["accessId", "accessKey", "endpoint", "project"],
+        one_of: &[],
+    },
+    ContentSchema {
+        connection_type: "mysql",
+        required: &["username", "password"],
+        one_of: &[&["jdbcUrl", "instanceName"]],
+    },
+    ContentSchema {
+        connection_type: "rds",
+        required: &["username", "password", "instanceName", "database"],
+        one_of: &[],
+    },
+    ContentSchema {
+        connection_type: "oss",
+        required: &["bucket", "endpoint"],
+        one_of: &[],
+    },
+    ContentSchema {
+        connection_type: "sqlserver",
+        required: &["username", "password"],
+        one_of: &[&["jdbcUrl", "instanceName"]],
+    },
+    ContentSchema {
+        connection_type: "polardb",
+        required: &["clusterId", "database", "username", "password"],
+        one_of: &[],
+    },
+    ContentSchema {
+        connection_type: "oracle",
+        required: &["jdbcUrl", "username", "password"],
+        one_of: &[],
+    },
+    ContentSchema {
+        connection_type: "mongodb",
+        required: &["database", "username", "password"],
+        one_of: &[&["address", "instanceId"]],
+    },
+    ContentSchema {
+        connection_type: "emr",
+        required: &["emrClusterId", "accessId", "accessKey"],
+        one_of: &[],
+    },
+    ContentSchema {
+        connection_type: "postgresql",
+        required: &["username", "password"],
+        one_of: &[&["jdbcUrl", "instanceName"]],
+    },
+    ContentSchema {
+        connection_type: "analyticdb_for_mysql",
+        required: &["database", "username", "password"],
+        one_of: &[&["connectionString", "instanceId"]],
+    },
+    ContentSchema {
+        connection_type: "hybriddb_for_postgresql",
+        required: &["database", "username", "password"],
+        one_of: &[&["connectionString", "instanceId"]],
+    },
+    ContentSchema {
+        connection_type: "holo",
+        required: &["database"],
+        one_of: &[&["instanceId", "endpoint"]],
+    },
+    ContentSchema {
+        connection_type: "kafka",
+        required: &[],
+        one_of: &[&["instanceId", "bootstrapServers", "address"]],
+    },
+];
+
+/// The rules of a type, `None` for an unknown type.
+pub fn schema_for(connection_type: &str) -> Option<&'static ContentSchema> {
+    SCHEMAS.iter().find(|s| s.connection_type == connection_type)
+}
+
+/// Whether `key` holds a secret.
+pub fn is_secret_key(key: &str) -> bool {
+    SECRET_KEYS.contains(&key)
+}
+
+/// Why a Content was refused; the text is for the caller and never quotes values.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct ContentError(pub String);
+
+/// Parses Content: a JSON object of at most [`MAX_CONTENT_BYTES`], secret values strings.
+pub fn parse(text: &str) -> Result<Map<String, Value>, ContentError> {
+    if text.len() > MAX_CONTENT_BYTES {
+        return Err(ContentError(format!(
+            "longer than {MAX_CONTENT_BYTES} bytes"
+        )));
+    }
+    let value: Value = serde_json::from_str(text).map_err(|e| {
+        // serde_json's message names line/column and the kind of problem, not the input.
+        ContentError(format!("not valid JSON ({e})"))
+    })?;
+    let Value::Object(map) = value else {
+        return Err(ContentError("must be a JSON object".to_owned()));
+    };
+    for (key, value) in &map {
+        if is_secret_key(key) && !value.is_string() {
+            return Err(ContentError(format!("\"{key}\" must be a string")));
+        }
+    }
+    Ok(map)
+}
+
+fn present(map: &Map<String, Value>, key: &str) -> bool {
+    match map.get(key) {
+        None | Some(Value::Null) => false,
+        Some(Value::String(s)) => !s.trim().is_empty(),
+        Some(_) => true,
+    }
+}
+
+/// Checks `map` against the rules of `connection_type`.
+pub fn validate(connection_type: &str, map: &Map<String, Value>) -> Result<(), ContentError> {
+    let schema = schema_for(connection_type)
+        .ok_or_else(|| ContentError(format!("unknown connection type {connection_type:?}")))?;
+    let missing: Vec<&str> = schema
+        .required
+        .iter()
+        .copied()
+        .filter(|k| !present(map, k))
+        .collect();
+    if !missing.is_empty() {
+        return Err(ContentError(format!(
+            "{connection_type} needs the keys {}",
+            missing.join(", ")
+        )));
+    }
+    for group in schema.one_of {
+        if !group.iter().any(|k| present(map, k)) {
+            return Err(ContentError(format!(
+                "{connection_type} needs one of the keys {}",
+                group.join(", ")
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The types whose rules `map` satisfies (used to make an update conditional on the stored type).
+pub fn valid_types(map: &Map<String, Value>) -> Vec<&'static str> {
+    CONNECTION_TYPES
+        .iter()
+        .copied()
+        .filter(|t| validate(t, map).is_ok())
+        .collect()
+}
+
+/// Whether any secret value is the mask (then the update must read the stored secrets).
+pub fn has_masked_secret(map: &Map<String, Value>) -> bool {
+    map.iter()
+        .any(|(k, v)| is_secret_key(k) && v.as_str() == Some(MASK))
+}
+
+/// Encrypts every secret value of a freshly parsed Content and renders it for storage.
+///
+/// Every secret is encrypted, even one that looks like an envelope: stored envelopes are always
+/// ones the service made itself from the caller's own plaintext.
+pub fn seal(mut map: Map<String, Value>, cipher: &Cipher) -> String {
+    for (key, value) in map.iter_mut() {
+        if is_secret_key(key) {
+            if let Value::String(s) = value {
+                *s = cipher.seal(s);
+            }
+        }
+    }
+    Value::Object(map).to_string()
+}
+
+/// Replaces masked secrets in `incoming` by the stored (still encrypted) values from `stored`,
+/// and encrypts the others. A mask with no stored counterpart is refused.
+pub fn seal_keeping_masked(
+    mut incoming: Map<String, Value>,
+    stored_text: &str,
+    cipher: &Cipher,
+) -> Result<String, ContentError> {
+    let stored: Map<String, Value> = serde_json::from_str(stored_text).unwrap_or_default();
+    for (key, value) in incoming.iter_mut() {
+        if !is_secret_key(key) {
+            continue;
+        }
+        let Value::String(s) = value else { continue };
+        if s == MASK {
+            match stored.get(key) {
+                Some(Value::String(kept)) => *s = kept.clone(),
+                _ => {
+                    return Err(ContentError(format!(
+                        "\"{key}\" is the mask but no value is stored to keep"
+                    )))
+                }
+            }
+        } else {
+            *s = cipher.seal(s);
+        }
+    }
+    Ok(Value::Object(incoming).to_string())
+}
+
+/// The stored Content with every secret replaced by [`MASK`], for answers. Needs no key.
+pub fn masked(stored_text: &str) -> String {
+    match serde_json::from_str::<Value>(stored_text) {
+        Ok(Value::Object(mut map)) => {
+            for (key, value) in map.iter_mut() {
+                if is_secret_key(key) {
+                    *value = Value::String(MASK.to_owned());
+                }
+            }
+            Value::Object(map).to_string()
+        }
+        // Stored Content is always an object we wrote; anything else is shown as empty rather
+        // than risking an unmasked secret.
+        _ => "{}".to_owned(),
+    }
+}
+
+/// The stored Content with secrets decrypted (for the network probe and for owners' tooling).
+pub fn unsealed(
+    stored_text: &str,
+    cipher: &Cipher,
+) -> Result<Map<String, Value>, crate::crypto::CryptoError> {
+    let mut map: Map<String, Value> = serde_json::from_str(stored_text)
+        .map_err(|_| crate::crypto::CryptoError::Undecryptable)?;
+    for (key, value) in map.iter_mut() {
+        if is_secret_key(key) {
+            if let Value::String(s) = value {
+                *s = cipher.open(s)?.to_string();
+            }
+        }
+    }
+    Ok(map)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::crypto::MasterKey;
+
+    const MYSQL: &str = r#"{"database":"xsaxsa","instanceName":"rm-xsaxsa","password":"pw-123","rdsOwnerId":"xasxsa","regionId":"cn-shanghai","tag":"rds","username":"xsaxsa"}"#;
+
+    #[test]
+    fn every_documented_example_validates_for_its_type() {
+        let examples = [
+            ("odps", r#"{"accessId":"xssssss","accessKey":"xsaxsaxsa","authType":2,"endpoint":"http://service.odps.aliyun.com/api","project":"xsaxsax","tag":"public"}"#),
+            ("mysql", MYSQL),
+            ("rds", r#"{"configType":1,"tag":"rds","database":"xsaxsa","username":"xsaxsa","password":"xssaxsa$32050","instanceName":"rm-xsaxs","rdsOwnerId":"11111111"}"#),
+            ("oss", r#"{"accessId":"sssssxx","accessKey":"xsaxaxsaxs","bucket":"xsa-xs-xs","endpoint":"http://oss-cn-shanghai.aliyuncs.com","tag":"public"}"#),
+            ("sqlserver", r#"{"jdbcUrl":"jdbc:sqlserver://xsaxsa-xsaxsa.database.xxx.cn:123;DatabaseName=xsxs-xsxs","password":"sdasda$fs","tag":"public","username":"sxaxacdacdd"}"#),
+            ("polardb", r#"{"clusterId":"pc-sdadsadsa","database":"dsadsadsa","ownerId":"121212122","password":"sdasdafssa","region":"cn-shanghai","tag":"polardb","username":"asdadsads"}"#),
+            ("oracle", r#"{"jdbcUrl":"jdbc:oracle:saaa:@xxxxx:1521:PROD","password":"sxasaxsa","tag":"public","username":"sasfadfa"}"#),
+            ("mongodb", r#"{"address":"[\"xsaxxsa.mongodb.rds.aliyuncs.com:3717\"]","database":"admin","password":"sadsda@","tag":"public","username":"dsadsadas"}"#),
+            ("emr", r#"{"accessId":"xsaxsa","emrClusterId":"C-dsads","emrResourceQueueName":"default","emrEndpoint":"emr.aliyuncs.com","accessKey":"dsadsad","emrUserId":"224833315798889783","name":"sasdsadsa","emrAccessMode":"simple","region":"cn-shanghai","authType":"2","emrProjectId":"FP-sdadsad"}"#),
+            ("postgresql", r#"{"jdbcUrl":"jdbc:postgresql://xxxx:1921/ssss","password":"sdadsads","tag":"public","username":"sdsasda"}"#),
+            ("analyticdb_for_mysql", r#"{"instanceId":"am-sadsada","database":"xsxsx","username":"xsxsa","password":"asdadsa","connectionString":"am-xssxsxs.ads.aliyuncs.com:3306"}"#),
+            ("hybriddb_for_postgresql", r#"{"connectionString":"gp-xsaxsaxa-master.gpdbmaster.rds.aliyuncs.com","database":"xsaxsaxas","password":"xsaxsaxsa@11","instanceId":"gp-xsaxsaxsa","port":"541132","ownerId":"xsaxsaxsas","username":"sadsad"}"#),
+            ("holo", r#"{"accessId":"xsaxsaxs","accessKey":"xsaxsaxsa","database":"xsaxsaxsa","instanceId":"xsaxa","tag":"aliyun"}"#),
+            ("kafka", r#"{"instanceId":"xsax-cn-xsaxsa","regionId":"cn-shanghai","tag":"aliyun","ownerId":"1212121212112"}"#),
+        ];
+        assert_eq!(examples.len(), CONNECTION_TYPES.len());
+        for (t, text) in examples {
+            let map = parse(text).unwrap();
+            validate(t, &map).unwrap_or_else(|e| panic!("{t}: {e}"));
+            assert!(valid_types(&map).contains(&t));
+        }
+    }
+
+    #[test]
+    fn refusals_say_why() {
+        assert!(parse("[1]").unwrap_err().0.contains("JSON object"));
+        assert!(parse("{").unwrap_err().0.contains("not valid JSON"));
+        assert!(parse(r#"{"password":5}"#).unwrap_err().0.contains("password"));
+        let huge = format!(r#"{{"a":"{}"}}"#, "x".repeat(MAX_CONTENT_BYTES));
+        assert!(parse(&huge).is_err());
+        let map = parse(r#"{"username":"u"}"#).unwrap();
+        let err = validate("mysql", &map).unwrap_err();
+        assert!(err.0.contains("password"), "{err}");
+        assert!(validate("nosuch", &map).is_err());
+    }
+
+    #[test]
+    fn seal_mask_and_keep() {
+        let cipher = Cipher::new(&MasterKey::generate());
+        let stored = seal(parse(MYSQL).unwrap(), &cipher);
+        assert!(!stored.contains("pw-123"));
+        let shown = masked(&stored);
+        assert!(shown.contains(MASK) && !shown.contains("enc:v1:"));
+        let incoming = parse(&shown).unwrap();
+        assert!(has_masked_secret(&incoming));
+        let kept = seal_keeping_masked(incoming, &stored, &cipher).unwrap();
+        let open = unsealed(&kept, &cipher).unwrap();
+        assert_eq!(open["password"], "pw-123");
+        let mut changed = parse(&shown).unwrap();
+        changed.insert("password".into(), "new-pw".into());
+        let resealed = seal_keeping_masked(changed, &stored, &cipher).unwrap();
+        assert_eq!(unsealed(&resealed, &cipher).unwrap()["password"], "new-pw");
+        let orphan = parse(r#"{"accessKey":"******"}"#).unwrap();
+        assert!(seal_keeping_masked(orphan, &stored, &cipher).is_err());
+    }
+}

@@ -1,0 +1,27 @@
+//! Versioned schema files, embedded at build time and applied in order at start; applied
+//! versions are recorded in `schema_migrations`.
+
+/// One migration file.
+#[derive(Debug, Clone, Copy)]
+pub struct Migration {
+    /// Version number (the file's numeric prefix).
+    pub version: i64,
+    /// File name, for the record.
+    pub name: &'static str,
+    /// The SQL.
+    pub sql: &'static str,
+}
+
+/// SQLite migrations, in order.
+pub const SQLITE: &[Migration] = &[Migration {
+    version: 1,
+    name: "0001_init.sql",
+    sql: include_str!("../../migrations/sqlite/0001_init.sql"),
+}];
+
+/// PostgreSQL migrations, in order.
+pub const POSTGRES: &[Migration] = &[Migration {
+    version: 1,
+    name: "0001_init.sql",
+    sql: include_str!("../../migrations/postgres/0001_init.sql"),
+}];
