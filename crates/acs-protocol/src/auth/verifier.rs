@@ -1,7 +1,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use http::header::{AUTHORIZATION, HOST};
+use http::header::{HeaderName, AUTHORIZATION, HOST};
 use http::{HeaderMap, Method};
 use subtle::ConstantTimeEq;
 use time::format_description::well_known::Rfc3339;
@@ -14,6 +14,13 @@ use crate::error::AcsError;
 use crate::params::{Params, ACTION_HEADER, VERSION_HEADER};
 use crate::secret::{AccessKeySecret, SecurityToken};
 use crate::signature::{v1, v3, SignatureVersion};
+
+const DATE: HeaderName = HeaderName::from_static(v3::DATE_HEADER);
+const NONCE: HeaderName = HeaderName::from_static(v3::NONCE_HEADER);
+const CONTENT_SHA256: HeaderName = HeaderName::from_static(v3::CONTENT_SHA256_HEADER);
+const SECURITY_TOKEN: HeaderName = HeaderName::from_static(v3::SECURITY_TOKEN_HEADER);
+const ACTION: HeaderName = HeaderName::from_static(ACTION_HEADER);
+const VERSION: HeaderName = HeaderName::from_static(VERSION_HEADER);
 
 /// The accepted distance between a request's timestamp and the server clock, both ways.
 pub const DEFAULT_WINDOW: Duration = Duration::from_secs(15 * 60);
@@ -175,72 +182,96 @@ fn parse_claim<'r>(req: &IncomingRequest<'r>) -> Result<Claim<'r>, AcsError> {
     }
 }
 
-fn required<'p>(params: &'p Params, name: &str) -> Result<&'p str, AcsError> {
-    params
-        .get(name)
-        .filter(|v| !v.is_empty())
-        .ok_or_else(|| AcsError::missing_parameter(name))
-}
-
 fn parse_timestamp(value: &str, name: &str) -> Result<OffsetDateTime, AcsError> {
     OffsetDateTime::parse(value, &Rfc3339).map_err(|_| {
         AcsError::invalid_parameter(name, "Expected a UTC time as yyyy-MM-ddTHH:mm:ssZ.")
     })
 }
 
+/// The v1 common parameters, collected in one pass over the parameters.
+#[derive(Default)]
+struct V1Fields<'r> {
+    access_key_id: Option<&'r str>,
+    method: Option<&'r str>,
+    version: Option<&'r str>,
+    nonce: Option<&'r str>,
+    timestamp: Option<&'r str>,
+    action: Option<&'r str>,
+    api_version: Option<&'r str>,
+    security_token: Option<&'r str>,
+}
+
+fn present<'r>(value: Option<&'r str>, name: &str) -> Result<&'r str, AcsError> {
+    value
+        .filter(|v| !v.is_empty())
+        .ok_or_else(|| AcsError::missing_parameter(name))
+}
+
 fn parse_v1<'r>(params: &'r Params, signature: &'r str) -> Result<Claim<'r>, AcsError> {
-    let access_key_id = required(params, "AccessKeyId")?;
-    let method = required(params, "SignatureMethod")?;
-    if method != v1::SIGNATURE_METHOD {
+    let mut f = V1Fields::default();
+    for (name, value) in params.iter() {
+        let slot = match name {
+            "AccessKeyId" => &mut f.access_key_id,
+            "SignatureMethod" => &mut f.method,
+            "SignatureVersion" => &mut f.version,
+            "SignatureNonce" => &mut f.nonce,
+            "Timestamp" => &mut f.timestamp,
+            "Action" => &mut f.action,
+            "Version" => &mut f.api_version,
+            "SecurityToken" => &mut f.security_token,
+            _ => continue,
+        };
+        *slot = Some(value);
+    }
+    let access_key_id = present(f.access_key_id, "AccessKeyId")?;
+    if present(f.method, "SignatureMethod")? != v1::SIGNATURE_METHOD {
         return Err(AcsError::invalid_parameter(
             "SignatureMethod",
             "Only HMAC-SHA1 is supported.",
         ));
     }
-    if required(params, "SignatureVersion")? != v1::SIGNATURE_VERSION {
+    if present(f.version, "SignatureVersion")? != v1::SIGNATURE_VERSION {
         return Err(AcsError::invalid_parameter(
             "SignatureVersion",
             "Only 1.0 is supported.",
         ));
     }
-    let nonce = required(params, "SignatureNonce")?;
-    let timestamp = parse_timestamp(required(params, "Timestamp")?, "Timestamp")?;
+    let nonce = present(f.nonce, "SignatureNonce")?;
+    let timestamp = parse_timestamp(present(f.timestamp, "Timestamp")?, "Timestamp")?;
     // v1 signs parameters only: the operation must be a (signed) parameter, not a header.
-    required(params, "Action")?;
-    required(params, "Version")?;
+    present(f.action, "Action")?;
+    present(f.api_version, "Version")?;
     Ok(Claim {
         scheme: Scheme::V1 { signature },
         access_key_id,
         timestamp,
         nonce,
-        security_token: params.get("SecurityToken").filter(|t| !t.is_empty()),
+        security_token: f.security_token.filter(|t| !t.is_empty()),
     })
 }
 
-fn header<'r>(headers: &'r HeaderMap, name: &str) -> Option<&'r str> {
+fn header<'r>(headers: &'r HeaderMap, name: &HeaderName) -> Option<&'r str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
 
-fn required_header<'r>(headers: &'r HeaderMap, name: &str) -> Result<&'r str, AcsError> {
+fn required_header<'r>(headers: &'r HeaderMap, name: &HeaderName) -> Result<&'r str, AcsError> {
     header(headers, name)
-        .filter(|v| !v.trim().is_empty())
         .map(str::trim)
-        .ok_or_else(|| AcsError::missing_parameter(name))
+        .filter(|v| !v.is_empty())
+        .ok_or_else(|| AcsError::missing_parameter(name.as_str()))
 }
 
 fn parse_v3<'r>(req: &IncomingRequest<'r>, value: &'r str) -> Result<Claim<'r>, AcsError> {
     let auth = v3::Authorization::parse(value).ok_or_else(AcsError::incomplete_signature)?;
     let headers = req.headers;
-    let date = required_header(headers, v3::DATE_HEADER)?;
-    let nonce = required_header(headers, v3::NONCE_HEADER)?;
-    required_header(headers, v3::CONTENT_SHA256_HEADER)?;
-    let token_header = header(headers, v3::SECURITY_TOKEN_HEADER).filter(|t| !t.is_empty());
+    let date = required_header(headers, &DATE)?;
+    let nonce = required_header(headers, &NONCE)?;
+    required_header(headers, &CONTENT_SHA256)?;
+    let token_header = header(headers, &SECURITY_TOKEN).filter(|t| !t.is_empty());
 
     // Whatever identifies, dates, de-duplicates or routes the request must be signed.
-    let signed = |name: &str| {
-        auth.signed_header_names()
-            .any(|n| n.eq_ignore_ascii_case(name))
-    };
+    let signed_names: Vec<&str> = auth.signed_header_names().collect();
+    let signed = |name: &str| signed_names.iter().any(|n| n.eq_ignore_ascii_case(name));
     let mut must_sign = vec![
         HOST.as_str(),
         v3::DATE_HEADER,
@@ -250,10 +281,10 @@ fn parse_v3<'r>(req: &IncomingRequest<'r>, value: &'r str) -> Result<Claim<'r>, 
     if token_header.is_some() {
         must_sign.push(v3::SECURITY_TOKEN_HEADER);
     }
-    if req.params.get("Action").is_none() && headers.contains_key(ACTION_HEADER) {
+    if req.params.get("Action").is_none() && headers.contains_key(&ACTION) {
         must_sign.push(ACTION_HEADER);
     }
-    if req.params.get("Version").is_none() && headers.contains_key(VERSION_HEADER) {
+    if req.params.get("Version").is_none() && headers.contains_key(&VERSION) {
         must_sign.push(VERSION_HEADER);
     }
     if !must_sign.into_iter().all(signed) {
@@ -277,10 +308,7 @@ fn check_v1(
     secret: &AccessKeySecret,
     given: &str,
 ) -> Result<(), AcsError> {
-    let string_to_sign = v1::string_to_sign(
-        req.method.as_str(),
-        &v1::canonicalized_query(req.params.iter()),
-    );
+    let string_to_sign = v1::string_to_sign_for(req.method.as_str(), req.params.iter());
     let expected = v1::signature_bytes(secret, &string_to_sign);
     let matches =
         v1::decode_signature(given).is_some_and(|given| bool::from(given.ct_eq(&expected)));
@@ -302,7 +330,7 @@ fn redacted_v1_string_to_sign(req: &IncomingRequest<'_>) -> String {
             (name, value)
         }
     });
-    v1::string_to_sign(req.method.as_str(), &v1::canonicalized_query(params))
+    v1::string_to_sign_for(req.method.as_str(), params)
 }
 
 /// V3: recompute over the client's own SignedHeaders and the real body hash.
@@ -312,29 +340,44 @@ fn check_v3(
     auth: &v3::Authorization<'_>,
 ) -> Result<(), AcsError> {
     let body_hash = v3::hashed_payload(req.body);
-    let mut canonical_headers = String::with_capacity(512);
+    // The canonical request, built in one buffer and hashed once.
+    let mut canonical: Vec<u8> = Vec::with_capacity(1024);
+    canonical.extend_from_slice(req.method.as_str().as_bytes());
+    canonical.extend_from_slice(b"\n/\n");
+    v3::push_canonical_query(&mut canonical, req.params.query());
+    canonical.push(b'\n');
+    // One pass over the (small) header map instead of parsing and hashing each signed name;
+    // a repeated header's values stay in arrival order.
+    let present: Vec<(&str, &[u8])> = req
+        .headers
+        .iter()
+        .map(|(name, value)| (name.as_str(), value.as_bytes()))
+        .collect();
     for name in auth.signed_header_names() {
-        let mut joined = String::new();
-        for value in req.headers.get_all(name) {
-            if !joined.is_empty() {
-                joined.push(',');
+        // lower(name) ":" trim(value) "\n"; a repeated header's values joined by ",".
+        canonical.extend(name.bytes().map(|b| b.to_ascii_lowercase()));
+        canonical.push(b':');
+        let values = present.iter().filter(|(n, _)| n.eq_ignore_ascii_case(name));
+        for (i, (_, value)) in values.enumerate() {
+            if i > 0 {
+                canonical.push(b',');
             }
-            joined.push_str(String::from_utf8_lossy(value.as_bytes()).trim());
+            canonical.extend_from_slice(value.trim_ascii());
         }
-        v3::push_canonical_header(&mut canonical_headers, name, &joined);
+        canonical.push(b'\n');
     }
-    let canonical = v3::canonical_request(
-        req.method.as_str(),
-        &v3::canonical_query(req.params.query()),
-        &canonical_headers,
-        auth.signed_headers,
-        &body_hash,
-    );
-    let string_to_sign = v3::string_to_sign(&canonical);
-    let declared = header(req.headers, v3::CONTENT_SHA256_HEADER)
-        .unwrap_or("")
-        .trim();
-    let body_ok = declared.eq_ignore_ascii_case(&body_hash);
+    canonical.push(b'\n');
+    canonical.extend_from_slice(auth.signed_headers.as_bytes());
+    canonical.push(b'\n');
+    canonical.extend_from_slice(body_hash.as_bytes());
+    let string_to_sign = v3::string_to_sign_bytes(&canonical);
+
+    let declared = req
+        .headers
+        .get(&CONTENT_SHA256)
+        .map(|v| v.as_bytes().trim_ascii())
+        .unwrap_or_default();
+    let body_ok = declared.eq_ignore_ascii_case(body_hash.as_bytes());
     let expected = v3::signature_bytes(secret, &string_to_sign);
     let mut given = [0u8; 32];
     let sig_ok = hex::decode_to_slice(auth.signature, &mut given).is_ok()

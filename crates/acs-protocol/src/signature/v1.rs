@@ -10,7 +10,7 @@ use base64::Engine as _;
 use hmac::{Hmac, Mac};
 use sha1::Sha1;
 
-use crate::encoding::pe_into;
+use crate::encoding::{ascii_string, cmp_encoded, pe_bytes, pe_twice_bytes};
 use crate::secret::AccessKeySecret;
 
 /// `SignatureMethod` value of this scheme.
@@ -20,40 +20,61 @@ pub const SIGNATURE_VERSION: &str = "1.0";
 /// The parameter that carries the signature and is excluded from what is signed.
 pub const SIGNATURE_PARAM: &str = "Signature";
 
-/// Canonicalized query of decoded `params`; the `Signature` parameter is left out.
-pub fn canonicalized_query<'a>(params: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
-    let mut encoded: Vec<(String, String)> = params
+/// The parameters to sign, sorted by `pe(name)` (then `pe(value)`), `Signature` left out; the
+/// order is computed on the raw strings so that nothing is encoded just to be compared.
+fn sorted<'a>(params: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<(&'a str, &'a str)> {
+    let mut pairs: Vec<(&str, &str)> = params
         .into_iter()
         .filter(|(name, _)| *name != SIGNATURE_PARAM)
-        .map(|(name, value)| {
-            let mut n = String::with_capacity(name.len());
-            pe_into(&mut n, name);
-            let mut v = String::with_capacity(value.len() + 8);
-            pe_into(&mut v, value);
-            (n, v)
-        })
         .collect();
-    encoded.sort_unstable();
-    let len = encoded.iter().map(|(n, v)| n.len() + v.len() + 2).sum();
-    let mut out = String::with_capacity(len);
-    for (name, value) in &encoded {
-        if !out.is_empty() {
-            out.push('&');
+    pairs.sort_unstable_by(|a, b| cmp_encoded(a.0, b.0).then_with(|| cmp_encoded(a.1, b.1)));
+    pairs
+}
+
+/// Canonicalized query of decoded `params`; the `Signature` parameter is left out.
+pub fn canonicalized_query<'a>(params: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
+    let pairs = sorted(params);
+    let mut out = Vec::with_capacity(pairs.iter().map(|(n, v)| n.len() + v.len() * 2 + 2).sum());
+    for (i, (name, value)) in pairs.into_iter().enumerate() {
+        if i > 0 {
+            out.push(b'&');
         }
-        out.push_str(name);
-        out.push('=');
-        out.push_str(value);
+        pe_bytes(&mut out, name.as_bytes());
+        out.push(b'=');
+        pe_bytes(&mut out, value.as_bytes());
     }
-    out
+    ascii_string(out)
 }
 
 /// `METHOD&%2F&pe(canonicalized_query)`, with the real HTTP method (upper case).
 pub fn string_to_sign(method: &str, canonicalized_query: &str) -> String {
-    let mut out = String::with_capacity(method.len() + 5 + canonicalized_query.len() * 3 / 2);
-    out.push_str(method);
-    out.push_str("&%2F&");
-    pe_into(&mut out, canonicalized_query);
-    out
+    let mut out = Vec::with_capacity(method.len() + 5 + canonicalized_query.len() * 3 / 2);
+    out.extend_from_slice(method.as_bytes());
+    out.extend_from_slice(b"&%2F&");
+    pe_bytes(&mut out, canonicalized_query.as_bytes());
+    ascii_string(out)
+}
+
+/// `string_to_sign(method, &canonicalized_query(params))` in one pass, without building the
+/// canonicalized query first (the verifier's path).
+pub fn string_to_sign_for<'a>(
+    method: &str,
+    params: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> String {
+    let pairs = sorted(params);
+    let len: usize = pairs.iter().map(|(n, v)| n.len() + v.len() * 3 + 6).sum();
+    let mut out = Vec::with_capacity(method.len() + 5 + len);
+    out.extend_from_slice(method.as_bytes());
+    out.extend_from_slice(b"&%2F&");
+    for (i, (name, value)) in pairs.into_iter().enumerate() {
+        if i > 0 {
+            out.extend_from_slice(b"%26");
+        }
+        pe_twice_bytes(&mut out, name.as_bytes());
+        out.extend_from_slice(b"%3D");
+        pe_twice_bytes(&mut out, value.as_bytes());
+    }
+    ascii_string(out)
 }
 
 /// The raw HMAC-SHA1 digest (key = secret + "&").
@@ -110,6 +131,20 @@ mod tests {
         assert_eq!(
             sign(&AccessKeySecret::new("secret"), &sts),
             "XlUyV4sXjOuX5FnjUz9IF9tm5rU="
+        );
+    }
+
+    #[test]
+    fn one_pass_string_to_sign_equals_the_two_step_one() {
+        let params = [
+            ("b", "x y"),
+            ("a", "订单&=%"),
+            ("Signature", "s"),
+            ("a b", ""),
+        ];
+        assert_eq!(
+            string_to_sign_for("POST", params),
+            string_to_sign("POST", &canonicalized_query(params))
         );
     }
 

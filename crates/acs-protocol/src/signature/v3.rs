@@ -11,7 +11,7 @@
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
-use crate::encoding::pe_into;
+use crate::encoding::{ascii_string, hex_lower_into, pe_bytes};
 use crate::secret::AccessKeySecret;
 
 /// The algorithm name that starts the `Authorization` header and the string to sign.
@@ -27,24 +27,42 @@ pub const SECURITY_TOKEN_HEADER: &str = "x-acs-security-token";
 
 /// The canonical query of decoded query parameters, sorted by name (then value).
 pub fn canonical_query<'a>(params: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
+    let mut out = Vec::new();
+    push_canonical_query(&mut out, params);
+    ascii_string(out)
+}
+
+/// [`canonical_query`] appended to a byte buffer (the verifier builds the whole canonical
+/// request in one buffer).
+pub(crate) fn push_canonical_query<'a>(
+    out: &mut Vec<u8>,
+    params: impl IntoIterator<Item = (&'a str, &'a str)>,
+) {
     let mut sorted: Vec<(&str, &str)> = params.into_iter().collect();
     sorted.sort_unstable();
-    let mut out =
-        String::with_capacity(sorted.iter().map(|(n, v)| n.len() + v.len() * 2 + 2).sum());
-    for (name, value) in sorted {
-        if !out.is_empty() {
-            out.push('&');
+    out.reserve(sorted.iter().map(|(n, v)| n.len() + v.len() * 2 + 2).sum());
+    for (i, (name, value)) in sorted.into_iter().enumerate() {
+        if i > 0 {
+            out.push(b'&');
         }
-        pe_into(&mut out, name);
-        out.push('=');
-        pe_into(&mut out, value);
+        pe_bytes(out, name.as_bytes());
+        out.push(b'=');
+        pe_bytes(out, value.as_bytes());
     }
-    out
 }
+
+/// hex(sha256("")), the hashed payload of every bodiless request.
+pub const EMPTY_PAYLOAD_HASH: &str =
+    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
 /// hex(sha256(body)): the last line of the canonical request and the `x-acs-content-sha256` value.
 pub fn hashed_payload(body: &[u8]) -> String {
-    hex::encode(Sha256::digest(body))
+    if body.is_empty() {
+        return EMPTY_PAYLOAD_HASH.to_owned();
+    }
+    let mut out = String::with_capacity(64);
+    hex_lower_into(&mut out, &Sha256::digest(body));
+    out
 }
 
 /// Appends one canonical header line `lower(name):trim(value)\n`.
@@ -92,10 +110,15 @@ pub fn canonical_request(
 
 /// `ACS3-HMAC-SHA256\n` + hex(sha256(canonical_request)).
 pub fn string_to_sign(canonical_request: &str) -> String {
+    string_to_sign_bytes(canonical_request.as_bytes())
+}
+
+/// [`string_to_sign`] of a canonical request held as bytes.
+pub(crate) fn string_to_sign_bytes(canonical_request: &[u8]) -> String {
     let mut out = String::with_capacity(ALGORITHM.len() + 65);
     out.push_str(ALGORITHM);
     out.push('\n');
-    out.push_str(&hex::encode(Sha256::digest(canonical_request.as_bytes())));
+    hex_lower_into(&mut out, &Sha256::digest(canonical_request));
     out
 }
 
@@ -109,7 +132,9 @@ pub fn signature_bytes(secret: &AccessKeySecret, string_to_sign: &str) -> [u8; 3
 
 /// The signature as lower-case hex.
 pub fn sign(secret: &AccessKeySecret, string_to_sign: &str) -> String {
-    hex::encode(signature_bytes(secret, string_to_sign))
+    let mut out = String::with_capacity(64);
+    hex_lower_into(&mut out, &signature_bytes(secret, string_to_sign));
+    out
 }
 
 /// The parts of an `Authorization: ACS3-HMAC-SHA256 Credential=..,SignedHeaders=..,Signature=..`.
@@ -202,6 +227,12 @@ mod tests {
             sign(&AccessKeySecret::new("YourAccessKeySecret"), &sts),
             "06563a9e1b43f5dfe96b81484da74bceab24a1d853912eee15083a6f0f3283c0"
         );
+    }
+
+    #[test]
+    fn empty_payload_constant_is_the_digest_of_nothing() {
+        assert_eq!(EMPTY_PAYLOAD_HASH, hex::encode(Sha256::digest(b"")));
+        assert_eq!(hashed_payload(b"abc"), hex::encode(Sha256::digest(b"abc")));
     }
 
     #[test]
