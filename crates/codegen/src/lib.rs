@@ -33,6 +33,39 @@
 //!    [`generate_types`], and one line in `xtask/src/codegen.rs` (`OUTPUTS`) to write the file.
 //! 4. Fully qualified paths only (`::std::string::String`), so spec names cannot shadow them.
 
+//! # What the types emitter writes (conventions other emitters and users rely on)
+//! - Names: schemas keep their PascalCase name; inline types are named after the property or
+//!   parameter (`PageSize`), prefixed with the owner when taken (`UpdateConnectionStatus`);
+//!   fields are snake_case with `#[serde(rename = "WireName")]`; keywords are raw (`r#type`).
+//! - Structs derive `Debug, Clone, PartialEq, Serialize, Deserialize` (+ `Default` when every
+//!   field can be defaulted); optional fields are `Option<T>` skipped when `None`; spec defaults
+//!   become `#[serde(default = "defaults::…")]`; `x-acs-request-id` fields are `String` with
+//!   `#[serde(default)]`; `x-secret` fields are printed `<redacted>` by `Debug` and listed in
+//!   `SECRET_FIELDS` (with `REQUIRED_FIELDS`).
+//! - Constrained scalars (min/max, lengths, pattern) are newtypes: `PageSize::new(i32) ->
+//!   Result<PageSize, ValidationError>`, `TryFrom<inner>` (and `TryFrom<&str>` for strings),
+//!   `FromStr`, `Deref`, `get()`/`as_str()`, a `Deserialize` that checks. Patterns are compiled
+//!   once (`LazyLock<Regex>`). Errors: `ValidationError { field: &'static str, reason: String }`,
+//!   displayed `PageSize must be at most 100, got 101`.
+//! - Enums: string enums have `as_str()`, int enums `value()`; both `FromStr` (strict),
+//!   `Display`, serde through them, `ALL`. Enums reached from answers have `Unknown(..)` and
+//!   decode unknown values into it; `FromStr`/`TryFrom` stay strict.
+//! - Request structs: `XRequest::new(required…)` takes each required field as
+//!   `impl Into<FieldType>` and cannot fail: constrained values are built (and checked) by the
+//!   caller, `ConnectionId::try_from(1)?`, so a request can never hold an invalid value. One
+//!   chainable setter per optional field (`.description(d)`; `set_` prefix if it would clash).
+//!   RPC requests: `to_params() -> Vec<(&'static str, String)>` (API parameters only, spec order)
+//!   and `from_params(|name| -> Option<&str>) -> Result<Self, ParamError>` with
+//!   `ParamError::{Missing { name }, Invalid { name, reason }}`; values go through `RpcParam`.
+//! - Errors: one `XError` per operation: a unit variant per documented code
+//!   (`Invalid.Tenant.ConnectionNotExists` -> `InvalidTenantConnectionNotExists`, numbered on a
+//!   clash), `{ message: String }` variants for templated messages (`{name}` or `<Name>`),
+//!   REST body variants, and `Unlisted { http_status, code, message }`; `http_status()`, `code()`,
+//!   `message()`, `from_code(status, code, message)`, `CODES: &[ErrorCode]`, `Display + Error`,
+//!   `From<CommonError>`. `CommonError` holds `x-acs-common-errors`.
+//! - `content_schema_for(connection_type) -> Option<ContentSchemaInfo>` and `CONTENT_SCHEMAS`
+//!   from the schemas marked `x-connection-type`; `API_VERSION`.
+
 pub mod emit;
 mod format;
 pub mod lower;

@@ -718,10 +718,16 @@ pub(crate) fn describe(c: &Constraints) -> Vec<String> {
         });
     }
     if let Some(n) = c.min_length {
-        out.push(format!("at least {n} characters"));
+        out.push(format!(
+            "at least {n} character{}",
+            if n == 1 { "" } else { "s" }
+        ));
     }
     if let Some(n) = c.max_length {
-        out.push(format!("at most {n} characters"));
+        out.push(format!(
+            "at most {n} character{}",
+            if n == 1 { "" } else { "s" }
+        ));
     }
     if let Some(p) = &c.pattern {
         out.push(format!("matches the pattern `{p}`"));

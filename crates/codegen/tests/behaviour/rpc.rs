@@ -249,6 +249,14 @@ fn error_enums_carry_status_code_and_message() {
         ]
     );
     assert!(codes.contains(&"InternalError"));
+    let missing_code = UpdateThingError::CODES
+        .iter()
+        .find(|c| c.code == "MissingParameter")
+        .unwrap();
+    assert_eq!(
+        missing_code.message_with(&[("name", "ThingId")]),
+        "The input parameter \"ThingId\" that is mandatory for processing this request is not supplied."
+    );
     let from_common = UpdateThingError::from(CommonError::InternalError);
     assert_eq!(from_common, UpdateThingError::InternalError);
     let boxed: Box<dyn std::error::Error> = Box::new(from_common);

@@ -32,6 +32,18 @@ pub struct ErrorCode {
     pub description: &'static str,
 }
 
+impl ErrorCode {
+    /// The message with its `{placeholder}`s filled in, e.g.
+    /// `code.message_with(&[("name", "ConnectionId")])`; unknown placeholders stay.
+    pub fn message_with(&self, values: &[(&str, &str)]) -> ::std::string::String {
+        let mut message = ::std::borrow::ToOwned::to_owned(self.message);
+        for (key, value) in values {
+            message = message.replace(&::std::format!("{{{key}}}"), value);
+        }
+        message
+    }
+}
+
 /// Integer enums accept `1` and `"1"` when decoding: Alibaba Cloud answers are loose
 /// about number types.
 #[derive(::serde::Deserialize)]
@@ -55,10 +67,10 @@ impl IntOrString {
 #[allow(clippy::large_enum_variant)]
 #[serde(tag = "petType")]
 pub enum Pet {
-    ///`petType` = `cat`.
+    /// `petType` = `cat`.
     #[serde(rename = "cat")]
     Cat(Cat),
-    ///`petType` = `dog`.
+    /// `petType` = `dog`.
     #[serde(rename = "dog")]
     Dog(Dog),
 }
@@ -68,7 +80,7 @@ pub enum Pet {
 pub struct PetBase {
     /// Wire name: `id`.
     pub id: i64,
-    /// Wire name: `name`. Constraints: at least 1 characters, at most 63 characters.
+    /// Wire name: `name`. Constraints: at least 1 character, at most 63 characters.
     pub name: Name,
     /// Wire name: `petType`.
     #[serde(rename = "petType")]
@@ -78,7 +90,7 @@ pub struct PetBase {
     pub tag: ::std::option::Option<::std::string::String>,
 }
 
-/// Wire name: `name`. Constraints: at least 1 characters, at most 63 characters.
+/// Wire name: `name`. Constraints: at least 1 character, at most 63 characters.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
 #[serde(transparent)]
 pub struct Name(::std::string::String);
@@ -185,7 +197,7 @@ impl<'de> ::serde::Deserialize<'de> for Name {
 pub struct Cat {
     /// Wire name: `id`.
     pub id: i64,
-    /// Wire name: `name`. Constraints: at least 1 characters, at most 63 characters.
+    /// Wire name: `name`. Constraints: at least 1 character, at most 63 characters.
     pub name: Name,
     /// Wire name: `tag`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -284,7 +296,7 @@ impl<'de> ::serde::Deserialize<'de> for Lives {
 pub struct Dog {
     /// Wire name: `id`.
     pub id: i64,
-    /// Wire name: `name`. Constraints: at least 1 characters, at most 63 characters.
+    /// Wire name: `name`. Constraints: at least 1 character, at most 63 characters.
     pub name: Name,
     /// Wire name: `tag`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -393,7 +405,7 @@ impl<'de> ::serde::Deserialize<'de> for Size {
 /// `#/components/schemas/NewPetForm` from the spec.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct NewPetForm {
-    /// Wire name: `name`. Constraints: at least 1 characters, at most 63 characters.
+    /// Wire name: `name`. Constraints: at least 1 character, at most 63 characters.
     pub name: Name,
     /// Wire name: `petType`. Default: `"cat"`.
     #[serde(rename = "petType", default = "defaults::new_pet_form_pet_type")]
@@ -690,20 +702,20 @@ pub struct ListPetsRequest {
 }
 
 impl ListPetsRequest {
-    ///A `ListPets` request with its required parameters; set the optional ones with the setters.
+    /// The `ListPets` request from its required parameters; set optional ones with the setters.
     pub fn new() -> Self {
         Self {
             limit: ::std::default::Default::default(),
             tag: ::std::default::Default::default(),
         }
     }
-    ///Sets `limit`.
+    /// Sets `limit`.
     #[must_use]
     pub fn limit(mut self, value: impl ::std::convert::Into<Limit>) -> Self {
         self.limit = ::std::option::Option::Some(value.into());
         self
     }
-    ///Sets `tag`.
+    /// Sets `tag`.
     #[must_use]
     pub fn tag(mut self, value: impl ::std::convert::Into<Tag>) -> Self {
         self.tag = ::std::option::Option::Some(value.into());
@@ -721,7 +733,7 @@ pub struct CreatePetRequest {
 }
 
 impl CreatePetRequest {
-    ///A `CreatePet` request with its required parameters; set the optional ones with the setters.
+    /// The `CreatePet` request from its required parameters; set optional ones with the setters.
     pub fn new(body: impl ::std::convert::Into<NewPetForm>) -> Self {
         Self { body: body.into() }
     }
@@ -736,13 +748,13 @@ pub struct ShowPetByIdRequest {
 }
 
 impl ShowPetByIdRequest {
-    ///A `ShowPetById` request with its required parameters; set the optional ones with the setters.
+    /// The `ShowPetById` request from its required parameters; set optional ones with the setters.
     pub fn new(pet_id: impl ::std::convert::Into<i64>) -> Self {
         Self { pet_id: pet_id.into() }
     }
 }
 
-///The errors `listPets` is documented to answer.
+/// The errors `listPets` is documented to answer.
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)]
 pub enum ListPetsError {
@@ -799,7 +811,7 @@ impl ::std::fmt::Display for ListPetsError {
 
 impl ::std::error::Error for ListPetsError {}
 
-///The errors `createPet` is documented to answer.
+/// The errors `createPet` is documented to answer.
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)]
 pub enum CreatePetError {
@@ -868,7 +880,7 @@ impl ::std::fmt::Display for CreatePetError {
 
 impl ::std::error::Error for CreatePetError {}
 
-///The errors `showPetById` is documented to answer.
+/// The errors `showPetById` is documented to answer.
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)]
 pub enum ShowPetByIdError {

@@ -32,6 +32,18 @@ pub struct ErrorCode {
     pub description: &'static str,
 }
 
+impl ErrorCode {
+    /// The message with its `{placeholder}`s filled in, e.g.
+    /// `code.message_with(&[("name", "ConnectionId")])`; unknown placeholders stay.
+    pub fn message_with(&self, values: &[(&str, &str)]) -> ::std::string::String {
+        let mut message = ::std::borrow::ToOwned::to_owned(self.message);
+        for (key, value) in values {
+            message = message.replace(&::std::format!("{{{key}}}"), value);
+        }
+        message
+    }
+}
+
 /// Integer enums accept `1` and `"1"` when decoding: Alibaba Cloud answers are loose
 /// about number types.
 #[derive(::serde::Deserialize)]
@@ -1112,7 +1124,7 @@ pub struct UpdateThingRequest {
 }
 
 impl UpdateThingRequest {
-    ///A `UpdateThing` request with its required parameters; set the optional ones with the setters.
+    /// The `UpdateThing` request from its required parameters; set optional ones with the setters.
     pub fn new(
         thing_id: impl ::std::convert::Into<ThingId>,
         content: impl ::std::convert::Into<Content>,
@@ -1128,13 +1140,13 @@ impl UpdateThingRequest {
             shared: defaults::update_thing_request_shared(),
         }
     }
-    ///Sets `Description`.
+    /// Sets `Description`.
     #[must_use]
     pub fn description(mut self, value: impl ::std::convert::Into<Description>) -> Self {
         self.description = ::std::option::Option::Some(value.into());
         self
     }
-    ///Sets `Status`.
+    /// Sets `Status`.
     #[must_use]
     pub fn status(
         mut self,
@@ -1143,13 +1155,13 @@ impl UpdateThingRequest {
         self.status = ::std::option::Option::Some(value.into());
         self
     }
-    ///Sets `Kind`.
+    /// Sets `Kind`.
     #[must_use]
     pub fn kind(mut self, value: impl ::std::convert::Into<Kind>) -> Self {
         self.kind = ::std::option::Option::Some(value.into());
         self
     }
-    ///Sets `Shared`.
+    /// Sets `Shared`.
     #[must_use]
     pub fn shared(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.shared = value.into();
@@ -1432,20 +1444,20 @@ impl ::std::default::Default for ListThingsRequest {
 }
 
 impl ListThingsRequest {
-    ///A `ListThings` request with its required parameters; set the optional ones with the setters.
+    /// The `ListThings` request from its required parameters; set optional ones with the setters.
     pub fn new() -> Self {
         Self {
             page_size: defaults::list_things_request_page_size(),
             page_number: defaults::list_things_request_page_number(),
         }
     }
-    ///Sets `PageSize`.
+    /// Sets `PageSize`.
     #[must_use]
     pub fn page_size(mut self, value: impl ::std::convert::Into<PageSize>) -> Self {
         self.page_size = value.into();
         self
     }
-    ///Sets `PageNumber`.
+    /// Sets `PageNumber`.
     #[must_use]
     pub fn page_number(mut self, value: impl ::std::convert::Into<PageNumber>) -> Self {
         self.page_number = value.into();
@@ -1474,7 +1486,7 @@ impl ListThingsRequest {
     }
 }
 
-///The errors `UpdateThing` is documented to answer.
+/// The errors `UpdateThing` is documented to answer.
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)]
 pub enum UpdateThingError {
@@ -1646,7 +1658,7 @@ impl ::std::convert::From<CommonError> for UpdateThingError {
     }
 }
 
-///The errors `ListThings` is documented to answer.
+/// The errors `ListThings` is documented to answer.
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)]
 pub enum ListThingsError {
@@ -1778,7 +1790,7 @@ impl ::std::convert::From<CommonError> for ListThingsError {
     }
 }
 
-///Errors any operation can answer (`x-acs-common-errors`).
+/// Errors any operation can answer (`x-acs-common-errors`).
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)]
 pub enum CommonError {

@@ -196,13 +196,13 @@ pub fn generate(api: &Api) -> TokenStream {
     }
     let has_common = !api.common_errors.is_empty();
     for op in &api.operations {
-        let doc = format!("The errors `{}` is documented to answer.", op.name);
+        let doc = format!(" The errors `{}` is documented to answer.", op.name);
         items.push(errors::emit(&op.error_type, &doc, &op.errors, has_common));
     }
     if has_common {
         items.push(errors::emit(
             "CommonError",
-            "Errors any operation can answer (`x-acs-common-errors`).",
+            " Errors any operation can answer (`x-acs-common-errors`).",
             &api.common_errors,
             false,
         ));

@@ -288,7 +288,7 @@ fn request_methods(
         if f.is_optional() {
             value = quote!(::std::option::Option::Some(#value));
         }
-        let doc = format!("Sets `{}`.", f.wire_name);
+        let doc = format!(" Sets `{}`.", f.wire_name);
         quote! {
             #[doc = #doc]
             #[must_use]
@@ -299,7 +299,7 @@ fn request_methods(
         }
     });
     let new_doc = format!(
-        "A `{op}` request with its required parameters; set the optional ones with the setters."
+        " The `{op}` request from its required parameters; set optional ones with the setters."
     );
     let rpc = ctx
         .is_rpc_op(op)

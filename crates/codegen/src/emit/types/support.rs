@@ -50,6 +50,18 @@ pub fn common(int_enums: bool) -> TokenStream {
             pub description: &'static str,
         }
 
+        impl ErrorCode {
+            /// The message with its `{placeholder}`s filled in, e.g.
+            /// `code.message_with(&[("name", "ConnectionId")])`; unknown placeholders stay.
+            pub fn message_with(&self, values: &[(&str, &str)]) -> ::std::string::String {
+                let mut message = ::std::borrow::ToOwned::to_owned(self.message);
+                for (key, value) in values {
+                    message = message.replace(&::std::format!("{{{key}}}"), value);
+                }
+                message
+            }
+        }
+
         #int_or_string
     }
 }

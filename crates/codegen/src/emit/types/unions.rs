@@ -15,7 +15,7 @@ pub fn tagged(name: &str, def: &TaggedDef, docs: TokenStream) -> TokenStream {
         let variant = ident(&v.rust_name);
         let ty = ident(&v.ty);
         let value = &v.tag_value;
-        let doc = format!("`{tag}` = `{value}`.");
+        let doc = format!(" `{tag}` = `{value}`.");
         quote! {
             #[doc = #doc]
             #[serde(rename = #value)]
