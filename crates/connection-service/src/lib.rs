@@ -15,6 +15,7 @@
 pub mod access_keys;
 pub mod admin;
 pub mod bootstrap;
+pub mod cli;
 pub mod config;
 pub mod content;
 pub mod crypto;

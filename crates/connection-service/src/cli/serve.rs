@@ -1,0 +1,64 @@
+//! `dataworks-server serve`: open and migrate the database, bootstrap a first start, serve.
+
+use std::io::Write;
+
+use tracing_subscriber::EnvFilter;
+
+use super::{master_key, settings, Cli, ServeArgs};
+use crate::bootstrap::bootstrap;
+use crate::config::{LogFormat, NonceStoreKind, Settings};
+use crate::crypto::Cipher;
+use crate::http::{health_router, shutdown_signal};
+use crate::store::{self, Backend};
+
+fn init_logging(format: LogFormat) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    // A second initialization (tests calling in-process) is harmless: keep the first.
+    let _ = match format {
+        LogFormat::Json => builder.json().try_init(),
+        LogFormat::Text => builder.try_init(),
+    };
+}
+
+/// Runs the server until SIGTERM or Ctrl-C.
+pub async fn run(cli: &Cli, args: &ServeArgs) -> Result<(), String> {
+    let settings: Settings = settings(cli, args.listen.clone())?;
+    init_logging(settings.log_format);
+    let key = master_key(&settings)?;
+    let cipher = Cipher::new(&key);
+    let store = store::open(&settings.database, &settings.store)
+        .await
+        .map_err(|e| format!("opening the database: {e}"))?;
+    tracing::info!(backend = ?store.backend(), "database ready (migrations applied)");
+    if settings.nonce_store == NonceStoreKind::Postgres && store.backend() != Backend::Postgres {
+        return Err("nonce_store = postgres needs a postgres:// database".to_owned());
+    }
+    if let NonceStoreKind::Redis(url) = &settings.nonce_store {
+        crate::nonce::RedisNonceStore::connect(url, "dataworks:nonce:")
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    tracing::info!(nonce_store = ?settings.nonce_store, region = %settings.region, "replay cache");
+    if let Some(first) = bootstrap(store.as_ref(), &cipher)
+        .await
+        .map_err(|e| format!("bootstrapping the database: {e}"))?
+    {
+        let mut out = std::io::stdout().lock();
+        let _ = out.write_all(first.banner(&settings.listen, &settings.region).as_bytes());
+        let _ = out.flush();
+    }
+    let listener = tokio::net::TcpListener::bind(&settings.listen)
+        .await
+        .map_err(|e| format!("listening on {}: {e}", settings.listen))?;
+    let local = listener
+        .local_addr()
+        .map_err(|e| format!("listening on {}: {e}", settings.listen))?;
+    tracing::info!(address = %local, "serving");
+    axum::serve(listener, health_router(store))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| format!("serving: {e}"))
+}
