@@ -53,6 +53,24 @@
 //! }
 //! ```
 //!
+//! # Decisions beyond the bare algorithms
+//!
+//! - A parameter name repeated anywhere (query, body, or both) is `InvalidParameter` naming it.
+//! - A body contributes parameters only with `Content-Type: application/x-www-form-urlencoded`;
+//!   any body is still hashed for V3.
+//! - v1 signs parameters only, so `Action` and `Version` must be parameters in a v1 request. In a
+//!   V3 request, `host`, `x-acs-date`, `x-acs-signature-nonce`, `x-acs-content-sha256` (and
+//!   `x-acs-security-token`, `x-acs-action`, `x-acs-version` when they carry the token or the
+//!   target) must be in `SignedHeaders`; otherwise `IncompleteSignature`.
+//! - The body is bound to a V3 signature twice: `x-acs-content-sha256` must equal the SHA-256
+//!   of the bytes received, and the canonical request ends with that real hash.
+//! - A nonce is stored only after the signature verifies (a forgery cannot burn it) and kept until
+//!   its timestamp leaves the window (up to 30 minutes). A full in-memory store answers
+//!   `Throttling` (503) rather than forget.
+//! - The v1 `SignatureDoesNotMatch` message carries the server's string to sign, with the
+//!   `SecurityToken` value masked as `***` (so tokens never reach answers or logs).
+//! - XML lists: see [`answer`].
+//!
 //! See `tests/` for complete flows against the official SDKs' recorded requests.
 
 pub mod answer;

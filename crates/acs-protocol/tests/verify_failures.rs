@@ -694,3 +694,31 @@ async fn a_full_or_broken_nonce_store_refuses_instead_of_letting_through() {
         .expect_err("full");
     assert_eq!(e.code(), "Throttling");
 }
+
+/// The generated axum server holds a `Verifier` over trait objects in shared state and awaits
+/// `verify` inside handlers: both must be `Send`/`Sync`.
+#[tokio::test]
+async fn verifier_over_trait_objects_is_send_and_sync() {
+    use acs_protocol::auth::CredentialLookup;
+    use std::sync::Arc;
+
+    fn assert_send<T: Send>(_: &T) {}
+    fn assert_send_sync<T: Send + Sync>(_: &T) {}
+
+    let lookup: Arc<dyn CredentialLookup> = Arc::new(keys());
+    let nonces: Arc<dyn NonceStore> = Arc::new(InMemoryNonceStore::new(10));
+    let verifier = Arc::new(Verifier::new(lookup, nonces).with_clock(ManualClock::new(at(T))));
+    assert_send_sync(&verifier);
+    let wire = sign(SignatureVersion::V3, &creds(), "n");
+    let params = Params::from_parts(Some(&wire.query), None, b"").expect("parses");
+    let req = IncomingRequest {
+        method: &wire.method,
+        headers: &wire.headers,
+        params: &params,
+        body: &wire.body,
+    };
+    let fut = verifier.verify(&req);
+    assert_send(&fut);
+    let caller = fut.await.expect("valid");
+    assert_send_sync(&caller);
+}
