@@ -16,7 +16,10 @@ const SECRET_CHARS: usize = 30;
 
 /// A new AccessKey id: `LTAI` followed by 20 base62 characters, like Alibaba Cloud's.
 pub fn generate_id() -> String {
-    format!("LTAI{}", Alphanumeric.sample_string(&mut OsRng, ID_RANDOM_CHARS))
+    format!(
+        "LTAI{}",
+        Alphanumeric.sample_string(&mut OsRng, ID_RANDOM_CHARS)
+    )
 }
 
 /// A new secret: 30 base62 characters (~178 bits) from the OS generator.

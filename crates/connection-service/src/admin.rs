@@ -93,7 +93,10 @@ impl Admin {
 
     /// Creates a tenant.
     pub async fn create_tenant(&self, name: &str) -> Result<TenantRecord, AdminError> {
-        Ok(self.store.create_tenant(non_blank(name, "tenant name")?).await?)
+        Ok(self
+            .store
+            .create_tenant(non_blank(name, "tenant name")?)
+            .await?)
     }
 
     /// All tenants.

@@ -28,7 +28,10 @@ pub struct Bootstrapped {
 }
 
 /// Creates the defaults when the database has no tenant; `None` otherwise.
-pub async fn bootstrap(store: &dyn Store, cipher: &Cipher) -> Result<Option<Bootstrapped>, StoreError> {
+pub async fn bootstrap(
+    store: &dyn Store,
+    cipher: &Cipher,
+) -> Result<Option<Bootstrapped>, StoreError> {
     let access_key_id = generate_id();
     let secret = generate_secret();
     let seed = BootstrapSeed {
@@ -38,13 +41,16 @@ pub async fn bootstrap(store: &dyn Store, cipher: &Cipher) -> Result<Option<Boot
         access_key_id: access_key_id.clone(),
         sealed_secret: cipher.seal(secret.expose()),
     };
-    Ok(store.bootstrap_if_empty(&seed).await?.map(|ids| Bootstrapped {
-        tenant_id: ids.tenant_id,
-        project_id: ids.project_id,
-        user_name: seed.user_name,
-        access_key_id,
-        access_key_secret: secret,
-    }))
+    Ok(store
+        .bootstrap_if_empty(&seed)
+        .await?
+        .map(|ids| Bootstrapped {
+            tenant_id: ids.tenant_id,
+            project_id: ids.project_id,
+            user_name: seed.user_name,
+            access_key_id,
+            access_key_secret: secret,
+        }))
 }
 
 impl Bootstrapped {

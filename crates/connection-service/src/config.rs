@@ -328,7 +328,10 @@ mod tests {
         .unwrap();
         assert_eq!(s.listen, "127.0.0.1:9");
         assert_eq!(s.region, "cn-beijing");
-        assert_eq!(s.nonce_store, NonceStoreKind::Redis("redis://127.0.0.1:6379".into()));
+        assert_eq!(
+            s.nonce_store,
+            NonceStoreKind::Redis("redis://127.0.0.1:6379".into())
+        );
         assert_eq!(s.probe.timeout, Duration::from_millis(300));
         assert!(s.probe.deny.denies("10.1.2.3".parse().unwrap()));
         assert!(toml::from_str::<FileConfig>("nope = 1").is_err());

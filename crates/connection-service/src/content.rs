@@ -144,7 +144,9 @@ const SCHEMAS: &[ContentSchema] = &[
 
 /// The rules of a type, `None` for an unknown type.
 pub fn schema_for(connection_type: &str) -> Option<&'static ContentSchema> {
-    SCHEMAS.iter().find(|s| s.connection_type == connection_type)
+    SCHEMAS
+        .iter()
+        .find(|s| s.connection_type == connection_type)
 }
 
 /// Whether `key` holds a secret.
@@ -295,8 +297,8 @@ pub fn unsealed(
     stored_text: &str,
     cipher: &Cipher,
 ) -> Result<Map<String, Value>, crate::crypto::CryptoError> {
-    let mut map: Map<String, Value> = serde_json::from_str(stored_text)
-        .map_err(|_| crate::crypto::CryptoError::Undecryptable)?;
+    let mut map: Map<String, Value> =
+        serde_json::from_str(stored_text).map_err(|_| crate::crypto::CryptoError::Undecryptable)?;
     for (key, value) in map.iter_mut() {
         if is_secret_key(key) {
             if let Value::String(s) = value {
@@ -317,20 +319,59 @@ mod tests {
     #[test]
     fn every_documented_example_validates_for_its_type() {
         let examples = [
-            ("odps", r#"{"accessId":"xssssss","accessKey":"xsaxsaxsa","authType":2,"endpoint":"http://service.odps.aliyun.com/api","project":"xsaxsax","tag":"public"}"#),
+            (
+                "odps",
+                r#"{"accessId":"xssssss","accessKey":"xsaxsaxsa","authType":2,"endpoint":"http://service.odps.aliyun.com/api","project":"xsaxsax","tag":"public"}"#,
+            ),
             ("mysql", MYSQL),
-            ("rds", r#"{"configType":1,"tag":"rds","database":"xsaxsa","username":"xsaxsa","password":"xssaxsa$32050","instanceName":"rm-xsaxs","rdsOwnerId":"11111111"}"#),
-            ("oss", r#"{"accessId":"sssssxx","accessKey":"xsaxaxsaxs","bucket":"xsa-xs-xs","endpoint":"http://oss-cn-shanghai.aliyuncs.com","tag":"public"}"#),
-            ("sqlserver", r#"{"jdbcUrl":"jdbc:sqlserver://xsaxsa-xsaxsa.database.xxx.cn:123;DatabaseName=xsxs-xsxs","password":"sdasda$fs","tag":"public","username":"sxaxacdacdd"}"#),
-            ("polardb", r#"{"clusterId":"pc-sdadsadsa","database":"dsadsadsa","ownerId":"121212122","password":"sdasdafssa","region":"cn-shanghai","tag":"polardb","username":"asdadsads"}"#),
-            ("oracle", r#"{"jdbcUrl":"jdbc:oracle:saaa:@xxxxx:1521:PROD","password":"sxasaxsa","tag":"public","username":"sasfadfa"}"#),
-            ("mongodb", r#"{"address":"[\"xsaxxsa.mongodb.rds.aliyuncs.com:3717\"]","database":"admin","password":"sadsda@","tag":"public","username":"dsadsadas"}"#),
-            ("emr", r#"{"accessId":"xsaxsa","emrClusterId":"C-dsads","emrResourceQueueName":"default","emrEndpoint":"emr.aliyuncs.com","accessKey":"dsadsad","emrUserId":"224833315798889783","name":"sasdsadsa","emrAccessMode":"simple","region":"cn-shanghai","authType":"2","emrProjectId":"FP-sdadsad"}"#),
-            ("postgresql", r#"{"jdbcUrl":"jdbc:postgresql://xxxx:1921/ssss","password":"sdadsads","tag":"public","username":"sdsasda"}"#),
-            ("analyticdb_for_mysql", r#"{"instanceId":"am-sadsada","database":"xsxsx","username":"xsxsa","password":"asdadsa","connectionString":"am-xssxsxs.ads.aliyuncs.com:3306"}"#),
-            ("hybriddb_for_postgresql", r#"{"connectionString":"gp-xsaxsaxa-master.gpdbmaster.rds.aliyuncs.com","database":"xsaxsaxas","password":"xsaxsaxsa@11","instanceId":"gp-xsaxsaxsa","port":"541132","ownerId":"xsaxsaxsas","username":"sadsad"}"#),
-            ("holo", r#"{"accessId":"xsaxsaxs","accessKey":"xsaxsaxsa","database":"xsaxsaxsa","instanceId":"xsaxa","tag":"aliyun"}"#),
-            ("kafka", r#"{"instanceId":"xsax-cn-xsaxsa","regionId":"cn-shanghai","tag":"aliyun","ownerId":"1212121212112"}"#),
+            (
+                "rds",
+                r#"{"configType":1,"tag":"rds","database":"xsaxsa","username":"xsaxsa","password":"xssaxsa$32050","instanceName":"rm-xsaxs","rdsOwnerId":"11111111"}"#,
+            ),
+            (
+                "oss",
+                r#"{"accessId":"sssssxx","accessKey":"xsaxaxsaxs","bucket":"xsa-xs-xs","endpoint":"http://oss-cn-shanghai.aliyuncs.com","tag":"public"}"#,
+            ),
+            (
+                "sqlserver",
+                r#"{"jdbcUrl":"jdbc:sqlserver://xsaxsa-xsaxsa.database.xxx.cn:123;DatabaseName=xsxs-xsxs","password":"sdasda$fs","tag":"public","username":"sxaxacdacdd"}"#,
+            ),
+            (
+                "polardb",
+                r#"{"clusterId":"pc-sdadsadsa","database":"dsadsadsa","ownerId":"121212122","password":"sdasdafssa","region":"cn-shanghai","tag":"polardb","username":"asdadsads"}"#,
+            ),
+            (
+                "oracle",
+                r#"{"jdbcUrl":"jdbc:oracle:saaa:@xxxxx:1521:PROD","password":"sxasaxsa","tag":"public","username":"sasfadfa"}"#,
+            ),
+            (
+                "mongodb",
+                r#"{"address":"[\"xsaxxsa.mongodb.rds.aliyuncs.com:3717\"]","database":"admin","password":"sadsda@","tag":"public","username":"dsadsadas"}"#,
+            ),
+            (
+                "emr",
+                r#"{"accessId":"xsaxsa","emrClusterId":"C-dsads","emrResourceQueueName":"default","emrEndpoint":"emr.aliyuncs.com","accessKey":"dsadsad","emrUserId":"224833315798889783","name":"sasdsadsa","emrAccessMode":"simple","region":"cn-shanghai","authType":"2","emrProjectId":"FP-sdadsad"}"#,
+            ),
+            (
+                "postgresql",
+                r#"{"jdbcUrl":"jdbc:postgresql://xxxx:1921/ssss","password":"sdadsads","tag":"public","username":"sdsasda"}"#,
+            ),
+            (
+                "analyticdb_for_mysql",
+                r#"{"instanceId":"am-sadsada","database":"xsxsx","username":"xsxsa","password":"asdadsa","connectionString":"am-xssxsxs.ads.aliyuncs.com:3306"}"#,
+            ),
+            (
+                "hybriddb_for_postgresql",
+                r#"{"connectionString":"gp-xsaxsaxa-master.gpdbmaster.rds.aliyuncs.com","database":"xsaxsaxas","password":"xsaxsaxsa@11","instanceId":"gp-xsaxsaxsa","port":"541132","ownerId":"xsaxsaxsas","username":"sadsad"}"#,
+            ),
+            (
+                "holo",
+                r#"{"accessId":"xsaxsaxs","accessKey":"xsaxsaxsa","database":"xsaxsaxsa","instanceId":"xsaxa","tag":"aliyun"}"#,
+            ),
+            (
+                "kafka",
+                r#"{"instanceId":"xsax-cn-xsaxsa","regionId":"cn-shanghai","tag":"aliyun","ownerId":"1212121212112"}"#,
+            ),
         ];
         assert_eq!(examples.len(), CONNECTION_TYPES.len());
         for (t, text) in examples {
@@ -344,7 +385,10 @@ mod tests {
     fn refusals_say_why() {
         assert!(parse("[1]").unwrap_err().0.contains("JSON object"));
         assert!(parse("{").unwrap_err().0.contains("not valid JSON"));
-        assert!(parse(r#"{"password":5}"#).unwrap_err().0.contains("password"));
+        assert!(parse(r#"{"password":5}"#)
+            .unwrap_err()
+            .0
+            .contains("password"));
         let huge = format!(r#"{{"a":"{}"}}"#, "x".repeat(MAX_CONTENT_BYTES));
         assert!(parse(&huge).is_err());
         let map = parse(r#"{"username":"u"}"#).unwrap();

@@ -205,7 +205,10 @@ mod tests {
         let cipher = Cipher::new(&MasterKey::generate());
         let other = Cipher::new(&MasterKey::generate());
         let sealed = cipher.seal("secret");
-        assert!(matches!(other.open(&sealed), Err(CryptoError::Undecryptable)));
+        assert!(matches!(
+            other.open(&sealed),
+            Err(CryptoError::Undecryptable)
+        ));
         let mut raw = STANDARD
             .decode(sealed.strip_prefix(ENVELOPE_PREFIX).unwrap())
             .unwrap();

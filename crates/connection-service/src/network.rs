@@ -98,9 +98,7 @@ fn target_from_url(text: &str, fallback_port: Option<u16>) -> Option<Target> {
     } else {
         (text, None)
     };
-    let end = rest
-        .find(['/', ';', '?', '#'])
-        .unwrap_or(rest.len());
+    let end = rest.find(['/', ';', '?', '#']).unwrap_or(rest.len());
     let mut authority = &rest[..end];
     // Oracle `host:port:SID`: keep the first two parts.
     if !authority.starts_with('[') && authority.matches(':').count() == 2 {
@@ -322,36 +320,98 @@ mod tests {
     #[test]
     fn targets_from_documented_shapes() {
         let cases = [
-            ("sqlserver", r#"{"jdbcUrl":"jdbc:sqlserver://db.example.cn:123;DatabaseName=x"}"#, t("db.example.cn", 123)),
-            ("oracle", r#"{"jdbcUrl":"jdbc:oracle:thin:@ora.example:1521:PROD"}"#, t("ora.example", 1521)),
-            ("oracle", r#"{"jdbcUrl":"jdbc:oracle:thin:@//ora.example:1522/svc"}"#, t("ora.example", 1522)),
-            ("postgresql", r#"{"jdbcUrl":"jdbc:postgresql://pg.example/ssss"}"#, t("pg.example", 5432)),
-            ("mysql", r#"{"jdbcUrl":"jdbc:mysql://u:p@[::1]:3307/db"}"#, t("::1", 3307)),
-            ("mongodb", r#"{"address":"[\"m.example:3717\",\"n.example:3717\"]"}"#, t("m.example", 3717)),
-            ("analyticdb_for_mysql", r#"{"connectionString":"am.example:3306"}"#, t("am.example", 3306)),
-            ("hybriddb_for_postgresql", r#"{"connectionString":"gp.example","port":"5433"}"#, t("gp.example", 5433)),
-            ("odps", r#"{"endpoint":"http://service.odps.aliyun.com/api"}"#, t("service.odps.aliyun.com", 80)),
-            ("oss", r#"{"endpoint":"https://oss.example"}"#, t("oss.example", 443)),
-            ("kafka", r#"{"bootstrapServers":"k1:9093,k2:9093"}"#, t("k1", 9093)),
-            ("mysql", r#"{"host":"127.0.0.1","port":3306}"#, t("127.0.0.1", 3306)),
+            (
+                "sqlserver",
+                r#"{"jdbcUrl":"jdbc:sqlserver://db.example.cn:123;DatabaseName=x"}"#,
+                t("db.example.cn", 123),
+            ),
+            (
+                "oracle",
+                r#"{"jdbcUrl":"jdbc:oracle:thin:@ora.example:1521:PROD"}"#,
+                t("ora.example", 1521),
+            ),
+            (
+                "oracle",
+                r#"{"jdbcUrl":"jdbc:oracle:thin:@//ora.example:1522/svc"}"#,
+                t("ora.example", 1522),
+            ),
+            (
+                "postgresql",
+                r#"{"jdbcUrl":"jdbc:postgresql://pg.example/ssss"}"#,
+                t("pg.example", 5432),
+            ),
+            (
+                "mysql",
+                r#"{"jdbcUrl":"jdbc:mysql://u:p@[::1]:3307/db"}"#,
+                t("::1", 3307),
+            ),
+            (
+                "mongodb",
+                r#"{"address":"[\"m.example:3717\",\"n.example:3717\"]"}"#,
+                t("m.example", 3717),
+            ),
+            (
+                "analyticdb_for_mysql",
+                r#"{"connectionString":"am.example:3306"}"#,
+                t("am.example", 3306),
+            ),
+            (
+                "hybriddb_for_postgresql",
+                r#"{"connectionString":"gp.example","port":"5433"}"#,
+                t("gp.example", 5433),
+            ),
+            (
+                "odps",
+                r#"{"endpoint":"http://service.odps.aliyun.com/api"}"#,
+                t("service.odps.aliyun.com", 80),
+            ),
+            (
+                "oss",
+                r#"{"endpoint":"https://oss.example"}"#,
+                t("oss.example", 443),
+            ),
+            (
+                "kafka",
+                r#"{"bootstrapServers":"k1:9093,k2:9093"}"#,
+                t("k1", 9093),
+            ),
+            (
+                "mysql",
+                r#"{"host":"127.0.0.1","port":3306}"#,
+                t("127.0.0.1", 3306),
+            ),
         ];
         for (ty, text, want) in cases {
             assert_eq!(target_of(ty, None, &content(text)), Ok(want), "{text}");
         }
         assert!(target_of("rds", None, &content(r#"{"instanceName":"rm-x"}"#)).is_err());
-        assert!(target_of("mysql", None, &content(r#"{"jdbcUrl":"jdbc:mysql://h:notaport/x"}"#)).is_err());
+        assert!(target_of(
+            "mysql",
+            None,
+            &content(r#"{"jdbcUrl":"jdbc:mysql://h:notaport/x"}"#)
+        )
+        .is_err());
     }
 
     #[test]
     fn deny_list_defaults_and_mapped_addresses() {
         let deny = DenyList::default();
-        for a in ["169.254.169.254", "169.254.1.1", "100.100.100.200", "fe80::1", "fd00:ec2::254", "::ffff:169.254.169.254"] {
+        for a in [
+            "169.254.169.254",
+            "169.254.1.1",
+            "100.100.100.200",
+            "fe80::1",
+            "fd00:ec2::254",
+            "::ffff:169.254.169.254",
+        ] {
             assert!(deny.denies(a.parse().unwrap()), "{a}");
         }
         for a in ["127.0.0.1", "10.0.0.1", "::1", "100.100.100.201"] {
             assert!(!deny.denies(a.parse().unwrap()), "{a}");
         }
         assert!(DenyList::parse(["nonsense"]).is_err());
-        assert!(DenyList::parse(["127.0.0.1"]).unwrap().denies("127.0.0.1".parse().unwrap()));
+        assert!(DenyList::parse(["127.0.0.1"])
+            .unwrap()
+            .denies("127.0.0.1".parse().unwrap()));
     }
 }

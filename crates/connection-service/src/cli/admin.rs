@@ -193,7 +193,10 @@ pub async fn run(cli: &Cli, command: &AdminCommand) -> Result<(), String> {
         AdminCommand::Users(UserCommand::List { tenant }) => {
             println!("ID\tTENANT\tNAME");
             for u in admin.list_users(tenant.as_deref()).await.map_err(e)? {
-                let tenant = u.tenant_id.map(|t| t.to_string()).unwrap_or_else(|| "-".into());
+                let tenant = u
+                    .tenant_id
+                    .map(|t| t.to_string())
+                    .unwrap_or_else(|| "-".into());
                 println!("{}\t{tenant}\t{}", u.id, u.name);
             }
         }

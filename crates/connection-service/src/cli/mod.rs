@@ -17,7 +17,12 @@ pub use admin::AdminCommand;
 #[command(name = "dataworks-server", version, about)]
 pub struct Cli {
     /// Database URL: sqlite://PATH (created on first start) or postgres://...
-    #[arg(long, global = true, env = "DATAWORKS_DATABASE_URL", value_name = "URL")]
+    #[arg(
+        long,
+        global = true,
+        env = "DATAWORKS_DATABASE_URL",
+        value_name = "URL"
+    )]
     pub database: Option<String>,
     /// TOML settings file (flags and environment variables take precedence).
     #[arg(long, global = true, value_name = "FILE")]

@@ -247,10 +247,17 @@ mod tests {
     #[test]
     fn status_request_forms() {
         for v in ["ENABLED", "enabled", "Enabled", "0", "1", " 1 "] {
-            assert_eq!(ConnectionStatus::parse_request(v), Some(ConnectionStatus::Normal), "{v}");
+            assert_eq!(
+                ConnectionStatus::parse_request(v),
+                Some(ConnectionStatus::Normal),
+                "{v}"
+            );
         }
         for v in ["DISABLED", "disabled", "2"] {
-            assert_eq!(ConnectionStatus::parse_request(v), Some(ConnectionStatus::Disabled));
+            assert_eq!(
+                ConnectionStatus::parse_request(v),
+                Some(ConnectionStatus::Disabled)
+            );
         }
         for v in ["", "3", "on", "ENABLE", "-1"] {
             assert_eq!(ConnectionStatus::parse_request(v), None, "{v}");

@@ -101,9 +101,7 @@ fn check_env_type(value: i32) -> Result<i32, DomainError> {
 fn check_status(value: &str) -> Result<i32, DomainError> {
     ConnectionStatus::parse_request(value)
         .map(ConnectionStatus::code)
-        .ok_or_else(|| {
-            DomainError::invalid("Status", "must be ENABLED or DISABLED (or 0, 1, 2)")
-        })
+        .ok_or_else(|| DomainError::invalid("Status", "must be ENABLED or DISABLED (or 0, 1, 2)"))
 }
 
 fn check_description(value: Option<String>) -> Result<Option<String>, DomainError> {
@@ -250,7 +248,14 @@ impl ConnectionService {
         let map = parse_content(&input.content)?;
         if content::has_masked_secret(&map) {
             return self
-                .update_keeping_secrets(caller, input.connection_id, map, env_type, description, status)
+                .update_keeping_secrets(
+                    caller,
+                    input.connection_id,
+                    map,
+                    env_type,
+                    description,
+                    status,
+                )
                 .await;
         }
         let allowed: Vec<String> = content::valid_types(&map)
@@ -274,7 +279,9 @@ impl ConnectionService {
                     Ok(Some(_)) => return Ok(()),
                     Ok(None) => {}
                     Err(StoreError::Conflict(_)) => {
-                        return Err(self.name_conflict(caller, input.connection_id, env_type).await)
+                        return Err(self
+                            .name_conflict(caller, input.connection_id, env_type)
+                            .await)
                     }
                     Err(e) => return Err(internal("UpdateConnection", e)),
                 }
@@ -339,8 +346,17 @@ impl ConnectionService {
         Err(internal("UpdateConnection", "too many concurrent updates"))
     }
 
-    async fn name_conflict(&self, caller: &Caller, connection_id: i64, env_type: i32) -> DomainError {
-        let name = match self.store.connection_access(caller.user_id, connection_id).await {
+    async fn name_conflict(
+        &self,
+        caller: &Caller,
+        connection_id: i64,
+        env_type: i32,
+    ) -> DomainError {
+        let name = match self
+            .store
+            .connection_access(caller.user_id, connection_id)
+            .await
+        {
             Ok(access) => access.connection.map(|c| c.name).unwrap_or_default(),
             Err(e) => return internal("UpdateConnection", e),
         };

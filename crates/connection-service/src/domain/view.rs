@@ -51,9 +51,21 @@ mod tests {
 
     #[test]
     fn java_style_times() {
-        assert_eq!(java_time(datetime!(2021-03-17 16:09:32 UTC)), "Mar 17, 2021 4:09:32 PM");
-        assert_eq!(java_time(datetime!(2021-01-05 00:00:07 UTC)), "Jan 5, 2021 12:00:07 AM");
-        assert_eq!(java_time(datetime!(2021-01-05 12:30:00 UTC)), "Jan 5, 2021 12:30:00 PM");
-        assert_eq!(java_time(datetime!(2021-03-17 18:09:32 +02:00)), "Mar 17, 2021 4:09:32 PM");
+        assert_eq!(
+            java_time(datetime!(2021-03-17 16:09:32 UTC)),
+            "Mar 17, 2021 4:09:32 PM"
+        );
+        assert_eq!(
+            java_time(datetime!(2021-01-05 00:00:07 UTC)),
+            "Jan 5, 2021 12:00:07 AM"
+        );
+        assert_eq!(
+            java_time(datetime!(2021-01-05 12:30:00 UTC)),
+            "Jan 5, 2021 12:30:00 PM"
+        );
+        assert_eq!(
+            java_time(datetime!(2021-03-17 18:09:32 +02:00)),
+            "Mar 17, 2021 4:09:32 PM"
+        );
     }
 }

@@ -290,8 +290,11 @@ pub trait Store: Send + Sync + 'static {
     async fn ping(&self) -> Result<(), StoreError>;
 
     /// Authorization facts for `user_id` on `project_id`.
-    async fn project_access(&self, user_id: i64, project_id: i64)
-        -> Result<ProjectAccess, StoreError>;
+    async fn project_access(
+        &self,
+        user_id: i64,
+        project_id: i64,
+    ) -> Result<ProjectAccess, StoreError>;
 
     /// Authorization facts for `user_id` on `connection_id`, with the connection itself.
     async fn connection_access(
@@ -342,14 +345,18 @@ pub trait Store: Send + Sync + 'static {
     async fn create_project(&self, tenant_id: i64, name: &str)
         -> Result<ProjectRecord, StoreError>;
     /// Projects, of one tenant or all, by id.
-    async fn list_projects(&self, tenant_id: Option<i64>) -> Result<Vec<ProjectRecord>, StoreError>;
+    async fn list_projects(&self, tenant_id: Option<i64>)
+        -> Result<Vec<ProjectRecord>, StoreError>;
     /// A project by id (deleted ones too).
     async fn get_project(&self, project_id: i64) -> Result<Option<ProjectRecord>, StoreError>;
     /// Soft-deletes a project: its connections stay but answer ProjectNotExists.
     async fn delete_project(&self, project_id: i64) -> Result<bool, StoreError>;
     /// Creates a user, in a tenant or in none.
-    async fn create_user(&self, tenant_id: Option<i64>, name: &str)
-        -> Result<UserRecord, StoreError>;
+    async fn create_user(
+        &self,
+        tenant_id: Option<i64>,
+        name: &str,
+    ) -> Result<UserRecord, StoreError>;
     /// Users, of one tenant or all, by id.
     async fn list_users(&self, tenant_id: Option<i64>) -> Result<Vec<UserRecord>, StoreError>;
     /// A user by name.
@@ -369,8 +376,10 @@ pub trait Store: Send + Sync + 'static {
         sealed_secret: &str,
     ) -> Result<(), StoreError>;
     /// AccessKeys, of one user or all, by id.
-    async fn list_access_keys(&self, user_id: Option<i64>)
-        -> Result<Vec<AccessKeyRecord>, StoreError>;
+    async fn list_access_keys(
+        &self,
+        user_id: Option<i64>,
+    ) -> Result<Vec<AccessKeyRecord>, StoreError>;
     /// An AccessKey by id (the credential lookup).
     async fn find_access_key(&self, id: &str) -> Result<Option<AccessKeyRecord>, StoreError>;
     /// Enables or disables an AccessKey.
@@ -381,8 +390,10 @@ pub trait Store: Send + Sync + 'static {
     /// On a database without tenants, creates the seed's tenant, project, owner and AccessKey in
     /// one transaction and returns their ids; `None` when the database was not empty. Safe when
     /// several replicas start at once.
-    async fn bootstrap_if_empty(&self, seed: &BootstrapSeed)
-        -> Result<Option<BootstrapIds>, StoreError>;
+    async fn bootstrap_if_empty(
+        &self,
+        seed: &BootstrapSeed,
+    ) -> Result<Option<BootstrapIds>, StoreError>;
 }
 
 /// Settings for opening a store.

@@ -190,7 +190,10 @@ impl PgStore {
         .map_err(db_err)?;
         for m in migrations::POSTGRES {
             let applied = tx
-                .query_opt("SELECT 1 FROM schema_migrations WHERE version = $1", &[&m.version])
+                .query_opt(
+                    "SELECT 1 FROM schema_migrations WHERE version = $1",
+                    &[&m.version],
+                )
                 .await
                 .map_err(db_err)?
                 .is_some();
@@ -592,13 +595,21 @@ impl Store for PgStore {
     async fn find_user(&self, name: &str) -> Result<Option<UserRecord>, StoreError> {
         let c = self.client().await?;
         let row = c
-            .query_opt("SELECT id, tenant_id, name FROM users WHERE name = $1", &[&name])
+            .query_opt(
+                "SELECT id, tenant_id, name FROM users WHERE name = $1",
+                &[&name],
+            )
             .await
             .map_err(db_err)?;
         Ok(row.as_ref().map(user_row))
     }
 
-    async fn put_member(&self, project_id: i64, user_id: i64, role: Role) -> Result<(), StoreError> {
+    async fn put_member(
+        &self,
+        project_id: i64,
+        user_id: i64,
+        role: Role,
+    ) -> Result<(), StoreError> {
         let c = self.client().await?;
         c.execute(
             "INSERT INTO project_members (project_id, user_id, role) VALUES ($1, $2, $3) \

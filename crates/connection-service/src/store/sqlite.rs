@@ -35,7 +35,9 @@ pub struct SqliteStore {
 
 impl std::fmt::Debug for SqliteStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SqliteStore").field("path", &self.path).finish()
+        f.debug_struct("SqliteStore")
+            .field("path", &self.path)
+            .finish()
     }
 }
 
@@ -92,7 +94,11 @@ fn connection_at(row: &Row<'_>, at: usize) -> rusqlite::Result<Option<Connection
     }))
 }
 
-fn project_access(conn: &Connection, user_id: i64, project_id: i64) -> rusqlite::Result<ProjectAccess> {
+fn project_access(
+    conn: &Connection,
+    user_id: i64,
+    project_id: i64,
+) -> rusqlite::Result<ProjectAccess> {
     let mut stmt = conn.prepare_cached(
         "SELECT u.tenant_id, p.id, m.role FROM users u \
          LEFT JOIN projects p ON p.id = ?2 AND p.tenant_id = u.tenant_id AND p.deleted_at IS NULL \
@@ -230,8 +236,9 @@ impl SqliteStore {
         let options = options.clone();
         tokio::task::spawn_blocking(move || {
             if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-                std::fs::create_dir_all(parent)
-                    .map_err(|e| StoreError::Database(format!("creating {}: {e}", parent.display())))?;
+                std::fs::create_dir_all(parent).map_err(|e| {
+                    StoreError::Database(format!("creating {}: {e}", parent.display()))
+                })?;
             }
             let mut writer = open_connection(&path, false)?;
             apply_migrations(&mut writer)?;
@@ -635,7 +642,11 @@ impl Store for SqliteStore {
         let name = name.to_owned();
         self.write(move |c| {
             let exists: bool = c
-                .query_row("SELECT EXISTS (SELECT 1 FROM tenants WHERE id = ?1)", [tenant_id], |r| r.get(0))
+                .query_row(
+                    "SELECT EXISTS (SELECT 1 FROM tenants WHERE id = ?1)",
+                    [tenant_id],
+                    |r| r.get(0),
+                )
                 .map_err(db_err)?;
             if !exists {
                 return Err(StoreError::NotFound(format!("tenant {tenant_id}")));
@@ -708,7 +719,11 @@ impl Store for SqliteStore {
         self.write(move |c| {
             if let Some(t) = tenant_id {
                 let exists: bool = c
-                    .query_row("SELECT EXISTS (SELECT 1 FROM tenants WHERE id = ?1)", [t], |r| r.get(0))
+                    .query_row(
+                        "SELECT EXISTS (SELECT 1 FROM tenants WHERE id = ?1)",
+                        [t],
+                        |r| r.get(0),
+                    )
                     .map_err(db_err)?;
                 if !exists {
                     return Err(StoreError::NotFound(format!("tenant {t}")));
@@ -755,7 +770,12 @@ impl Store for SqliteStore {
         .await
     }
 
-    async fn put_member(&self, project_id: i64, user_id: i64, role: Role) -> Result<(), StoreError> {
+    async fn put_member(
+        &self,
+        project_id: i64,
+        user_id: i64,
+        role: Role,
+    ) -> Result<(), StoreError> {
         self.write(move |c| {
             c.execute(
                 "INSERT INTO project_members (project_id, user_id, role) VALUES (?1, ?2, ?3) \

@@ -36,7 +36,7 @@ pub enum Backing {
         dir: tempfile::TempDir,
         path: PathBuf,
     },
-    Postgres(PgDatabase),
+    Postgres(Box<PgDatabase>),
 }
 
 /// A throwaway PostgreSQL database, dropped (with FORCE) when this is dropped, even after a
@@ -53,7 +53,10 @@ impl Drop for PgDatabase {
         let name = self.name.clone();
         // Drop runs inside the test's runtime: do the async work on a thread of its own.
         let _ = std::thread::spawn(move || {
-            let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
+            let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            else {
                 return;
             };
             rt.block_on(async move {
@@ -122,7 +125,11 @@ impl Harness {
         let store = PgStore::connect_with(db.config.clone(), 8)
             .await
             .expect("connect to the test database and migrate");
-        Some(Self::build(Arc::new(store), Backing::Postgres(db), probe))
+        Some(Self::build(
+            Arc::new(store),
+            Backing::Postgres(Box::new(db)),
+            probe,
+        ))
     }
 
     /// Every byte the database holds about its rows, as text (SQLite: the file and its WAL;
@@ -145,7 +152,14 @@ impl Harness {
                     .expect("connect");
                 tokio::spawn(conn);
                 let mut out = Vec::new();
-                for table in ["tenants", "projects", "users", "project_members", "access_keys", "connections"] {
+                for table in [
+                    "tenants",
+                    "projects",
+                    "users",
+                    "project_members",
+                    "access_keys",
+                    "connections",
+                ] {
                     for row in client
                         .query(&format!("SELECT t::text FROM {table} t"), &[])
                         .await
@@ -215,8 +229,16 @@ impl Harness {
     pub async fn world(&self) -> World {
         let a = self.admin.create_tenant("tenant-a").await.unwrap();
         let b = self.admin.create_tenant("tenant-b").await.unwrap();
-        let p = self.admin.create_project("tenant-a", "project-p").await.unwrap();
-        let q = self.admin.create_project("tenant-b", "project-q").await.unwrap();
+        let p = self
+            .admin
+            .create_project("tenant-a", "project-p")
+            .await
+            .unwrap();
+        let q = self
+            .admin
+            .create_project("tenant-b", "project-q")
+            .await
+            .unwrap();
         let mut ids = Vec::new();
         for (name, role) in [
             ("alice", Some(Role::Owner)),
@@ -232,7 +254,10 @@ impl Harness {
             ids.push(u.id);
         }
         let bo = self.admin.create_user("tenant-b", "boris").await.unwrap();
-        self.admin.add_member(q.id, "boris", Role::Owner).await.unwrap();
+        self.admin
+            .add_member(q.id, "boris", Role::Owner)
+            .await
+            .unwrap();
         let homeless = self.store.create_user(None, "nomad").await.unwrap();
         World {
             tenant_a: a.id,
