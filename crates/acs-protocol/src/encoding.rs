@@ -131,16 +131,16 @@ pub fn cmp_encoded(a: &str, b: &str) -> Ordering {
 /// Joins `pe(name)=pe(value)` pairs with `&`, in the given order: the shared shape of the v1
 /// canonicalized query, the V3 canonical query and the query string a client sends.
 pub fn encode_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
-    let mut out = String::new();
-    for (name, value) in pairs {
-        if !out.is_empty() {
-            out.push('&');
+    let mut out = Vec::new();
+    for (i, (name, value)) in pairs.into_iter().enumerate() {
+        if i > 0 {
+            out.push(b'&');
         }
-        pe_into(&mut out, name);
-        out.push('=');
-        pe_into(&mut out, value);
+        pe_bytes(&mut out, name.as_bytes());
+        out.push(b'=');
+        pe_bytes(&mut out, value.as_bytes());
     }
-    out
+    ascii_string(out)
 }
 
 #[cfg(test)]

@@ -215,10 +215,7 @@ fn sign_v1(req: &SignRequest<'_>) -> SignedRequest {
     if let Some(token) = &creds.security_token {
         all.push(("SecurityToken", token.expose()));
     }
-    let string_to_sign = v1::string_to_sign(
-        req.method.as_str(),
-        &v1::canonicalized_query(all.iter().copied()),
-    );
+    let string_to_sign = v1::string_to_sign_for(req.method.as_str(), all.iter().copied());
     let signature = v1::sign(&creds.secret, &string_to_sign);
     let mut query = encode_pairs(all.iter().copied());
     query.push_str("&Signature=");
