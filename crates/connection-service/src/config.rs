@@ -9,6 +9,7 @@ use serde::Deserialize;
 
 use crate::crypto::{CryptoError, MasterKey};
 use crate::network::{DenyList, ProbeConfig, DEFAULT_DENY};
+use crate::redact::url_without_password;
 use crate::store::{DatabaseUrl, StoreOptions};
 
 /// Default listen address.
@@ -68,7 +69,7 @@ pub enum ConfigError {
 /// readers = 4
 /// max_batch = 512
 /// ```
-#[derive(Debug, Default, Deserialize)]
+#[derive(Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FileConfig {
     /// Listen address.
@@ -157,8 +158,8 @@ impl LogFormat {
     }
 }
 
-/// Where replay nonces are remembered.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Where replay nonces are remembered. Debug hides a Redis password.
+#[derive(Clone, PartialEq, Eq)]
 pub enum NonceStoreKind {
     /// In this process (one replica only).
     Memory,
@@ -166,6 +167,16 @@ pub enum NonceStoreKind {
     Postgres,
     /// A Redis server at this URL.
     Redis(String),
+}
+
+impl std::fmt::Debug for NonceStoreKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Memory => f.write_str("Memory"),
+            Self::Postgres => f.write_str("Postgres"),
+            Self::Redis(url) => write!(f, "Redis({})", url_without_password(url)),
+        }
+    }
 }
 
 impl NonceStoreKind {
@@ -187,7 +198,7 @@ impl NonceStoreKind {
 }
 
 /// Values given on the command line or in the environment (already merged by clap).
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct Overrides {
     /// `--listen` / `DATAWORKS_LISTEN`.
     pub listen: Option<String>,
@@ -201,8 +212,8 @@ pub struct Overrides {
     pub nonce_store: Option<String>,
 }
 
-/// The resolved settings.
-#[derive(Debug, Clone)]
+/// The resolved settings. Debug hides the database password.
+#[derive(Clone)]
 pub struct Settings {
     /// Listen address.
     pub listen: String,
@@ -220,6 +231,61 @@ pub struct Settings {
     pub probe: ProbeConfig,
     /// Store settings.
     pub store: StoreOptions,
+}
+
+impl std::fmt::Debug for FileConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FileConfig")
+            .field("listen", &self.listen)
+            .field(
+                "database",
+                &self.database.as_deref().map(url_without_password),
+            )
+            .field("region", &self.region)
+            .field("log_format", &self.log_format)
+            .field(
+                "nonce_store",
+                &self.nonce_store.as_deref().map(url_without_password),
+            )
+            .field("master_key_file", &self.master_key_file)
+            .field("network", &self.network)
+            .field("postgres", &self.postgres)
+            .field("sqlite", &self.sqlite)
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for Overrides {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Overrides")
+            .field("listen", &self.listen)
+            .field(
+                "database",
+                &self.database.as_deref().map(url_without_password),
+            )
+            .field("region", &self.region)
+            .field("log_format", &self.log_format)
+            .field(
+                "nonce_store",
+                &self.nonce_store.as_deref().map(url_without_password),
+            )
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("listen", &self.listen)
+            .field("database", &url_without_password(&self.database))
+            .field("region", &self.region)
+            .field("log_format", &self.log_format)
+            .field("nonce_store", &self.nonce_store)
+            .field("master_key_file", &self.master_key_file)
+            .field("probe", &self.probe)
+            .field("store", &self.store)
+            .finish()
+    }
 }
 
 impl Settings {
@@ -371,5 +437,19 @@ mod tests {
         )
         .unwrap();
         assert!(pg.master_key(None).is_err());
+        let secret_db = Settings::resolve(
+            FileConfig::default(),
+            Overrides {
+                database: Some("postgres://u:hunter2@h/db".into()),
+                nonce_store: Some("redis://:hunter3@h:6379".into()),
+                ..Overrides::default()
+            },
+        )
+        .unwrap();
+        let shown = format!("{secret_db:?}");
+        assert!(
+            !shown.contains("hunter2") && !shown.contains("hunter3"),
+            "{shown}"
+        );
     }
 }

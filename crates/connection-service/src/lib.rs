@@ -23,4 +23,5 @@ pub mod domain;
 pub mod http;
 pub mod network;
 pub mod nonce;
+pub mod redact;
 pub mod store;

@@ -13,7 +13,9 @@ mod serve;
 pub use admin::AdminCommand;
 
 /// DataWorks connection API server (RPC style, version 2020-05-18).
-#[derive(Debug, Parser)]
+///
+/// (No `Debug`: the database URL may carry a password.)
+#[derive(Parser)]
 #[command(name = "dataworks-server", version, about)]
 pub struct Cli {
     /// Database URL: sqlite://PATH (created on first start) or postgres://...

@@ -106,8 +106,8 @@ impl ConnectionStatus {
     }
 }
 
-/// Input of `create_connection` (CreateConnection's parameters).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Input of `create_connection` (CreateConnection's parameters). Debug hides Content.
+#[derive(Clone, PartialEq, Eq)]
 pub struct CreateConnection {
     /// ProjectId.
     pub project_id: i64,
@@ -119,15 +119,14 @@ pub struct CreateConnection {
     pub sub_type: Option<String>,
     /// Description.
     pub description: Option<String>,
-    /// Content: a JSON object as text. May hold secrets; never printed by `Debug` of callers'
-    /// logs because the service logs ids only.
+    /// Content: a JSON object as text. Holds secrets in plain text: `Debug` never shows it.
     pub content: String,
     /// EnvType: 0 development, 1 production.
     pub env_type: i32,
 }
 
-/// Input of `update_connection` (UpdateConnection's parameters).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Input of `update_connection` (UpdateConnection's parameters). Debug hides Content.
+#[derive(Clone, PartialEq, Eq)]
 pub struct UpdateConnection {
     /// ConnectionId.
     pub connection_id: i64,
@@ -139,6 +138,32 @@ pub struct UpdateConnection {
     pub description: Option<String>,
     /// Status as sent (`ENABLED`/`DISABLED`/`0`/`1`/`2`); `None` keeps the current one.
     pub status: Option<String>,
+}
+
+impl fmt::Debug for CreateConnection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CreateConnection")
+            .field("project_id", &self.project_id)
+            .field("name", &self.name)
+            .field("connection_type", &self.connection_type)
+            .field("sub_type", &self.sub_type)
+            .field("description", &self.description)
+            .field("content", &crate::redact::content_summary(&self.content))
+            .field("env_type", &self.env_type)
+            .finish()
+    }
+}
+
+impl fmt::Debug for UpdateConnection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UpdateConnection")
+            .field("connection_id", &self.connection_id)
+            .field("content", &crate::redact::content_summary(&self.content))
+            .field("env_type", &self.env_type)
+            .field("description", &self.description)
+            .field("status", &self.status)
+            .finish()
+    }
 }
 
 /// Input of `list_connections` (ListConnections' parameters).
@@ -262,6 +287,28 @@ mod tests {
         for v in ["", "3", "on", "ENABLE", "-1"] {
             assert_eq!(ConnectionStatus::parse_request(v), None, "{v}");
         }
+    }
+
+    #[test]
+    fn debug_never_shows_content() {
+        let c = CreateConnection {
+            project_id: 1,
+            name: "n".into(),
+            connection_type: "mysql".into(),
+            sub_type: None,
+            description: None,
+            content: r#"{"password":"hunter2"}"#.into(),
+            env_type: 0,
+        };
+        assert!(!format!("{c:?}").contains("hunter2"));
+        let u = UpdateConnection {
+            connection_id: 1,
+            content: c.content.clone(),
+            env_type: 0,
+            description: None,
+            status: None,
+        };
+        assert!(!format!("{u:?}").contains("hunter2"));
     }
 
     #[test]

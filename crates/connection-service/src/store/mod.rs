@@ -417,13 +417,25 @@ impl Default for StoreOptions {
     }
 }
 
-/// Where a database URL points.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Where a database URL points. Debug hides a password.
+#[derive(Clone, PartialEq, Eq)]
 pub enum DatabaseUrl {
     /// `sqlite://PATH` (relative or absolute; `sqlite:///abs` works too).
     Sqlite(std::path::PathBuf),
     /// `postgres://...` or `postgresql://...`, passed to the driver as is.
     Postgres(String),
+}
+
+impl std::fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Sqlite(path) => f.debug_tuple("Sqlite").field(path).finish(),
+            Self::Postgres(url) => f
+                .debug_tuple("Postgres")
+                .field(&crate::redact::url_without_password(url))
+                .finish(),
+        }
+    }
 }
 
 impl DatabaseUrl {

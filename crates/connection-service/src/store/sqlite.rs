@@ -7,6 +7,8 @@
 //! threads with read-only connections, which WAL lets run beside the writer.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::thread;
 
 use async_trait::async_trait;
@@ -24,13 +26,33 @@ use crate::domain::model::Role;
 
 type ReadJob = Box<dyn FnOnce(&Connection) + Send>;
 type Finish = Box<dyn FnOnce(Result<(), String>) + Send>;
-type WriteJob = Box<dyn FnOnce(&Connection) -> (bool, Finish) + Send>;
+/// A write: run with `Some(connection)` inside its savepoint, or with `None` when its group could
+/// not start (it then only reports the failure). Returns whether it succeeded and how to answer
+/// its caller once the group's COMMIT outcome is known.
+type WriteJob = Box<dyn FnOnce(Option<&Connection>) -> (bool, Finish) + Send>;
 
 /// The SQLite implementation of [`Store`].
 pub struct SqliteStore {
     writer: Sender<WriteJob>,
     readers: Sender<ReadJob>,
     path: PathBuf,
+    stats: Arc<WriterCounters>,
+}
+
+/// Counters of the writer thread.
+#[derive(Debug, Default)]
+struct WriterCounters {
+    groups: AtomicU64,
+    jobs: AtomicU64,
+}
+
+/// How well writes are being grouped: `jobs / groups` writes share one fsync on average.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WriterStats {
+    /// Transactions committed (or attempted).
+    pub groups: u64,
+    /// Write jobs run.
+    pub jobs: u64,
 }
 
 impl std::fmt::Debug for SqliteStore {
@@ -154,7 +176,12 @@ fn apply_migrations(conn: &mut Connection) -> Result<(), StoreError> {
     Ok(())
 }
 
-fn writer_loop(conn: Connection, jobs: Receiver<WriteJob>, max_batch: usize) {
+fn writer_loop(
+    conn: Connection,
+    jobs: Receiver<WriteJob>,
+    max_batch: usize,
+    stats: Arc<WriterCounters>,
+) {
     while let Ok(first) = jobs.recv() {
         let mut batch = vec![first];
         while batch.len() < max_batch {
@@ -163,23 +190,28 @@ fn writer_loop(conn: Connection, jobs: Receiver<WriteJob>, max_batch: usize) {
                 Err(_) => break,
             }
         }
+        stats.groups.fetch_add(1, Ordering::Relaxed);
+        stats.jobs.fetch_add(batch.len() as u64, Ordering::Relaxed);
         if let Err(e) = conn.execute_batch("BEGIN IMMEDIATE") {
-            let message = e.to_string();
+            let message = format!("could not begin a transaction: {e}");
+            tracing::error!(error = %message, "sqlite writer");
             for job in batch {
-                // Run nothing: tell each caller the group could not start.
-                drop(job);
+                let (_, finish) = job(None);
+                finish(Err(message.clone()));
             }
-            tracing::error!(error = %message, "sqlite writer could not begin a transaction");
             continue;
         }
         let mut finishers = Vec::with_capacity(batch.len());
         for job in batch {
             if let Err(e) = conn.execute_batch("SAVEPOINT job") {
-                finishers.push(Box::new(move |_: Result<(), String>| drop(job)) as Finish);
-                tracing::error!(error = %e, "sqlite writer could not open a savepoint");
+                let message = format!("could not open a savepoint: {e}");
+                tracing::error!(error = %message, "sqlite writer");
+                let (_, finish) = job(None);
+                finishers
+                    .push(Box::new(move |_: Result<(), String>| finish(Err(message))) as Finish);
                 continue;
             }
-            let (ok, finish) = job(&conn);
+            let (ok, finish) = job(Some(&conn));
             let end = if ok {
                 "RELEASE job"
             } else {
@@ -244,9 +276,11 @@ impl SqliteStore {
             apply_migrations(&mut writer)?;
             let (write_tx, write_rx) = crossbeam_channel::unbounded::<WriteJob>();
             let max_batch = options.sqlite_max_batch.max(1);
+            let stats = Arc::new(WriterCounters::default());
+            let writer_stats = stats.clone();
             thread::Builder::new()
                 .name("sqlite-writer".into())
-                .spawn(move || writer_loop(writer, write_rx, max_batch))
+                .spawn(move || writer_loop(writer, write_rx, max_batch, writer_stats))
                 .map_err(|e| StoreError::Database(format!("starting the writer thread: {e}")))?;
             let (read_tx, read_rx) = crossbeam_channel::unbounded::<ReadJob>();
             for i in 0..options.sqlite_readers.max(1) {
@@ -261,6 +295,7 @@ impl SqliteStore {
                 writer: write_tx,
                 readers: read_tx,
                 path: opened_path,
+                stats,
             })
         })
         .await
@@ -270,6 +305,14 @@ impl SqliteStore {
     /// The database file.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// How many transactions the writer committed for how many writes so far.
+    pub fn writer_stats(&self) -> WriterStats {
+        WriterStats {
+            groups: self.stats.groups.load(Ordering::Relaxed),
+            jobs: self.stats.jobs.load(Ordering::Relaxed),
+        }
     }
 
     async fn read<T, F>(&self, f: F) -> Result<T, StoreError>
@@ -291,7 +334,14 @@ impl SqliteStore {
         F: FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
     {
         let (tx, rx) = tokio::sync::oneshot::channel();
-        let job: WriteJob = Box::new(move |conn| {
+        let job: WriteJob = Box::new(move |conn: Option<&Connection>| {
+            let Some(conn) = conn else {
+                let finish: Finish = Box::new(move |outcome| {
+                    let message = outcome.err().unwrap_or_default();
+                    let _ = tx.send(Err(StoreError::Database(message)));
+                });
+                return (false, finish);
+            };
             let result = f(conn);
             let ok = result.is_ok();
             let finish: Finish = Box::new(move |commit| {
