@@ -50,10 +50,14 @@
 //! - Enums: string enums have `as_str()`, int enums `value()`; both `FromStr` (strict),
 //!   `Display`, serde through them, `ALL`. Enums reached from answers have `Unknown(..)` and
 //!   decode unknown values into it; `FromStr`/`TryFrom` stay strict.
-//! - Request structs: `XRequest::new(required…)` takes each required field as
-//!   `impl Into<FieldType>` and cannot fail: constrained values are built (and checked) by the
-//!   caller, `ConnectionId::try_from(1)?`, so a request can never hold an invalid value. One
-//!   chainable setter per optional field (`.description(d)`; `set_` prefix if it would clash).
+//! - Request structs hold plain values where the spec constrains a scalar (`connection_id: i64`,
+//!   `description: Option<String>`; enums and nested structs stay typed), so callers write
+//!   `UpdateConnectionRequest::new(1, content, 1).description("abc")`. `new(required…)` takes
+//!   each required field as `impl Into<T>` (the newtypes convert too) and cannot fail; one
+//!   chainable setter per optional field (`set_` prefix if it would clash). `validate(&self) ->
+//!   Result<(), ValidationError>` makes the newtypes' checks and names the parameter; the client
+//!   calls it before sending. `from_params` and `Deserialize` check through the newtypes, so a
+//!   request read on the server is always valid.
 //!   RPC requests: `to_params() -> Vec<(&'static str, String)>` (API parameters only, spec order)
 //!   and `from_params(|name| -> Option<&str>) -> Result<Self, ParamError>` with
 //!   `ParamError::{Missing { name }, Invalid { name, reason }}`; values go through `RpcParam`.

@@ -2350,13 +2350,13 @@ pub struct CreateConnectionRequest {
     /// The ID of the DataWorks project (workspace) the data source belongs to.
     ///
     /// Wire name: `ProjectId`. Constraints: at least 1. Example: `10000`.
-    #[serde(rename = "ProjectId")]
-    pub project_id: ProjectId,
+    #[serde(rename = "ProjectId", deserialize_with = "checked_param::<_, ProjectId, _>")]
+    pub project_id: i64,
     /// The name of the data source, 1 to 255 characters, unique in the project and environment.
     ///
     /// Wire name: `Name`. Constraints: at least 1 character, at most 255 characters. Example: `mysql_name`.
-    #[serde(rename = "Name")]
-    pub name: Name,
+    #[serde(rename = "Name", deserialize_with = "checked_param::<_, Name, _>")]
+    pub name: ::std::string::String,
     /// The type of the data source.
     ///
     /// Wire name: `ConnectionType`. Example: `mysql`.
@@ -2372,13 +2372,13 @@ pub struct CreateConnectionRequest {
     /// sending the mask back unchanged keeps the stored secret.
     ///
     /// Wire name: `Content`. Constraints: at least 1 character, at most 65536 characters. Example: `{"database":"dbname","instanceName":"instancename","password":"password","rdsOwnerId":"123","username":"username"}`.
-    #[serde(rename = "Content")]
-    pub content: Content,
+    #[serde(rename = "Content", deserialize_with = "checked_param::<_, Content, _>")]
+    pub content: ::std::string::String,
     /// The environment of the data source: 0 development, 1 production.
     ///
     /// Wire name: `EnvType`. Example: `1`.
-    #[serde(rename = "EnvType")]
-    pub env_type: EnvType,
+    #[serde(rename = "EnvType", deserialize_with = "checked_param::<_, EnvType, _>")]
+    pub env_type: i32,
     /// The sub-type of an `rds` data source (`mysql`, `sqlserver` or `postgresql`); only for ConnectionType `rds`.
     ///
     /// Wire name: `SubType`. Example: `mysql`.
@@ -2393,20 +2393,24 @@ pub struct CreateConnectionRequest {
     /// Wire name: `Description`. Constraints: at most 3000 characters. Example: `abc`.
     #[serde(
         rename = "Description",
+        deserialize_with = "checked_optional_param::<_, Description, _>",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub description: ::std::option::Option<Description>,
+    pub description: ::std::option::Option<::std::string::String>,
 }
 
 impl CreateConnectionRequest {
     /// The `CreateConnection` request from its required parameters; set optional ones with the setters.
+    ///
+    /// Constrained values are plain (`i64`, `String`); [`Self::validate`] checks them (the
+    /// client calls it before sending anything).
     pub fn new(
-        project_id: impl ::std::convert::Into<ProjectId>,
-        name: impl ::std::convert::Into<Name>,
+        project_id: impl ::std::convert::Into<i64>,
+        name: impl ::std::convert::Into<::std::string::String>,
         connection_type: impl ::std::convert::Into<ConnectionType>,
-        content: impl ::std::convert::Into<Content>,
-        env_type: impl ::std::convert::Into<EnvType>,
+        content: impl ::std::convert::Into<::std::string::String>,
+        env_type: impl ::std::convert::Into<i32>,
     ) -> Self {
         Self {
             project_id: project_id.into(),
@@ -2426,12 +2430,49 @@ impl CreateConnectionRequest {
     }
     /// Sets `Description`.
     #[must_use]
-    pub fn description(mut self, value: impl ::std::convert::Into<Description>) -> Self {
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.description = ::std::option::Option::Some(value.into());
         self
     }
+    /// Checks every value against the spec's constraints, as the server's `from_params`
+    /// would, and names the first offending parameter by its wire name. The generated client
+    /// calls this before anything is sent, so an invalid request never reaches the network.
+    pub fn validate(&self) -> ::std::result::Result<(), ValidationError> {
+        ProjectId::check(&self.project_id)
+            .map_err(|e| ValidationError {
+                field: "ProjectId",
+                reason: e.reason,
+            })?;
+        Name::check(&self.name)
+            .map_err(|e| ValidationError {
+                field: "Name",
+                reason: e.reason,
+            })?;
+        Content::check(&self.content)
+            .map_err(|e| ValidationError {
+                field: "Content",
+                reason: e.reason,
+            })?;
+        EnvType::check(&self.env_type)
+            .map_err(|e| ValidationError {
+                field: "EnvType",
+                reason: e.reason,
+            })?;
+        if let ::std::option::Option::Some(value) = &self.description {
+            Description::check(value)
+                .map_err(|e| ValidationError {
+                    field: "Description",
+                    reason: e.reason,
+                })?;
+        }
+        ::std::result::Result::Ok(())
+    }
     /// The API parameters as (wire name, text) pairs, in spec order; absent optional ones are
     /// left out. Not `Action`, `Version` or the signature: the protocol runtime adds those.
+    /// Does not check constraints: call [`Self::validate`] first.
     #[allow(clippy::vec_init_then_push)]
     pub fn to_params(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
         let mut params = ::std::vec::Vec::with_capacity(7usize);
@@ -2454,13 +2495,14 @@ impl CreateConnectionRequest {
         get: impl Fn(&str) -> ::std::option::Option<&'a str>,
     ) -> ::std::result::Result<Self, ParamError> {
         ::std::result::Result::Ok(Self {
-            project_id: required_param(&get, "ProjectId")?,
-            name: required_param(&get, "Name")?,
+            project_id: required_param::<ProjectId>(&get, "ProjectId")?.into(),
+            name: required_param::<Name>(&get, "Name")?.into(),
             connection_type: required_param(&get, "ConnectionType")?,
-            content: required_param(&get, "Content")?,
-            env_type: required_param(&get, "EnvType")?,
+            content: required_param::<Content>(&get, "Content")?.into(),
+            env_type: required_param::<EnvType>(&get, "EnvType")?.into(),
             sub_type: optional_param(&get, "SubType")?,
-            description: optional_param(&get, "Description")?,
+            description: optional_param::<Description>(&get, "Description")?
+                .map(::std::convert::Into::into),
         })
     }
 }
@@ -2561,8 +2603,11 @@ pub struct UpdateConnectionRequest {
     /// The ID of the data source.
     ///
     /// Wire name: `ConnectionId`. Constraints: at least 1. Example: `1`.
-    #[serde(rename = "ConnectionId")]
-    pub connection_id: ConnectionId,
+    #[serde(
+        rename = "ConnectionId",
+        deserialize_with = "checked_param::<_, ConnectionId, _>"
+    )]
+    pub connection_id: i64,
     /// Details of the data source: a JSON object given as a string (at most 65536 characters).
     /// Its keys depend on the connection type; see the schemas `OdpsContent`, `MysqlContent`,
     /// `RdsContent`, `OssContent`, `SqlserverContent`, `PolardbContent`, `OracleContent`,
@@ -2573,40 +2618,45 @@ pub struct UpdateConnectionRequest {
     /// sending the mask back unchanged keeps the stored secret.
     ///
     /// Wire name: `Content`. Constraints: at least 1 character, at most 65536 characters. Example: `{"database":"dbname","instanceName":"instancename","password":"password","rdsOwnerId":"123","username":"username"}`.
-    #[serde(rename = "Content")]
-    pub content: Content,
+    #[serde(rename = "Content", deserialize_with = "checked_param::<_, Content, _>")]
+    pub content: ::std::string::String,
     /// Environment of the data source: 0 development, 1 production.
     ///
     /// Wire name: `EnvType`. Example: `1`.
-    #[serde(rename = "EnvType")]
-    pub env_type: EnvType,
+    #[serde(rename = "EnvType", deserialize_with = "checked_param::<_, EnvType, _>")]
+    pub env_type: i32,
     /// Describes the data source, at most 3000 characters.
     ///
     /// Wire name: `Description`. Constraints: at most 3000 characters. Example: `abc`.
     #[serde(
         rename = "Description",
+        deserialize_with = "checked_optional_param::<_, Description, _>",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub description: ::std::option::Option<Description>,
+    pub description: ::std::option::Option<::std::string::String>,
     /// The status of the data source: `ENABLED` or `DISABLED` in any case (what the current
     /// SDKs send), or the numeric forms `0` and `1` (enabled) and `2` (disabled).
     ///
     /// Wire name: `Status`. Example: `ENABLED`.
     #[serde(
         rename = "Status",
+        deserialize_with = "checked_optional_param::<_, ConnectionStatusInput, _>",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub status: ::std::option::Option<ConnectionStatusInput>,
+    pub status: ::std::option::Option<::std::string::String>,
 }
 
 impl UpdateConnectionRequest {
     /// The `UpdateConnection` request from its required parameters; set optional ones with the setters.
+    ///
+    /// Constrained values are plain (`i64`, `String`); [`Self::validate`] checks them (the
+    /// client calls it before sending anything).
     pub fn new(
-        connection_id: impl ::std::convert::Into<ConnectionId>,
-        content: impl ::std::convert::Into<Content>,
-        env_type: impl ::std::convert::Into<EnvType>,
+        connection_id: impl ::std::convert::Into<i64>,
+        content: impl ::std::convert::Into<::std::string::String>,
+        env_type: impl ::std::convert::Into<i32>,
     ) -> Self {
         Self {
             connection_id: connection_id.into(),
@@ -2618,7 +2668,10 @@ impl UpdateConnectionRequest {
     }
     /// Sets `Description`.
     #[must_use]
-    pub fn description(mut self, value: impl ::std::convert::Into<Description>) -> Self {
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.description = ::std::option::Option::Some(value.into());
         self
     }
@@ -2626,13 +2679,49 @@ impl UpdateConnectionRequest {
     #[must_use]
     pub fn status(
         mut self,
-        value: impl ::std::convert::Into<ConnectionStatusInput>,
+        value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.status = ::std::option::Option::Some(value.into());
         self
     }
+    /// Checks every value against the spec's constraints, as the server's `from_params`
+    /// would, and names the first offending parameter by its wire name. The generated client
+    /// calls this before anything is sent, so an invalid request never reaches the network.
+    pub fn validate(&self) -> ::std::result::Result<(), ValidationError> {
+        ConnectionId::check(&self.connection_id)
+            .map_err(|e| ValidationError {
+                field: "ConnectionId",
+                reason: e.reason,
+            })?;
+        Content::check(&self.content)
+            .map_err(|e| ValidationError {
+                field: "Content",
+                reason: e.reason,
+            })?;
+        EnvType::check(&self.env_type)
+            .map_err(|e| ValidationError {
+                field: "EnvType",
+                reason: e.reason,
+            })?;
+        if let ::std::option::Option::Some(value) = &self.description {
+            Description::check(value)
+                .map_err(|e| ValidationError {
+                    field: "Description",
+                    reason: e.reason,
+                })?;
+        }
+        if let ::std::option::Option::Some(value) = &self.status {
+            ConnectionStatusInput::check(value)
+                .map_err(|e| ValidationError {
+                    field: "Status",
+                    reason: e.reason,
+                })?;
+        }
+        ::std::result::Result::Ok(())
+    }
     /// The API parameters as (wire name, text) pairs, in spec order; absent optional ones are
     /// left out. Not `Action`, `Version` or the signature: the protocol runtime adds those.
+    /// Does not check constraints: call [`Self::validate`] first.
     #[allow(clippy::vec_init_then_push)]
     pub fn to_params(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
         let mut params = ::std::vec::Vec::with_capacity(5usize);
@@ -2653,11 +2742,13 @@ impl UpdateConnectionRequest {
         get: impl Fn(&str) -> ::std::option::Option<&'a str>,
     ) -> ::std::result::Result<Self, ParamError> {
         ::std::result::Result::Ok(Self {
-            connection_id: required_param(&get, "ConnectionId")?,
-            content: required_param(&get, "Content")?,
-            env_type: required_param(&get, "EnvType")?,
-            description: optional_param(&get, "Description")?,
-            status: optional_param(&get, "Status")?,
+            connection_id: required_param::<ConnectionId>(&get, "ConnectionId")?.into(),
+            content: required_param::<Content>(&get, "Content")?.into(),
+            env_type: required_param::<EnvType>(&get, "EnvType")?.into(),
+            description: optional_param::<Description>(&get, "Description")?
+                .map(::std::convert::Into::into),
+            status: optional_param::<ConnectionStatusInput>(&get, "Status")?
+                .map(::std::convert::Into::into),
         })
     }
 }
@@ -2848,33 +2939,36 @@ pub struct ListConnectionsRequest {
     /// The ID of the DataWorks project (workspace).
     ///
     /// Wire name: `ProjectId`. Constraints: at least 1. Example: `10000`.
-    #[serde(rename = "ProjectId")]
-    pub project_id: ProjectId,
+    #[serde(rename = "ProjectId", deserialize_with = "checked_param::<_, ProjectId, _>")]
+    pub project_id: i64,
     /// The page to return, counting from 1.
     ///
     /// Wire name: `PageNumber`. Constraints: at least 1. Default: `1`. Example: `1`.
     #[serde(
         rename = "PageNumber",
+        deserialize_with = "checked_param::<_, PageNumber, _>",
         default = "defaults::list_connections_request_page_number"
     )]
-    pub page_number: PageNumber,
+    pub page_number: i32,
     /// The number of data sources per page, 1 to 100.
     ///
     /// Wire name: `PageSize`. Constraints: at least 1, at most 100. Default: `10`. Example: `10`.
     #[serde(
         rename = "PageSize",
+        deserialize_with = "checked_param::<_, PageSize, _>",
         default = "defaults::list_connections_request_page_size"
     )]
-    pub page_size: PageSize,
+    pub page_size: i32,
     /// Only data sources whose name contains this text (1 to 255 characters).
     ///
     /// Wire name: `Name`. Constraints: at least 1 character, at most 255 characters. Example: `mysql_name`.
     #[serde(
         rename = "Name",
+        deserialize_with = "checked_optional_param::<_, Name, _>",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub name: ::std::option::Option<Name>,
+    pub name: ::std::option::Option<::std::string::String>,
     /// Only data sources of this type.
     ///
     /// Wire name: `ConnectionType`. Example: `mysql`.
@@ -2899,24 +2993,29 @@ pub struct ListConnectionsRequest {
     /// Wire name: `Status`. Example: `ENABLED`.
     #[serde(
         rename = "Status",
+        deserialize_with = "checked_optional_param::<_, ConnectionStatusInput, _>",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub status: ::std::option::Option<ConnectionStatusInput>,
+    pub status: ::std::option::Option<::std::string::String>,
     /// Only data sources of this environment: 0 development, 1 production.
     ///
     /// Wire name: `EnvType`. Example: `1`.
     #[serde(
         rename = "EnvType",
+        deserialize_with = "checked_optional_param::<_, EnvType, _>",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub env_type: ::std::option::Option<EnvType>,
+    pub env_type: ::std::option::Option<i32>,
 }
 
 impl ListConnectionsRequest {
     /// The `ListConnections` request from its required parameters; set optional ones with the setters.
-    pub fn new(project_id: impl ::std::convert::Into<ProjectId>) -> Self {
+    ///
+    /// Constrained values are plain (`i64`, `String`); [`Self::validate`] checks them (the
+    /// client calls it before sending anything).
+    pub fn new(project_id: impl ::std::convert::Into<i64>) -> Self {
         Self {
             project_id: project_id.into(),
             page_number: defaults::list_connections_request_page_number(),
@@ -2930,19 +3029,22 @@ impl ListConnectionsRequest {
     }
     /// Sets `PageNumber`.
     #[must_use]
-    pub fn page_number(mut self, value: impl ::std::convert::Into<PageNumber>) -> Self {
+    pub fn page_number(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.page_number = value.into();
         self
     }
     /// Sets `PageSize`.
     #[must_use]
-    pub fn page_size(mut self, value: impl ::std::convert::Into<PageSize>) -> Self {
+    pub fn page_size(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.page_size = value.into();
         self
     }
     /// Sets `Name`.
     #[must_use]
-    pub fn name(mut self, value: impl ::std::convert::Into<Name>) -> Self {
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.name = ::std::option::Option::Some(value.into());
         self
     }
@@ -2965,19 +3067,62 @@ impl ListConnectionsRequest {
     #[must_use]
     pub fn status(
         mut self,
-        value: impl ::std::convert::Into<ConnectionStatusInput>,
+        value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.status = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `EnvType`.
     #[must_use]
-    pub fn env_type(mut self, value: impl ::std::convert::Into<EnvType>) -> Self {
+    pub fn env_type(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.env_type = ::std::option::Option::Some(value.into());
         self
     }
+    /// Checks every value against the spec's constraints, as the server's `from_params`
+    /// would, and names the first offending parameter by its wire name. The generated client
+    /// calls this before anything is sent, so an invalid request never reaches the network.
+    pub fn validate(&self) -> ::std::result::Result<(), ValidationError> {
+        ProjectId::check(&self.project_id)
+            .map_err(|e| ValidationError {
+                field: "ProjectId",
+                reason: e.reason,
+            })?;
+        PageNumber::check(&self.page_number)
+            .map_err(|e| ValidationError {
+                field: "PageNumber",
+                reason: e.reason,
+            })?;
+        PageSize::check(&self.page_size)
+            .map_err(|e| ValidationError {
+                field: "PageSize",
+                reason: e.reason,
+            })?;
+        if let ::std::option::Option::Some(value) = &self.name {
+            Name::check(value)
+                .map_err(|e| ValidationError {
+                    field: "Name",
+                    reason: e.reason,
+                })?;
+        }
+        if let ::std::option::Option::Some(value) = &self.status {
+            ConnectionStatusInput::check(value)
+                .map_err(|e| ValidationError {
+                    field: "Status",
+                    reason: e.reason,
+                })?;
+        }
+        if let ::std::option::Option::Some(value) = &self.env_type {
+            EnvType::check(value)
+                .map_err(|e| ValidationError {
+                    field: "EnvType",
+                    reason: e.reason,
+                })?;
+        }
+        ::std::result::Result::Ok(())
+    }
     /// The API parameters as (wire name, text) pairs, in spec order; absent optional ones are
     /// left out. Not `Action`, `Version` or the signature: the protocol runtime adds those.
+    /// Does not check constraints: call [`Self::validate`] first.
     #[allow(clippy::vec_init_then_push)]
     pub fn to_params(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
         let mut params = ::std::vec::Vec::with_capacity(8usize);
@@ -3007,16 +3152,20 @@ impl ListConnectionsRequest {
         get: impl Fn(&str) -> ::std::option::Option<&'a str>,
     ) -> ::std::result::Result<Self, ParamError> {
         ::std::result::Result::Ok(Self {
-            project_id: required_param(&get, "ProjectId")?,
-            page_number: optional_param(&get, "PageNumber")?
+            project_id: required_param::<ProjectId>(&get, "ProjectId")?.into(),
+            page_number: optional_param::<PageNumber>(&get, "PageNumber")?
+                .map(::std::convert::Into::into)
                 .unwrap_or_else(defaults::list_connections_request_page_number),
-            page_size: optional_param(&get, "PageSize")?
+            page_size: optional_param::<PageSize>(&get, "PageSize")?
+                .map(::std::convert::Into::into)
                 .unwrap_or_else(defaults::list_connections_request_page_size),
-            name: optional_param(&get, "Name")?,
+            name: optional_param::<Name>(&get, "Name")?.map(::std::convert::Into::into),
             connection_type: optional_param(&get, "ConnectionType")?,
             sub_type: optional_param(&get, "SubType")?,
-            status: optional_param(&get, "Status")?,
-            env_type: optional_param(&get, "EnvType")?,
+            status: optional_param::<ConnectionStatusInput>(&get, "Status")?
+                .map(::std::convert::Into::into),
+            env_type: optional_param::<EnvType>(&get, "EnvType")?
+                .map(::std::convert::Into::into),
         })
     }
 }
@@ -3032,19 +3181,37 @@ pub struct DeleteConnectionRequest {
     /// The ID of the data source to delete.
     ///
     /// Wire name: `ConnectionId`. Constraints: at least 1. Example: `123`.
-    #[serde(rename = "ConnectionId")]
-    pub connection_id: ConnectionId,
+    #[serde(
+        rename = "ConnectionId",
+        deserialize_with = "checked_param::<_, ConnectionId, _>"
+    )]
+    pub connection_id: i64,
 }
 
 impl DeleteConnectionRequest {
     /// The `DeleteConnection` request from its required parameters; set optional ones with the setters.
-    pub fn new(connection_id: impl ::std::convert::Into<ConnectionId>) -> Self {
+    ///
+    /// Constrained values are plain (`i64`, `String`); [`Self::validate`] checks them (the
+    /// client calls it before sending anything).
+    pub fn new(connection_id: impl ::std::convert::Into<i64>) -> Self {
         Self {
             connection_id: connection_id.into(),
         }
     }
+    /// Checks every value against the spec's constraints, as the server's `from_params`
+    /// would, and names the first offending parameter by its wire name. The generated client
+    /// calls this before anything is sent, so an invalid request never reaches the network.
+    pub fn validate(&self) -> ::std::result::Result<(), ValidationError> {
+        ConnectionId::check(&self.connection_id)
+            .map_err(|e| ValidationError {
+                field: "ConnectionId",
+                reason: e.reason,
+            })?;
+        ::std::result::Result::Ok(())
+    }
     /// The API parameters as (wire name, text) pairs, in spec order; absent optional ones are
     /// left out. Not `Action`, `Version` or the signature: the protocol runtime adds those.
+    /// Does not check constraints: call [`Self::validate`] first.
     #[allow(clippy::vec_init_then_push)]
     pub fn to_params(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
         let mut params = ::std::vec::Vec::with_capacity(1usize);
@@ -3057,7 +3224,7 @@ impl DeleteConnectionRequest {
         get: impl Fn(&str) -> ::std::option::Option<&'a str>,
     ) -> ::std::result::Result<Self, ParamError> {
         ::std::result::Result::Ok(Self {
-            connection_id: required_param(&get, "ConnectionId")?,
+            connection_id: required_param::<ConnectionId>(&get, "ConnectionId")?.into(),
         })
     }
 }
@@ -3402,32 +3569,44 @@ pub struct TestNetworkConnectionRequest {
     /// The ID of the DataWorks project (workspace) the data source belongs to.
     ///
     /// Wire name: `ProjectId`. Constraints: at least 1. Example: `10000`.
-    #[serde(rename = "ProjectId")]
-    pub project_id: ProjectId,
+    #[serde(rename = "ProjectId", deserialize_with = "checked_param::<_, ProjectId, _>")]
+    pub project_id: i64,
     /// The name of the data source, 1 to 255 characters.
     ///
     /// Wire name: `DatasourceName`. Constraints: at least 1 character, at most 255 characters. Example: `mysql_name`.
-    #[serde(rename = "DatasourceName")]
-    pub datasource_name: DatasourceName,
+    #[serde(
+        rename = "DatasourceName",
+        deserialize_with = "checked_param::<_, DatasourceName, _>"
+    )]
+    pub datasource_name: ::std::string::String,
     /// The environment of the data source, as a string: "0" development, "1" production.
     ///
     /// Wire name: `EnvType`. Constraints: matches the pattern `^[01]$`. Example: `1`.
-    #[serde(rename = "EnvType")]
-    pub env_type: TestNetworkConnectionEnvType,
+    #[serde(
+        rename = "EnvType",
+        deserialize_with = "checked_param::<_, TestNetworkConnectionEnvType, _>"
+    )]
+    pub env_type: ::std::string::String,
     /// The identifier of the resource group to test from, 1 to 255 characters.
     ///
     /// Wire name: `ResourceGroup`. Constraints: at least 1 character, at most 255 characters. Example: `S_res_group_2XXXX4_1619100XXXXX`.
-    #[serde(rename = "ResourceGroup")]
-    pub resource_group: ResourceGroup,
+    #[serde(
+        rename = "ResourceGroup",
+        deserialize_with = "checked_param::<_, ResourceGroup, _>"
+    )]
+    pub resource_group: ::std::string::String,
 }
 
 impl TestNetworkConnectionRequest {
     /// The `TestNetworkConnection` request from its required parameters; set optional ones with the setters.
+    ///
+    /// Constrained values are plain (`i64`, `String`); [`Self::validate`] checks them (the
+    /// client calls it before sending anything).
     pub fn new(
-        project_id: impl ::std::convert::Into<ProjectId>,
-        datasource_name: impl ::std::convert::Into<DatasourceName>,
-        env_type: impl ::std::convert::Into<TestNetworkConnectionEnvType>,
-        resource_group: impl ::std::convert::Into<ResourceGroup>,
+        project_id: impl ::std::convert::Into<i64>,
+        datasource_name: impl ::std::convert::Into<::std::string::String>,
+        env_type: impl ::std::convert::Into<::std::string::String>,
+        resource_group: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
             project_id: project_id.into(),
@@ -3436,8 +3615,35 @@ impl TestNetworkConnectionRequest {
             resource_group: resource_group.into(),
         }
     }
+    /// Checks every value against the spec's constraints, as the server's `from_params`
+    /// would, and names the first offending parameter by its wire name. The generated client
+    /// calls this before anything is sent, so an invalid request never reaches the network.
+    pub fn validate(&self) -> ::std::result::Result<(), ValidationError> {
+        ProjectId::check(&self.project_id)
+            .map_err(|e| ValidationError {
+                field: "ProjectId",
+                reason: e.reason,
+            })?;
+        DatasourceName::check(&self.datasource_name)
+            .map_err(|e| ValidationError {
+                field: "DatasourceName",
+                reason: e.reason,
+            })?;
+        TestNetworkConnectionEnvType::check(&self.env_type)
+            .map_err(|e| ValidationError {
+                field: "EnvType",
+                reason: e.reason,
+            })?;
+        ResourceGroup::check(&self.resource_group)
+            .map_err(|e| ValidationError {
+                field: "ResourceGroup",
+                reason: e.reason,
+            })?;
+        ::std::result::Result::Ok(())
+    }
     /// The API parameters as (wire name, text) pairs, in spec order; absent optional ones are
     /// left out. Not `Action`, `Version` or the signature: the protocol runtime adds those.
+    /// Does not check constraints: call [`Self::validate`] first.
     #[allow(clippy::vec_init_then_push)]
     pub fn to_params(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
         let mut params = ::std::vec::Vec::with_capacity(4usize);
@@ -3453,12 +3659,38 @@ impl TestNetworkConnectionRequest {
         get: impl Fn(&str) -> ::std::option::Option<&'a str>,
     ) -> ::std::result::Result<Self, ParamError> {
         ::std::result::Result::Ok(Self {
-            project_id: required_param(&get, "ProjectId")?,
-            datasource_name: required_param(&get, "DatasourceName")?,
-            env_type: required_param(&get, "EnvType")?,
-            resource_group: required_param(&get, "ResourceGroup")?,
+            project_id: required_param::<ProjectId>(&get, "ProjectId")?.into(),
+            datasource_name: required_param::<DatasourceName>(&get, "DatasourceName")?
+                .into(),
+            env_type: required_param::<TestNetworkConnectionEnvType>(&get, "EnvType")?
+                .into(),
+            resource_group: required_param::<ResourceGroup>(&get, "ResourceGroup")?
+                .into(),
         })
     }
+}
+
+/// Decodes a plain request field through its constrained newtype `N`, so a decoded request
+/// is as valid as one read by `from_params`.
+fn checked_param<'de, D, N, P>(deserializer: D) -> ::std::result::Result<P, D::Error>
+where
+    D: ::serde::Deserializer<'de>,
+    N: ::serde::Deserialize<'de> + ::std::convert::Into<P>,
+{
+    <N as ::serde::Deserialize>::deserialize(deserializer)
+        .map(::std::convert::Into::into)
+}
+
+/// [`checked_param`] for an optional field.
+fn checked_optional_param<'de, D, N, P>(
+    deserializer: D,
+) -> ::std::result::Result<::std::option::Option<P>, D::Error>
+where
+    D: ::serde::Deserializer<'de>,
+    N: ::serde::Deserialize<'de> + ::std::convert::Into<P>,
+{
+    <::std::option::Option<N> as ::serde::Deserialize>::deserialize(deserializer)
+        .map(|value| value.map(::std::convert::Into::into))
 }
 
 /// The errors `CreateConnection` is documented to answer.
@@ -5793,10 +6025,10 @@ pub fn content_schema_for(
 
 /// Spec defaults, as functions for `#[serde(default = "...")]`.
 mod defaults {
-    pub(super) fn list_connections_request_page_number() -> super::PageNumber {
-        super::PageNumber(1i32)
+    pub(super) fn list_connections_request_page_number() -> i32 {
+        1i32
     }
-    pub(super) fn list_connections_request_page_size() -> super::PageSize {
-        super::PageSize(10i32)
+    pub(super) fn list_connections_request_page_size() -> i32 {
+        10i32
     }
 }

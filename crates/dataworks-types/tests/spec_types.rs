@@ -23,8 +23,14 @@ fn update_connection_reference_example_decodes_and_re_encodes() {
         ("Status", "ENABLED"),
     ]);
     let request = UpdateConnectionRequest::from_params(|n| map.get(n).map(String::as_str)).unwrap();
-    assert_eq!(request.connection_id.get(), 1);
-    assert_eq!(request.status.as_ref().map(|s| s.as_str()), Some("ENABLED"));
+    assert_eq!(request.connection_id, 1);
+    assert_eq!(request.status.as_deref(), Some("ENABLED"));
+    // The same request built the way the issue asks for: plain values, no `try_from` per value.
+    let built = UpdateConnectionRequest::new(1, content, 1)
+        .description("abc")
+        .status("ENABLED");
+    assert_eq!(built, request);
+    assert_eq!(built.validate(), Ok(()));
     let back: BTreeMap<String, String> = request
         .to_params()
         .into_iter()
@@ -79,13 +85,70 @@ fn update_connection_parameters_are_validated_with_their_wire_names() {
 }
 
 #[test]
+fn validate_makes_the_same_checks_as_from_params_before_anything_is_sent() {
+    let ok = UpdateConnectionRequest::new(1, "{}", 0);
+    assert_eq!(ok.validate(), Ok(()));
+    let cases = [
+        (
+            UpdateConnectionRequest::new(0, "{}", 0),
+            "ConnectionId",
+            "must be at least 1, got 0",
+        ),
+        (
+            UpdateConnectionRequest::new(1, "", 0),
+            "Content",
+            "must be at least 1 character long, got 0",
+        ),
+        (
+            UpdateConnectionRequest::new(1, "{}", 2),
+            "EnvType",
+            "must be at most 1, got 2",
+        ),
+        (
+            ok.clone().description("x".repeat(3001)),
+            "Description",
+            "must be at most 3000 characters long, got 3001",
+        ),
+        (ok.clone().status("paused"), "Status", ""),
+    ];
+    for (request, field, reason) in cases {
+        let err = request.validate().unwrap_err();
+        assert_eq!(err.field, field, "{err}");
+        if !reason.is_empty() {
+            assert_eq!(err.reason, reason);
+        }
+        // from_params refuses the same parameter.
+        let params: BTreeMap<String, String> = request
+            .to_params()
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v))
+            .collect();
+        let refused = UpdateConnectionRequest::from_params(|n| params.get(n).map(String::as_str))
+            .unwrap_err();
+        assert_eq!(refused.name(), field);
+    }
+    let list = ListConnectionsRequest::new(1).page_size(101);
+    assert_eq!(
+        list.validate().unwrap_err().to_string(),
+        "PageSize must be at most 100, got 101"
+    );
+    // Decoding a request (e.g. from a config file) checks too.
+    let err = serde_json::from_value::<UpdateConnectionRequest>(
+        json!({"ConnectionId": 0, "Content": "{}", "EnvType": 0}),
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string().contains("must be at least 1, got 0"),
+        "{err}"
+    );
+}
+
+#[test]
 fn list_connections_defaults_and_limits_follow_the_spec() {
     let map = params(&[("ProjectId", "10")]);
     let request = ListConnectionsRequest::from_params(|n| map.get(n).map(String::as_str)).unwrap();
-    assert_eq!(
-        (request.page_number.get(), request.page_size.get()),
-        (1, 10)
-    );
+    assert_eq!((request.page_number, request.page_size), (1, 10));
+    assert_eq!(ListConnectionsRequest::new(10), request);
     let map = params(&[("ProjectId", "10"), ("PageSize", "101")]);
     let err = ListConnectionsRequest::from_params(|n| map.get(n).map(String::as_str)).unwrap_err();
     assert_eq!(

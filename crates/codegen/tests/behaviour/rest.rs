@@ -82,10 +82,13 @@ fn requests_build_with_required_arguments_and_setters() {
     };
     let request = CreatePetRequest::new(form.clone());
     assert_eq!(request.body, form);
-    let list = ListPetsRequest::new()
-        .limit(Limit::try_from(5).unwrap())
-        .tag(Tag::try_from("pets").unwrap());
-    assert_eq!(list.limit.map(|l| l.get()), Some(5));
+    let list = ListPetsRequest::new().limit(5).tag("pets");
+    assert_eq!(list.limit, Some(5));
+    assert_eq!(list.validate(), Ok(()));
+    assert_eq!(
+        ListPetsRequest::new().limit(Limit::try_from(5).unwrap()),
+        ListPetsRequest::new().limit(5)
+    );
     assert_eq!(ShowPetByIdRequest::new(42).pet_id, 42);
     // The form's `petType` default applies when decoding.
     let decoded: NewPetForm = serde_json::from_value(json!({"name": "Tom"})).unwrap();

@@ -18,7 +18,16 @@ fn from_map(map: &BTreeMap<String, String>) -> Result<UpdateThingRequest, ParamE
 }
 
 fn full_request() -> UpdateThingRequest {
-    UpdateThingRequest::new(
+    UpdateThingRequest::new(7, "{\"a\":1}", EnvType::Production)
+        .description("short")
+        .status("Disabled")
+        .kind(Kind::Mysql)
+        .shared(true)
+}
+
+#[test]
+fn requests_take_plain_values_and_checked_ones_alike() {
+    let checked = UpdateThingRequest::new(
         ThingId::try_from(7).unwrap(),
         Content::try_from("{\"a\":1}").unwrap(),
         EnvType::Production,
@@ -26,7 +35,65 @@ fn full_request() -> UpdateThingRequest {
     .description(Description::try_from("short").unwrap())
     .status(UpdateThingStatus::try_from("Disabled").unwrap())
     .kind(Kind::Mysql)
-    .shared(true)
+    .shared(true);
+    assert_eq!(checked, full_request());
+    assert_eq!(full_request().validate(), Ok(()));
+}
+
+#[test]
+fn validate_names_the_first_invalid_parameter_by_wire_name() {
+    let cases: [(UpdateThingRequest, &str, &str); 4] = [
+        (
+            UpdateThingRequest::new(0, "{}", EnvType::Production),
+            "ThingId",
+            "must be at least 1, got 0",
+        ),
+        (
+            UpdateThingRequest::new(1, "{", EnvType::Production),
+            "Content",
+            "must be at least 2 characters long, got 1",
+        ),
+        (
+            full_request().description("much too long text"),
+            "Description",
+            "must be at most 10 characters long, got 18",
+        ),
+        (
+            // The newtype is `UpdateThingStatus`; the error names the parameter.
+            full_request().status("paused"),
+            "Status",
+            "must match the pattern ^(?i:enabled|disabled|[012])$",
+        ),
+    ];
+    for (request, field, reason) in cases {
+        let err = request.validate().unwrap_err();
+        assert_eq!((err.field, err.reason.as_str()), (field, reason));
+    }
+    // `validate` and `from_params` agree: what one refuses the other refuses with the same reason.
+    let params = full_request().status("paused").to_params();
+    let map = lookup(&params);
+    assert_eq!(
+        from_map(&map).unwrap_err(),
+        ParamError::Invalid {
+            name: "Status",
+            reason: "must match the pattern ^(?i:enabled|disabled|[012])$".into()
+        }
+    );
+}
+
+#[test]
+fn decoding_a_request_checks_its_plain_values() {
+    let ok: UpdateThingRequest = serde_json::from_value(json!({
+        "ThingId": 7, "Content": "{\"a\":1}", "EnvType": 1, "Description": "short",
+        "Status": "Disabled", "Kind": "mysql", "Shared": true
+    }))
+    .unwrap();
+    assert_eq!(ok, full_request());
+    let err = serde_json::from_value::<UpdateThingRequest>(
+        json!({"ThingId": 7, "Content": "{}", "EnvType": 1, "Status": "paused"}),
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("must match the pattern"), "{err}");
 }
 
 #[test]
@@ -50,11 +117,7 @@ fn to_params_then_from_params_round_trips() {
 
 #[test]
 fn to_params_leaves_out_absent_optional_parameters_and_protocol_ones() {
-    let request = UpdateThingRequest::new(
-        ThingId::try_from(1).unwrap(),
-        Content::try_from("{}").unwrap(),
-        EnvType::Development,
-    );
+    let request = UpdateThingRequest::new(1, "{}", EnvType::Development);
     let names: Vec<&str> = request.to_params().iter().map(|(n, _)| *n).collect();
     // Shared has a spec default (false), so it is always sent; Action/Version/RegionId never are.
     assert_eq!(names, ["ThingId", "Content", "EnvType", "Shared"]);
@@ -122,8 +185,8 @@ fn status_pattern_accepts_any_case_and_the_numeric_forms() {
 #[test]
 fn defaults_apply_in_from_params_new_and_serde() {
     let request = ListThingsRequest::from_params(|_| None).unwrap();
-    assert_eq!(request.page_size.get(), 10);
-    assert_eq!(request.page_number.get(), 1);
+    assert_eq!(request.page_size, 10);
+    assert_eq!(request.page_number, 1);
     assert_eq!(ListThingsRequest::new(), request);
     let decoded: ListThingsRequest = serde_json::from_value(json!({})).unwrap();
     assert_eq!(decoded, request);

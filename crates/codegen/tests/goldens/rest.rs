@@ -694,15 +694,26 @@ pub struct ListPetsRequest {
     /// How many items to return at one time (max 100)
     ///
     /// Wire name: `limit`. Constraints: at least 1, at most 100.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub limit: ::std::option::Option<Limit>,
+    #[serde(
+        deserialize_with = "checked_optional_param::<_, Limit, _>",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub limit: ::std::option::Option<i32>,
     /// Wire name: `tag`. Constraints: matches the pattern `^[a-z][a-z0-9-]{0,15}$`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub tag: ::std::option::Option<Tag>,
+    #[serde(
+        deserialize_with = "checked_optional_param::<_, Tag, _>",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub tag: ::std::option::Option<::std::string::String>,
 }
 
 impl ListPetsRequest {
     /// The `ListPets` request from its required parameters; set optional ones with the setters.
+    ///
+    /// Constrained values are plain (`i64`, `String`); [`Self::validate`] checks them (the
+    /// client calls it before sending anything).
     pub fn new() -> Self {
         Self {
             limit: ::std::default::Default::default(),
@@ -711,15 +722,38 @@ impl ListPetsRequest {
     }
     /// Sets `limit`.
     #[must_use]
-    pub fn limit(mut self, value: impl ::std::convert::Into<Limit>) -> Self {
+    pub fn limit(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.limit = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `tag`.
     #[must_use]
-    pub fn tag(mut self, value: impl ::std::convert::Into<Tag>) -> Self {
+    pub fn tag(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.tag = ::std::option::Option::Some(value.into());
         self
+    }
+    /// Checks every value against the spec's constraints, as the server's `from_params`
+    /// would, and names the first offending parameter by its wire name. The generated client
+    /// calls this before anything is sent, so an invalid request never reaches the network.
+    pub fn validate(&self) -> ::std::result::Result<(), ValidationError> {
+        if let ::std::option::Option::Some(value) = &self.limit {
+            Limit::check(value)
+                .map_err(|e| ValidationError {
+                    field: "limit",
+                    reason: e.reason,
+                })?;
+        }
+        if let ::std::option::Option::Some(value) = &self.tag {
+            Tag::check(value)
+                .map_err(|e| ValidationError {
+                    field: "tag",
+                    reason: e.reason,
+                })?;
+        }
+        ::std::result::Result::Ok(())
     }
 }
 
@@ -737,6 +771,12 @@ impl CreatePetRequest {
     pub fn new(body: impl ::std::convert::Into<NewPetForm>) -> Self {
         Self { body: body.into() }
     }
+    /// Checks every value against the spec's constraints, as the server's `from_params`
+    /// would, and names the first offending parameter by its wire name. The generated client
+    /// calls this before anything is sent, so an invalid request never reaches the network.
+    pub fn validate(&self) -> ::std::result::Result<(), ValidationError> {
+        ::std::result::Result::Ok(())
+    }
 }
 
 /// Parameters of `showPetById` (`GET /pets/{petId}`).
@@ -752,6 +792,35 @@ impl ShowPetByIdRequest {
     pub fn new(pet_id: impl ::std::convert::Into<i64>) -> Self {
         Self { pet_id: pet_id.into() }
     }
+    /// Checks every value against the spec's constraints, as the server's `from_params`
+    /// would, and names the first offending parameter by its wire name. The generated client
+    /// calls this before anything is sent, so an invalid request never reaches the network.
+    pub fn validate(&self) -> ::std::result::Result<(), ValidationError> {
+        ::std::result::Result::Ok(())
+    }
+}
+
+/// Decodes a plain request field through its constrained newtype `N`, so a decoded request
+/// is as valid as one read by `from_params`.
+fn checked_param<'de, D, N, P>(deserializer: D) -> ::std::result::Result<P, D::Error>
+where
+    D: ::serde::Deserializer<'de>,
+    N: ::serde::Deserialize<'de> + ::std::convert::Into<P>,
+{
+    <N as ::serde::Deserialize>::deserialize(deserializer)
+        .map(::std::convert::Into::into)
+}
+
+/// [`checked_param`] for an optional field.
+fn checked_optional_param<'de, D, N, P>(
+    deserializer: D,
+) -> ::std::result::Result<::std::option::Option<P>, D::Error>
+where
+    D: ::serde::Deserializer<'de>,
+    N: ::serde::Deserialize<'de> + ::std::convert::Into<P>,
+{
+    <::std::option::Option<N> as ::serde::Deserialize>::deserialize(deserializer)
+        .map(|value| value.map(::std::convert::Into::into))
 }
 
 /// The errors `listPets` is documented to answer.

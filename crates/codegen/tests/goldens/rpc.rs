@@ -1083,13 +1083,13 @@ pub struct UpdateThingRequest {
     /// The ID of the thing.
     ///
     /// Wire name: `ThingId`. Constraints: at least 1.
-    #[serde(rename = "ThingId")]
-    pub thing_id: ThingId,
+    #[serde(rename = "ThingId", deserialize_with = "checked_param::<_, ThingId, _>")]
+    pub thing_id: i64,
     /// Details of the thing, as a JSON object.
     ///
     /// Wire name: `Content`. Constraints: at least 2 characters.
-    #[serde(rename = "Content")]
-    pub content: Content,
+    #[serde(rename = "Content", deserialize_with = "checked_param::<_, Content, _>")]
+    pub content: ::std::string::String,
     /// Environment of the thing.
     ///
     /// Wire name: `EnvType`.
@@ -1098,19 +1098,21 @@ pub struct UpdateThingRequest {
     /// Wire name: `Description`. Constraints: at most 10 characters.
     #[serde(
         rename = "Description",
+        deserialize_with = "checked_optional_param::<_, Description, _>",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub description: ::std::option::Option<Description>,
+    pub description: ::std::option::Option<::std::string::String>,
     /// ENABLED or DISABLED in any case, or 0, 1, 2.
     ///
     /// Wire name: `Status`. Constraints: matches the pattern `^(?i:enabled|disabled|[012])$`.
     #[serde(
         rename = "Status",
+        deserialize_with = "checked_optional_param::<_, UpdateThingStatus, _>",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub status: ::std::option::Option<UpdateThingStatus>,
+    pub status: ::std::option::Option<::std::string::String>,
     /// Wire name: `Kind`.
     #[serde(
         rename = "Kind",
@@ -1125,9 +1127,12 @@ pub struct UpdateThingRequest {
 
 impl UpdateThingRequest {
     /// The `UpdateThing` request from its required parameters; set optional ones with the setters.
+    ///
+    /// Constrained values are plain (`i64`, `String`); [`Self::validate`] checks them (the
+    /// client calls it before sending anything).
     pub fn new(
-        thing_id: impl ::std::convert::Into<ThingId>,
-        content: impl ::std::convert::Into<Content>,
+        thing_id: impl ::std::convert::Into<i64>,
+        content: impl ::std::convert::Into<::std::string::String>,
         env_type: impl ::std::convert::Into<EnvType>,
     ) -> Self {
         Self {
@@ -1142,7 +1147,10 @@ impl UpdateThingRequest {
     }
     /// Sets `Description`.
     #[must_use]
-    pub fn description(mut self, value: impl ::std::convert::Into<Description>) -> Self {
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.description = ::std::option::Option::Some(value.into());
         self
     }
@@ -1150,7 +1158,7 @@ impl UpdateThingRequest {
     #[must_use]
     pub fn status(
         mut self,
-        value: impl ::std::convert::Into<UpdateThingStatus>,
+        value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.status = ::std::option::Option::Some(value.into());
         self
@@ -1167,8 +1175,39 @@ impl UpdateThingRequest {
         self.shared = value.into();
         self
     }
+    /// Checks every value against the spec's constraints, as the server's `from_params`
+    /// would, and names the first offending parameter by its wire name. The generated client
+    /// calls this before anything is sent, so an invalid request never reaches the network.
+    pub fn validate(&self) -> ::std::result::Result<(), ValidationError> {
+        ThingId::check(&self.thing_id)
+            .map_err(|e| ValidationError {
+                field: "ThingId",
+                reason: e.reason,
+            })?;
+        Content::check(&self.content)
+            .map_err(|e| ValidationError {
+                field: "Content",
+                reason: e.reason,
+            })?;
+        if let ::std::option::Option::Some(value) = &self.description {
+            Description::check(value)
+                .map_err(|e| ValidationError {
+                    field: "Description",
+                    reason: e.reason,
+                })?;
+        }
+        if let ::std::option::Option::Some(value) = &self.status {
+            UpdateThingStatus::check(value)
+                .map_err(|e| ValidationError {
+                    field: "Status",
+                    reason: e.reason,
+                })?;
+        }
+        ::std::result::Result::Ok(())
+    }
     /// The API parameters as (wire name, text) pairs, in spec order; absent optional ones are
     /// left out. Not `Action`, `Version` or the signature: the protocol runtime adds those.
+    /// Does not check constraints: call [`Self::validate`] first.
     #[allow(clippy::vec_init_then_push)]
     pub fn to_params(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
         let mut params = ::std::vec::Vec::with_capacity(7usize);
@@ -1193,11 +1232,13 @@ impl UpdateThingRequest {
         get: impl Fn(&str) -> ::std::option::Option<&'a str>,
     ) -> ::std::result::Result<Self, ParamError> {
         ::std::result::Result::Ok(Self {
-            thing_id: required_param(&get, "ThingId")?,
-            content: required_param(&get, "Content")?,
+            thing_id: required_param::<ThingId>(&get, "ThingId")?.into(),
+            content: required_param::<Content>(&get, "Content")?.into(),
             env_type: required_param(&get, "EnvType")?,
-            description: optional_param(&get, "Description")?,
-            status: optional_param(&get, "Status")?,
+            description: optional_param::<Description>(&get, "Description")?
+                .map(::std::convert::Into::into),
+            status: optional_param::<UpdateThingStatus>(&get, "Status")?
+                .map(::std::convert::Into::into),
             kind: optional_param(&get, "Kind")?,
             shared: optional_param(&get, "Shared")?
                 .unwrap_or_else(defaults::update_thing_request_shared),
@@ -1424,14 +1465,19 @@ pub struct ListThingsResponseData {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListThingsRequest {
     /// Wire name: `PageSize`. Constraints: at least 1, at most 100. Default: `10`.
-    #[serde(rename = "PageSize", default = "defaults::list_things_request_page_size")]
-    pub page_size: PageSize,
+    #[serde(
+        rename = "PageSize",
+        deserialize_with = "checked_param::<_, PageSize, _>",
+        default = "defaults::list_things_request_page_size"
+    )]
+    pub page_size: i32,
     /// Wire name: `PageNumber`. Constraints: at least 1. Default: `1`.
     #[serde(
         rename = "PageNumber",
+        deserialize_with = "checked_param::<_, PageNumber, _>",
         default = "defaults::list_things_request_page_number"
     )]
-    pub page_number: PageNumber,
+    pub page_number: i32,
 }
 
 impl ::std::default::Default for ListThingsRequest {
@@ -1445,6 +1491,9 @@ impl ::std::default::Default for ListThingsRequest {
 
 impl ListThingsRequest {
     /// The `ListThings` request from its required parameters; set optional ones with the setters.
+    ///
+    /// Constrained values are plain (`i64`, `String`); [`Self::validate`] checks them (the
+    /// client calls it before sending anything).
     pub fn new() -> Self {
         Self {
             page_size: defaults::list_things_request_page_size(),
@@ -1453,18 +1502,35 @@ impl ListThingsRequest {
     }
     /// Sets `PageSize`.
     #[must_use]
-    pub fn page_size(mut self, value: impl ::std::convert::Into<PageSize>) -> Self {
+    pub fn page_size(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.page_size = value.into();
         self
     }
     /// Sets `PageNumber`.
     #[must_use]
-    pub fn page_number(mut self, value: impl ::std::convert::Into<PageNumber>) -> Self {
+    pub fn page_number(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.page_number = value.into();
         self
     }
+    /// Checks every value against the spec's constraints, as the server's `from_params`
+    /// would, and names the first offending parameter by its wire name. The generated client
+    /// calls this before anything is sent, so an invalid request never reaches the network.
+    pub fn validate(&self) -> ::std::result::Result<(), ValidationError> {
+        PageSize::check(&self.page_size)
+            .map_err(|e| ValidationError {
+                field: "PageSize",
+                reason: e.reason,
+            })?;
+        PageNumber::check(&self.page_number)
+            .map_err(|e| ValidationError {
+                field: "PageNumber",
+                reason: e.reason,
+            })?;
+        ::std::result::Result::Ok(())
+    }
     /// The API parameters as (wire name, text) pairs, in spec order; absent optional ones are
     /// left out. Not `Action`, `Version` or the signature: the protocol runtime adds those.
+    /// Does not check constraints: call [`Self::validate`] first.
     #[allow(clippy::vec_init_then_push)]
     pub fn to_params(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
         let mut params = ::std::vec::Vec::with_capacity(2usize);
@@ -1478,12 +1544,37 @@ impl ListThingsRequest {
         get: impl Fn(&str) -> ::std::option::Option<&'a str>,
     ) -> ::std::result::Result<Self, ParamError> {
         ::std::result::Result::Ok(Self {
-            page_size: optional_param(&get, "PageSize")?
+            page_size: optional_param::<PageSize>(&get, "PageSize")?
+                .map(::std::convert::Into::into)
                 .unwrap_or_else(defaults::list_things_request_page_size),
-            page_number: optional_param(&get, "PageNumber")?
+            page_number: optional_param::<PageNumber>(&get, "PageNumber")?
+                .map(::std::convert::Into::into)
                 .unwrap_or_else(defaults::list_things_request_page_number),
         })
     }
+}
+
+/// Decodes a plain request field through its constrained newtype `N`, so a decoded request
+/// is as valid as one read by `from_params`.
+fn checked_param<'de, D, N, P>(deserializer: D) -> ::std::result::Result<P, D::Error>
+where
+    D: ::serde::Deserializer<'de>,
+    N: ::serde::Deserialize<'de> + ::std::convert::Into<P>,
+{
+    <N as ::serde::Deserialize>::deserialize(deserializer)
+        .map(::std::convert::Into::into)
+}
+
+/// [`checked_param`] for an optional field.
+fn checked_optional_param<'de, D, N, P>(
+    deserializer: D,
+) -> ::std::result::Result<::std::option::Option<P>, D::Error>
+where
+    D: ::serde::Deserializer<'de>,
+    N: ::serde::Deserialize<'de> + ::std::convert::Into<P>,
+{
+    <::std::option::Option<N> as ::serde::Deserialize>::deserialize(deserializer)
+        .map(|value| value.map(::std::convert::Into::into))
 }
 
 /// The errors `UpdateThing` is documented to answer.
@@ -1960,10 +2051,10 @@ mod defaults {
     pub(super) fn update_thing_request_shared() -> bool {
         false
     }
-    pub(super) fn list_things_request_page_size() -> super::PageSize {
-        super::PageSize(10i32)
+    pub(super) fn list_things_request_page_size() -> i32 {
+        10i32
     }
-    pub(super) fn list_things_request_page_number() -> super::PageNumber {
-        super::PageNumber(1i32)
+    pub(super) fn list_things_request_page_number() -> i32 {
+        1i32
     }
 }

@@ -3,8 +3,9 @@
 //!
 //! Conventions of the output (the client and server emitters rely on them):
 //! - every [`crate::model::TypeDef`] becomes an item of the same name;
-//! - request structs: `XRequest::new(required...)` + one setter per optional field; RPC ones also
-//!   `to_params()` / `from_params(get)` (errors: `ParamError::{Missing, Invalid}`);
+//! - request structs hold plain values (`i64`, `String`, enums) even where the spec constrains
+//!   them: `XRequest::new(required...)` + one setter per optional field, `validate()`; RPC ones
+//!   also `to_params()` / `from_params(get)` (errors: `ParamError::{Missing, Invalid}`);
 //! - one `XError` enum per operation ([`crate::model::Operation::error_type`]) with
 //!   `http_status()`, `code()`, `message()`, `from_code()`, `CODES`; `CommonError` for the
 //!   document's common codes;
@@ -55,6 +56,11 @@ impl<'a> Ctx<'a> {
 
     pub fn kind(&self, name: &str) -> Option<&'a TypeKind> {
         self.index.get(name).map(|t| &t.kind)
+    }
+
+    /// The model's own copy of a type name (borrowed for as long as the model).
+    pub fn type_name(&self, name: &str) -> Option<&'a str> {
+        self.index.get(name).map(|t| t.name.as_str())
     }
 
     /// Whether the request struct of `operation` (its `Role::Request` stem) is RPC-style.
@@ -131,6 +137,7 @@ pub fn generate(api: &Api) -> TokenStream {
     let ctx = Ctx::new(api);
     let mut items = Vec::new();
     let mut default_fns = Vec::new();
+    let mut uses_checked = false;
     let version = &api.version;
     items.push(quote! {
         /// The API version the spec describes (`info.version`).
@@ -171,6 +178,7 @@ pub fn generate(api: &Api) -> TokenStream {
                 };
                 let emitted = structs::emit(&ctx, &t.name, s, docs, request_of);
                 default_fns.extend(emitted.default_fns);
+                uses_checked |= emitted.uses_checked;
                 emitted.items
             }
             TypeKind::Enum(e) => enums::emit(&ctx, &t.name, e, docs),
@@ -193,6 +201,9 @@ pub fn generate(api: &Api) -> TokenStream {
                 }
             }
         });
+    }
+    if uses_checked {
+        items.push(support::checked_params());
     }
     let has_common = !api.common_errors.is_empty();
     for op in &api.operations {

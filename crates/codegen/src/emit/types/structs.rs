@@ -1,5 +1,12 @@
 //! Structs: serde renames to wire names, `Option` for optional fields, defaults, redacted
-//! `Debug` for secrets; request structs also get `new`, setters and (RPC) the parameter codec.
+//! `Debug` for secrets; request structs also get `new`, setters, `validate` and (RPC) the
+//! parameter codec.
+//!
+//! Request fields whose type is a constrained newtype hold the newtype's plain value (`i64`,
+//! `String`) instead, so callers write `UpdateConnectionRequest::new(1, content, 1)
+//! .description("abc")` without a `try_from` per value. The checks still run where they matter:
+//! `validate()` (the client calls it before sending anything), `from_params` (the server path)
+//! and `Deserialize` all go through the newtype's own check and name the parameter.
 
 use super::Ctx;
 use crate::emit::docs::{doc_attrs, doc_lines};
@@ -14,10 +21,32 @@ use serde_json::Value;
 pub struct Emitted {
     pub items: TokenStream,
     pub default_fns: Vec<TokenStream>,
+    /// The struct's `Deserialize` uses the `checked_param` helpers (see [`super::support`]).
+    pub uses_checked: bool,
 }
 
 /// Methods a setter must not shadow.
-const RESERVED_METHODS: &[&str] = &["new", "to_params", "from_params"];
+const RESERVED_METHODS: &[&str] = &["new", "to_params", "from_params", "validate"];
+
+/// For a request field whose type is a constrained newtype: the newtype's name and the plain
+/// scalar the field holds instead.
+fn plain_newtype<'a>(ctx: &Ctx<'a>, f: &Field) -> Option<(&'a str, Scalar)> {
+    let TypeRef::Named(n) = &f.ty else {
+        return None;
+    };
+    match ctx.kind(n)? {
+        TypeKind::Newtype(nt) => Some((ctx.type_name(n)?, nt.inner)),
+        _ => None,
+    }
+}
+
+/// The type a field holds: the plain scalar for a request's constrained field, else the spec type.
+fn held_type(f: &Field, plain: Option<(&str, Scalar)>) -> TypeRef {
+    match plain {
+        Some((_, scalar)) => TypeRef::Scalar(scalar),
+        None => f.ty.clone(),
+    }
+}
 
 pub fn emit(
     ctx: &Ctx,
@@ -27,13 +56,19 @@ pub fn emit(
     request_of: Option<&str>,
 ) -> Emitted {
     let name_ident = ident(name);
+    let plain: Vec<Option<(&str, Scalar)>> = def
+        .fields
+        .iter()
+        .map(|f| request_of.and_then(|_| plain_newtype(ctx, f)))
+        .collect();
     let mut default_fns = Vec::new();
     let mut default_paths = Vec::new();
-    for f in &def.fields {
+    for (f, plain) in def.fields.iter().zip(&plain) {
+        let held = held_type(f, *plain);
         default_paths.push(f.default.as_ref().and_then(|v| {
-            let expr = default_expr(ctx, &f.ty, v)?;
+            let expr = default_expr(ctx, &held, v)?;
             let fn_name = format_ident!("{}_{}", snake(name), f.rust_name.trim_start_matches("r#"));
-            let ty = type_tokens(&f.ty, &quote!(super::));
+            let ty = type_tokens(&held, &quote!(super::));
             default_fns.push(quote! {
                 pub(super) fn #fn_name() -> #ty {
                     #expr
@@ -42,36 +77,47 @@ pub fn emit(
             Some(format!("defaults::{fn_name}"))
         }));
     }
-    let fields = def
-        .fields
-        .iter()
-        .zip(&default_paths)
-        .map(|(f, default_path)| {
-            let docs = doc_attrs(&doc_lines(&f.docs, Some(&f.wire_name)));
-            let field = ident(&f.rust_name);
-            let ty = field_type(f);
-            let mut serde_args = Vec::new();
-            if f.wire_name != f.rust_name {
-                let wire = &f.wire_name;
-                serde_args.push(quote!(rename = #wire));
-            }
-            if let Some(path) = default_path {
-                serde_args.push(quote!(default = #path));
-            } else if f.request_id || f.is_optional() {
-                serde_args.push(quote!(default));
-            }
-            if f.is_optional() && !(f.required && f.nullable) {
-                serde_args.push(quote!(
-                    skip_serializing_if = "::std::option::Option::is_none"
-                ));
-            }
-            let serde = (!serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
-            quote! {
-                #docs
-                #serde
-                pub #field: #ty,
-            }
-        });
+    let fields =
+        def.fields
+            .iter()
+            .zip(&default_paths)
+            .zip(&plain)
+            .map(|((f, default_path), plain)| {
+                let docs = doc_attrs(&doc_lines(&f.docs, Some(&f.wire_name)));
+                let field = ident(&f.rust_name);
+                let ty = field_type(f, *plain);
+                let mut serde_args = Vec::new();
+                if f.wire_name != f.rust_name {
+                    let wire = &f.wire_name;
+                    serde_args.push(quote!(rename = #wire));
+                }
+                if let Some((newtype, _)) = plain {
+                    // Decoding checks the value with the newtype's own rules.
+                    let helper = if f.is_optional() {
+                        "checked_optional_param"
+                    } else {
+                        "checked_param"
+                    };
+                    let with = format!("{helper}::<_, {newtype}, _>");
+                    serde_args.push(quote!(deserialize_with = #with));
+                }
+                if let Some(path) = default_path {
+                    serde_args.push(quote!(default = #path));
+                } else if f.request_id || f.is_optional() {
+                    serde_args.push(quote!(default));
+                }
+                if f.is_optional() && !(f.required && f.nullable) {
+                    serde_args.push(quote!(
+                        skip_serializing_if = "::std::option::Option::is_none"
+                    ));
+                }
+                let serde = (!serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
+                quote! {
+                    #docs
+                    #serde
+                    pub #field: #ty,
+                }
+            });
     let has_secret = def.fields.iter().any(|f| f.secret);
     let is_request = request_of.is_some();
     // Request structs are built with `new(required...)`; they are `Default` only when nothing is
@@ -146,8 +192,9 @@ pub fn emit(
             }
         }
     });
-    let request =
-        request_of.map(|op| request_methods(ctx, &name_ident, op, def, &default_paths, name));
+    let uses_checked = plain.iter().any(Option::is_some);
+    let request = request_of
+        .map(|op| request_methods(ctx, &name_ident, op, def, &plain, &default_paths, name));
     let items = quote! {
         #docs
         #[derive(#(#derives,)* ::serde::Serialize, ::serde::Deserialize)]
@@ -163,11 +210,15 @@ pub fn emit(
 
         #request
     };
-    Emitted { items, default_fns }
+    Emitted {
+        items,
+        default_fns,
+        uses_checked,
+    }
 }
 
-fn field_type(f: &Field) -> TokenStream {
-    let mut ty = type_tokens(&f.ty, &quote!());
+fn field_type(f: &Field, plain: Option<(&str, Scalar)>) -> TokenStream {
+    let mut ty = type_tokens(&held_type(f, plain), &quote!());
     if f.boxed {
         ty = quote!(::std::boxed::Box<#ty>);
     }
@@ -242,22 +293,28 @@ fn setter_name(f: &Field) -> proc_macro2::Ident {
     }
 }
 
-/// `new(required...)`, one chainable setter per optional field, and for RPC operations
-/// `to_params`/`from_params`.
+/// `new(required...)`, one chainable setter per optional field, `validate`, and for RPC
+/// operations `to_params`/`from_params`.
 fn request_methods(
     ctx: &Ctx,
     name: &proc_macro2::Ident,
     op: &str,
     def: &StructDef,
+    plain: &[Option<(&str, Scalar)>],
     default_paths: &[Option<String>],
     type_name: &str,
 ) -> TokenStream {
     let is_arg = |f: &Field| !f.is_optional() && f.default.is_none() && !f.request_id;
-    let args = def.fields.iter().filter(|f| is_arg(f)).map(|f| {
-        let field = ident(&f.rust_name);
-        let ty = type_tokens(&f.ty, &quote!());
-        quote!(#field: impl ::std::convert::Into<#ty>)
-    });
+    let args = def
+        .fields
+        .iter()
+        .zip(plain)
+        .filter(|(f, _)| is_arg(f))
+        .map(|(f, plain)| {
+            let field = ident(&f.rust_name);
+            let ty = type_tokens(&held_type(f, *plain), &quote!());
+            quote!(#field: impl ::std::convert::Into<#ty>)
+        });
     let inits = def.fields.iter().zip(default_paths).map(|(f, path)| {
         let field = ident(&f.rust_name);
         if is_arg(f) {
@@ -277,48 +334,106 @@ fn request_methods(
             quote!(#field: ::std::default::Default::default())
         }
     });
-    let setters = def.fields.iter().filter(|f| !is_arg(f)).map(|f| {
-        let field = ident(&f.rust_name);
-        let setter = setter_name(f);
-        let ty = type_tokens(&f.ty, &quote!());
-        let mut value = quote!(value.into());
-        if f.boxed {
-            value = quote!(::std::boxed::Box::new(#value));
-        }
-        if f.is_optional() {
-            value = quote!(::std::option::Option::Some(#value));
-        }
-        let doc = format!(" Sets `{}`.", f.wire_name);
-        quote! {
-            #[doc = #doc]
-            #[must_use]
-            pub fn #setter(mut self, value: impl ::std::convert::Into<#ty>) -> Self {
-                self.#field = #value;
-                self
+    let setters = def
+        .fields
+        .iter()
+        .zip(plain)
+        .filter(|(f, _)| !is_arg(f))
+        .map(|(f, plain)| {
+            let field = ident(&f.rust_name);
+            let setter = setter_name(f);
+            let ty = type_tokens(&held_type(f, *plain), &quote!());
+            let mut value = quote!(value.into());
+            if f.boxed {
+                value = quote!(::std::boxed::Box::new(#value));
             }
-        }
-    });
+            if f.is_optional() {
+                value = quote!(::std::option::Option::Some(#value));
+            }
+            let doc = format!(" Sets `{}`.", f.wire_name);
+            quote! {
+                #[doc = #doc]
+                #[must_use]
+                pub fn #setter(mut self, value: impl ::std::convert::Into<#ty>) -> Self {
+                    self.#field = #value;
+                    self
+                }
+            }
+        });
     let new_doc = format!(
         " The `{op}` request from its required parameters; set optional ones with the setters."
     );
+    let new_doc2 = plain.iter().any(Option::is_some).then(|| {
+        quote! {
+            #[doc = ""]
+            #[doc = " Constrained values are plain (`i64`, `String`); [`Self::validate`] checks them (the"]
+            #[doc = " client calls it before sending anything)."]
+        }
+    });
+    let validate = validate_fn(def, plain);
     let rpc = ctx
         .is_rpc_op(op)
-        .then(|| rpc_codec(def, default_paths, type_name));
+        .then(|| rpc_codec(def, plain, default_paths, type_name));
     quote! {
         impl #name {
             #[doc = #new_doc]
+            #new_doc2
             pub fn new(#(#args),*) -> Self {
                 Self { #(#inits,)* }
             }
 
             #(#setters)*
 
+            #validate
+
             #rpc
         }
     }
 }
 
-fn rpc_codec(def: &StructDef, default_paths: &[Option<String>], type_name: &str) -> TokenStream {
+/// `validate()`: the spec's constraints on the fields that hold plain values (every other field
+/// is valid by construction: enums, nested structs and lists of checked values).
+fn validate_fn(def: &StructDef, plain: &[Option<(&str, Scalar)>]) -> TokenStream {
+    let checks = def
+        .fields
+        .iter()
+        .zip(plain)
+        .filter_map(|(f, plain)| {
+            let (newtype, _) = (*plain)?;
+            let newtype = ident(newtype);
+            let field = ident(&f.rust_name);
+            let wire = &f.wire_name;
+            let rename = quote! {
+                .map_err(|e| ValidationError { field: #wire, reason: e.reason })?
+            };
+            Some(if f.is_optional() {
+                quote! {
+                    if let ::std::option::Option::Some(value) = &self.#field {
+                        #newtype::check(value)#rename;
+                    }
+                }
+            } else {
+                quote!(#newtype::check(&self.#field)#rename;)
+            })
+        })
+        .collect::<Vec<_>>();
+    quote! {
+        /// Checks every value against the spec's constraints, as the server's `from_params`
+        /// would, and names the first offending parameter by its wire name. The generated client
+        /// calls this before anything is sent, so an invalid request never reaches the network.
+        pub fn validate(&self) -> ::std::result::Result<(), ValidationError> {
+            #(#checks)*
+            ::std::result::Result::Ok(())
+        }
+    }
+}
+
+fn rpc_codec(
+    def: &StructDef,
+    plain: &[Option<(&str, Scalar)>],
+    default_paths: &[Option<String>],
+    type_name: &str,
+) -> TokenStream {
     let pushes = def.fields.iter().map(|f| {
         let field = ident(&f.rust_name);
         let wire = &f.wire_name;
@@ -339,28 +454,45 @@ fn rpc_codec(def: &StructDef, default_paths: &[Option<String>], type_name: &str)
             quote!(params.push((#wire, RpcParam::to_param(#deref self.#field)));)
         }
     });
-    let reads = def.fields.iter().zip(default_paths).map(|(f, path)| {
-        let field = ident(&f.rust_name);
-        let wire = &f.wire_name;
-        let read = if path.is_some() {
-            let fn_name = format_ident!(
-                "{}_{}",
-                snake(type_name),
-                f.rust_name.trim_start_matches("r#")
-            );
-            quote!(optional_param(&get, #wire)?.unwrap_or_else(defaults::#fn_name))
-        } else if f.is_optional() {
-            quote!(optional_param(&get, #wire)?)
-        } else {
-            quote!(required_param(&get, #wire)?)
-        };
-        let read = match (f.boxed, f.is_optional()) {
-            (true, true) => quote!(#read.map(::std::boxed::Box::new)),
-            (true, false) => quote!(::std::boxed::Box::new(#read)),
-            _ => read,
-        };
-        quote!(#field: #read)
-    });
+    let reads = def
+        .fields
+        .iter()
+        .zip(default_paths)
+        .zip(plain)
+        .map(|((f, path), plain)| {
+            let field = ident(&f.rust_name);
+            let wire = &f.wire_name;
+            // A plain field is read (and checked) as its newtype, then unwrapped.
+            let (turbofish, unwrap_opt, unwrap_req) = match plain {
+                Some((newtype, _)) => {
+                    let newtype = ident(newtype);
+                    (
+                        quote!(::<#newtype>),
+                        quote!(.map(::std::convert::Into::into)),
+                        quote!(.into()),
+                    )
+                }
+                None => (quote!(), quote!(), quote!()),
+            };
+            let read = if path.is_some() {
+                let fn_name = format_ident!(
+                    "{}_{}",
+                    snake(type_name),
+                    f.rust_name.trim_start_matches("r#")
+                );
+                quote!(optional_param #turbofish(&get, #wire)? #unwrap_opt .unwrap_or_else(defaults::#fn_name))
+            } else if f.is_optional() {
+                quote!(optional_param #turbofish(&get, #wire)? #unwrap_opt)
+            } else {
+                quote!(required_param #turbofish(&get, #wire)? #unwrap_req)
+            };
+            let read = match (f.boxed, f.is_optional()) {
+                (true, true) => quote!(#read.map(::std::boxed::Box::new)),
+                (true, false) => quote!(::std::boxed::Box::new(#read)),
+                _ => read,
+            };
+            quote!(#field: #read)
+        });
     let capacity = def.fields.len();
     // An operation without API parameters still has the codec, so callers need no special case.
     let (params_init, get_arg) = if def.fields.is_empty() {
@@ -383,6 +515,7 @@ fn rpc_codec(def: &StructDef, default_paths: &[Option<String>], type_name: &str)
     quote! {
         /// The API parameters as (wire name, text) pairs, in spec order; absent optional ones are
         /// left out. Not `Action`, `Version` or the signature: the protocol runtime adds those.
+        /// Does not check constraints: call [`Self::validate`] first.
         // Pushes in spec order, one per field, read better than a `vec![]` of the required ones.
         #[allow(clippy::vec_init_then_push)]
         pub fn to_params(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {

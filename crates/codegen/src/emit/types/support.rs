@@ -234,3 +234,31 @@ pub fn rpc() -> TokenStream {
         }
     }
 }
+
+/// Serde helpers for request fields that hold a constrained value as its plain type: decoding
+/// goes through the newtype (and so its checks), then unwraps it.
+pub fn checked_params() -> TokenStream {
+    quote! {
+        /// Decodes a plain request field through its constrained newtype `N`, so a decoded request
+        /// is as valid as one read by `from_params`.
+        fn checked_param<'de, D, N, P>(deserializer: D) -> ::std::result::Result<P, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+            N: ::serde::Deserialize<'de> + ::std::convert::Into<P>,
+        {
+            <N as ::serde::Deserialize>::deserialize(deserializer).map(::std::convert::Into::into)
+        }
+
+        /// [`checked_param`] for an optional field.
+        fn checked_optional_param<'de, D, N, P>(
+            deserializer: D,
+        ) -> ::std::result::Result<::std::option::Option<P>, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+            N: ::serde::Deserialize<'de> + ::std::convert::Into<P>,
+        {
+            <::std::option::Option<N> as ::serde::Deserialize>::deserialize(deserializer)
+                .map(|value| value.map(::std::convert::Into::into))
+        }
+    }
+}
