@@ -1,6 +1,7 @@
 //! `cargo xtask <task>`: development tasks (matklad's xtask pattern). Run without arguments for
 //! the list.
 
+mod bench;
 mod test;
 
 use std::path::{Path, PathBuf};
@@ -11,6 +12,7 @@ type Task = fn(&Path, &[String]) -> Result<(), String>;
 /// Every task: name, one-line help, entry point. Adding a task is one line here.
 const TASKS: &[(&str, &str, Task)] = &[
     ("codegen", "regenerate the generated crates from spec/dataworks.yaml; --check: fail with a diff if stale", xtask::codegen::run),
+    ("bench", "benchmarks: release build, load vs the reference, criterion, scale, codegen -> BENCHMARKS.md; --quick: debug smoke run -> target/bench-quick.md", bench::run),
     ("test", "the whole suite: fmt, codegen check, clippy, tests (SQLite + PostgreSQL), SDK interop; --quick skips the last", run_test),
 ];
 

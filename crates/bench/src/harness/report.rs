@@ -1,0 +1,406 @@
+//! The markdown written to BENCHMARKS.md (full mode) or target/bench-quick.md (quick mode).
+
+use std::fmt::Write as _;
+use std::process::Command;
+
+use super::{Backend, Mix, Options, Results, RunResult, ServerKind};
+use crate::stats::Spread;
+
+/// Start marker of the generated part of BENCHMARKS.md (the text around it is kept).
+pub const BEGIN: &str =
+    "<!-- bench:results:begin (written by `cargo xtask bench`; edits inside are lost) -->";
+/// End marker.
+pub const END: &str = "<!-- bench:results:end -->";
+
+/// UpdateConnection throughput target against the reference.
+const RATIO_TARGET: f64 = 1.0;
+/// p99 target, ms.
+const P99_TARGET_MS: f64 = 10.0;
+/// In-process target for the generated layer, ns.
+const LAYER_TARGET_NS: f64 = 8_000.0;
+/// Scale target: p99(large) / p99(small).
+const SCALE_TARGET: f64 = 1.5;
+/// Codegen targets.
+const CODEGEN_TARGET_S: f64 = 0.3;
+const CODEGEN_SPEEDUP_TARGET: f64 = 5.0;
+
+fn verdict(met: bool) -> &'static str {
+    if met {
+        "met"
+    } else {
+        "**missed**"
+    }
+}
+
+fn shell(program: &str, args: &[&str]) -> String {
+    Command::new(program)
+        .args(args)
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        .unwrap_or_default()
+}
+
+fn machine() -> String {
+    let cpus = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let mem_kib: u64 = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|t| {
+            t.lines()
+                .find_map(|l| l.strip_prefix("MemTotal:"))
+                .and_then(|v| v.split_whitespace().next()?.parse().ok())
+        })
+        .unwrap_or(0);
+    let model = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|t| {
+            t.lines()
+                .find_map(|l| l.strip_prefix("model name"))
+                .map(|v| v.trim_start_matches([' ', '\t', ':']).to_owned())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    format!(
+        "nproc {cpus}, {:.1} GiB memory, {model}, {}",
+        mem_kib as f64 / 1024.0 / 1024.0,
+        shell("uname", &["-sr"])
+    )
+}
+
+fn ms(micros: u32) -> f64 {
+    f64::from(micros) / 1000.0
+}
+
+fn spread_of(runs: &[RunResult], f: impl Fn(&RunResult) -> f64) -> Spread {
+    Spread::of(&runs.iter().map(f).collect::<Vec<_>>())
+}
+
+fn mib(kib: u64) -> f64 {
+    kib as f64 / 1024.0
+}
+
+fn load_table(out: &mut String, rows: &[(String, &Vec<RunResult>)]) {
+    out.push_str(
+        "| run | req/s | p50 ms | p99 ms | max ms | errors | RSS idle MiB | RSS under load MiB |\n\
+         |---|---|---|---|---|---|---|---|\n",
+    );
+    for (label, runs) in rows {
+        let errors: u64 = runs.iter().map(|r| r.errors).sum();
+        let exhausted = if runs.iter().any(|r| r.exhausted) {
+            " (pool ran out)"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            out,
+            "| {label}{exhausted} | {} | {} | {} | {} | {errors} | {} | {} |",
+            spread_of(runs, |r| r.rate).show(0),
+            spread_of(runs, |r| ms(r.latency.p50)).show(2),
+            spread_of(runs, |r| ms(r.latency.p99)).show(2),
+            spread_of(runs, |r| ms(r.latency.max)).show(1),
+            spread_of(runs, |r| mib(r.rss_idle_kib)).show(1),
+            spread_of(runs, |r| mib(r.rss_load_kib)).show(1),
+        );
+    }
+}
+
+fn e2e_runs(
+    results: &Results,
+    server: ServerKind,
+    backend: Backend,
+    mix: Mix,
+) -> Option<&Vec<RunResult>> {
+    results
+        .e2e
+        .iter()
+        .find(|(k, _)| *k == (server, backend, mix))
+        .map(|(_, v)| v)
+}
+
+/// Renders the report.
+pub fn render(opts: &Options, command: &str, results: &Results) -> String {
+    let mut out = String::new();
+    let date = shell("date", &["-u", "+%Y-%m-%d %H:%M UTC"]);
+    let commit = shell(
+        "git",
+        &[
+            "-C",
+            &opts.root.to_string_lossy(),
+            "rev-parse",
+            "--short",
+            "HEAD",
+        ],
+    );
+    let dirty = !shell(
+        "git",
+        &[
+            "-C",
+            &opts.root.to_string_lossy(),
+            "status",
+            "--porcelain",
+            "--untracked-files=no",
+        ],
+    )
+    .is_empty();
+    let _ = writeln!(out, "{BEGIN}\n");
+    let _ = writeln!(
+        out,
+        "- **Date:** {date}\n- **Machine:** {}\n- **Commit:** {commit}{}\n- **Command:** `{command}`\n\
+         - **Mode:** {}; load {} s per run, {} repetition(s), {} keep-alive connections, {} connections \
+         provisioned per server; cells read `median (min–max)` over the repetitions\n",
+        machine(),
+        if dirty { " (with uncommitted changes)" } else { "" },
+        if opts.quick { "quick (debug build, smoke test only: numbers mean nothing)" } else { "full (release build)" },
+        opts.duration.as_secs_f64(),
+        opts.reps,
+        opts.connections,
+        opts.rows,
+    );
+
+    out.push_str("### 1–2. End-to-end load (V3-signed requests over loopback)\n\n");
+    let mut rows = Vec::new();
+    for mix in [Mix::Update, Mix::UpdateList] {
+        for &backend in &opts.backends {
+            for server in [ServerKind::Dataworks, ServerKind::Reference] {
+                if let Some(runs) = e2e_runs(results, server, backend, mix) {
+                    rows.push((
+                        format!("{} · {} · {}", mix.name(), backend.name(), server.name()),
+                        runs,
+                    ));
+                }
+            }
+        }
+    }
+    load_table(&mut out, &rows);
+    out.push('\n');
+    for mix in [Mix::UpdateList] {
+        for &backend in &opts.backends {
+            for server in [ServerKind::Dataworks, ServerKind::Reference] {
+                if let Some(runs) = e2e_runs(results, server, backend, mix) {
+                    let _ = writeln!(
+                        out,
+                        "- {} · {} · {}: Update p99 {} ms, List p99 {} ms",
+                        mix.name(),
+                        backend.name(),
+                        server.name(),
+                        spread_of(runs, |r| ms(r.update_latency.p99)).show(2),
+                        spread_of(runs, |r| ms(r.list_latency.p99)).show(2),
+                    );
+                }
+            }
+        }
+    }
+
+    out.push_str("\n### 3. dataworks-server against the reference\n\n");
+    out.push_str(
+        "Ratio = dataworks-server req/s ÷ reference-server req/s of the same repetition.\n\n\
+         | load | backend | ratio | target ≥ 1.0x | dataworks-server p99 ms | target ≤ 10 ms |\n\
+         |---|---|---|---|---|---|\n",
+    );
+    for mix in [Mix::Update, Mix::UpdateList] {
+        for &backend in &opts.backends {
+            let (Some(ours), Some(reference)) = (
+                e2e_runs(results, ServerKind::Dataworks, backend, mix),
+                e2e_runs(results, ServerKind::Reference, backend, mix),
+            ) else {
+                continue;
+            };
+            let ratios: Vec<f64> = ours
+                .iter()
+                .zip(reference)
+                .filter(|(_, r)| r.rate > 0.0)
+                .map(|(o, r)| o.rate / r.rate)
+                .collect();
+            let ratio = Spread::of(&ratios);
+            let p99 = spread_of(ours, |r| ms(r.latency.p99));
+            let _ = writeln!(
+                out,
+                "| {} | {} | {}x | {} | {} | {} |",
+                mix.name(),
+                backend.name(),
+                ratio.show(2),
+                verdict(ratio.median >= RATIO_TARGET),
+                p99.show(2),
+                verdict(p99.median <= P99_TARGET_MS),
+            );
+        }
+    }
+
+    out.push_str("\n### 4. Generated-layer cost in-process (criterion)\n\n");
+    if results.criterion.is_empty() {
+        out.push_str(
+            "Not measured in this mode (quick mode only runs each bench once as a smoke test: \
+             `cargo test -p bench --bench generated_layer`).\n",
+        );
+    } else {
+        out.push_str(
+            "Time per iteration over criterion's samples. `cargo bench -p bench --bench generated_layer`.\n\n\
+             | bench | µs per call | samples | target ≤ 8 µs |\n|---|---|---|---|\n",
+        );
+        for e in &results.criterion {
+            let us = Spread {
+                min: e.per_iter_ns.min / 1000.0,
+                median: e.per_iter_ns.median / 1000.0,
+                max: e.per_iter_ns.max / 1000.0,
+            };
+            let target = if e.name.starts_with("update_connection") {
+                verdict(e.per_iter_ns.median <= LAYER_TARGET_NS)
+            } else {
+                "(part)"
+            };
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {target} |",
+                e.name,
+                us.show(2),
+                e.samples
+            );
+        }
+    }
+
+    out.push_str(
+        "\n### 5. Scale: ListConnections (first page of 10) by project size, dataworks-server\n\n",
+    );
+    let scale_rows: Vec<(String, &Vec<RunResult>)> = results
+        .scale
+        .iter()
+        .map(|((b, n), runs)| (format!("{} · {n} connections", b.name()), runs))
+        .collect();
+    load_table(&mut out, &scale_rows);
+    out.push('\n');
+    let (small, large) = opts.scale_sizes;
+    for &backend in &opts.backends {
+        let find = |n: i64| {
+            results
+                .scale
+                .iter()
+                .find(|(k, _)| *k == (backend, n))
+                .map(|(_, v)| v)
+        };
+        if let (Some(s), Some(l)) = (find(small), find(large)) {
+            let ratios: Vec<f64> = l
+                .iter()
+                .zip(s)
+                .filter(|(_, s)| s.latency.p99 > 0)
+                .map(|(l, s)| f64::from(l.latency.p99) / f64::from(s.latency.p99))
+                .collect();
+            let ratio = Spread::of(&ratios);
+            let _ = writeln!(
+                out,
+                "- {}: p99 with {large} ÷ p99 with {small} = {}x (target ≤ {SCALE_TARGET}x: {})",
+                backend.name(),
+                ratio.show(2),
+                verdict(ratio.median <= SCALE_TARGET)
+            );
+        }
+    }
+
+    out.push_str("\n### 6. Codegen speed (whole spec, process wall time)\n\n");
+    if results.codegen.is_empty() {
+        out.push_str("Not run in this mode.\n");
+    } else {
+        out.push_str("| generator | seconds | times ours |\n|---|---|---|\n");
+        let ours = results
+            .codegen
+            .first()
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default();
+        for (name, secs) in &results.codegen {
+            let ratios: Vec<f64> = secs
+                .iter()
+                .zip(&ours)
+                .filter(|(_, o)| **o > 0.0)
+                .map(|(t, o)| t / o)
+                .collect();
+            let _ = writeln!(
+                out,
+                "| {name} | {} | {}x |",
+                Spread::of(secs).show(3),
+                Spread::of(&ratios).show(1)
+            );
+        }
+        let ours_s = Spread::of(&ours);
+        let slowest_ratio = results
+            .codegen
+            .iter()
+            .skip(1)
+            .map(|(_, secs)| {
+                let r: Vec<f64> = secs.iter().zip(&ours).map(|(t, o)| t / o).collect();
+                Spread::of(&r).median
+            })
+            .fold(f64::INFINITY, f64::min);
+        let _ = writeln!(
+            out,
+            "\nOurs ≤ {CODEGEN_TARGET_S} s: {}; ≥ {CODEGEN_SPEEDUP_TARGET}x faster than each OpenAPI Generator run: {}",
+            verdict(ours_s.median <= CODEGEN_TARGET_S),
+            if slowest_ratio.is_finite() {
+                verdict(slowest_ratio >= CODEGEN_SPEEDUP_TARGET)
+            } else {
+                "not compared"
+            }
+        );
+    }
+
+    let first_errors: Vec<String> = results
+        .e2e
+        .iter()
+        .map(|((s, b, m), runs)| (format!("{} {} {}", s.name(), b.name(), m.name()), runs))
+        .chain(
+            results
+                .scale
+                .iter()
+                .map(|((b, n), runs)| (format!("scale {} {n}", b.name()), runs)),
+        )
+        .filter_map(|(label, runs)| {
+            runs.iter()
+                .find_map(|r| r.first_error.as_ref())
+                .map(|e| format!("{label}: {e}"))
+        })
+        .collect();
+    if !results.problems.is_empty() || !first_errors.is_empty() {
+        out.push_str("\n### Problems in this run\n\n");
+        for p in results.problems.iter().chain(&first_errors) {
+            let _ = writeln!(out, "- {}", p.replace('\n', " "));
+        }
+    }
+    let _ = writeln!(out, "\n{END}");
+    out
+}
+
+/// Puts `section` between the markers of `document` (appending it when they are absent).
+pub fn splice(document: &str, section: &str) -> String {
+    match (document.find(BEGIN), document.find(END)) {
+        (Some(b), Some(e)) if b < e => {
+            let mut out = String::with_capacity(document.len() + section.len());
+            out.push_str(&document[..b]);
+            out.push_str(section.trim_end());
+            out.push_str(&document[e + END.len()..]);
+            out
+        }
+        _ => {
+            let mut out = document.trim_end().to_owned();
+            if !out.is_empty() {
+                out.push_str("\n\n");
+            }
+            out.push_str(section);
+            out
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splice_replaces_only_between_markers() {
+        let doc = format!("# T\n\nintro\n\n{BEGIN}\nold\n{END}\n\n## Analysis\nkept\n");
+        let new = format!("{BEGIN}\nnew\n{END}\n");
+        let out = splice(&doc, &new);
+        assert!(out.contains("intro") && out.contains("kept") && out.contains("new"));
+        assert!(!out.contains("old"));
+        assert_eq!(splice(&out, &new), out);
+        let fresh = splice("# T\n", &new);
+        assert!(fresh.starts_with("# T\n\n") && fresh.contains("new"));
+    }
+}
