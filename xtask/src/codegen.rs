@@ -11,8 +11,13 @@ pub type Generator = fn(&openapiv3::OpenAPI, &str) -> Result<String, codegen::Er
 
 /// Every generated file (relative to the root) and the generator that writes it. A new emitter
 /// is one line here.
-pub const OUTPUTS: &[(&str, Generator)] =
-    &[("crates/dataworks-types/src/lib.rs", codegen::generate_types)];
+pub const OUTPUTS: &[(&str, Generator)] = &[
+    ("crates/dataworks-types/src/lib.rs", codegen::generate_types),
+    (
+        "crates/dataworks-server-stub/src/lib.rs",
+        codegen::generate_server,
+    ),
+];
 
 /// One generated file whose checked-in text differs from what the spec generates.
 #[derive(Debug)]

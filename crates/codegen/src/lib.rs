@@ -75,6 +75,7 @@ mod format;
 pub mod lower;
 pub mod model;
 pub mod refusal;
+pub mod server;
 
 pub use format::{format_file, preamble};
 pub use lower::lower;
@@ -102,4 +103,27 @@ pub fn generate_types(spec: &openapiv3::OpenAPI, spec_name: &str) -> Result<Stri
         spec_name: spec_name.to_owned(),
         source,
     })
+}
+
+/// The server-stub crate's `lib.rs` for `spec` (axum router + API trait, see [`server`]),
+/// formatted; generated types are referred to as `::dataworks_types::…`.
+pub fn generate_server(spec: &openapiv3::OpenAPI, spec_name: &str) -> Result<String, Error> {
+    generate_server_with(spec, spec_name, "::dataworks_types")
+}
+
+/// [`generate_server`] with the types crate (or module) at `types_path`, e.g. `crate::rest`
+/// for a golden compiled as a module of a test crate.
+pub fn generate_server_with(
+    spec: &openapiv3::OpenAPI,
+    spec_name: &str,
+    types_path: &str,
+) -> Result<String, Error> {
+    let format_error = |source| Error::Format {
+        spec_name: spec_name.to_owned(),
+        source,
+    };
+    let path: syn::Path = syn::parse_str(types_path).map_err(format_error)?;
+    let api = lower(spec, spec_name)?;
+    let tokens = server::generate(&api, &quote::quote!(#path ::))?;
+    format_file(tokens, spec_name).map_err(format_error)
 }
