@@ -125,6 +125,21 @@ pub trait OperationHooks: ::std::marker::Send + ::std::marker::Sync + 'static {
     }
 }
 
+/// Shared hooks (keep an `Arc` to read what they recorded).
+impl<H: OperationHooks + ?::std::marker::Sized> OperationHooks for ::std::sync::Arc<H> {
+    fn before(&self, operation: Operation, request_id: &RequestId) {
+        (**self).before(operation, request_id)
+    }
+    fn after(
+        &self,
+        operation: Operation,
+        request_id: &RequestId,
+        outcome: &Outcome<'_>,
+    ) {
+        (**self).after(operation, request_id, outcome)
+    }
+}
+
 /// Hooks that do nothing (the default).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct NoHooks;
