@@ -17,6 +17,30 @@ pub const OUTPUTS: &[(&str, Generator)] = &[
         "crates/dataworks-server-stub/src/lib.rs",
         codegen::generate_server,
     ),
+    (
+        "crates/dataworks-client/src/lib.rs",
+        codegen::generate_client,
+    ),
+    (
+        "crates/dataworks-client/src/client.rs",
+        codegen::generate_client_runtime_client,
+    ),
+    (
+        "crates/dataworks-client/src/config.rs",
+        codegen::generate_client_runtime_config,
+    ),
+    (
+        "crates/dataworks-client/src/error.rs",
+        codegen::generate_client_runtime_error,
+    ),
+    (
+        "crates/dataworks-client/src/retry.rs",
+        codegen::generate_client_runtime_retry,
+    ),
+    (
+        "crates/dataworks-client/src/transport.rs",
+        codegen::generate_client_runtime_transport,
+    ),
 ];
 
 /// One generated file whose checked-in text differs from what the spec generates.
