@@ -26,7 +26,7 @@ mod common;
 mod rest;
 mod rpc;
 
-use crate::model::{Api, Location, Style, TypeRef};
+use crate::model::{Api, Location, Style, TypeKind, TypeRef};
 use crate::refusal::{Refusal, Refusals};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -94,7 +94,7 @@ fn check_supported(api: &Api) -> Result<(), Refusals> {
                             "query/path/header parameters with a default are not supported \
                              by the server emitter",
                         ),
-                        _ if !is_text_parsable(&field.ty) => Some(
+                        _ if !is_text_parsable(api, &field.ty, 0) => Some(
                             "query/path/header parameters must be scalars or enums (parsed \
                              from their text) for the server emitter",
                         ),
@@ -120,8 +120,18 @@ fn check_supported(api: &Api) -> Result<(), Refusals> {
     }
 }
 
-fn is_text_parsable(ty: &TypeRef) -> bool {
-    matches!(ty, TypeRef::Scalar(_) | TypeRef::Named(_))
+/// Whether a parameter type is parsed from its text with `FromStr`: scalars, enums and
+/// constrained scalars (plain in request structs), through aliases.
+fn is_text_parsable(api: &Api, ty: &TypeRef, depth: usize) -> bool {
+    match ty {
+        TypeRef::Scalar(_) => true,
+        TypeRef::Named(name) if depth < 8 => match api.type_def(name).map(|t| &t.kind) {
+            Some(TypeKind::Enum(_) | TypeKind::Newtype(_)) => true,
+            Some(TypeKind::Alias(inner)) => is_text_parsable(api, inner, depth + 1),
+            _ => false,
+        },
+        _ => false,
+    }
 }
 
 /// Doc lines for an operation: summary, description, then how it is reached.
