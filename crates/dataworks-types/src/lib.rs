@@ -767,7 +767,7 @@ pub struct ListConnectionsData {
     /// The data sources of this page. In XML each one is a `<Connections>` element directly inside `<Data>` (the list name repeated per item, no extra wrapper).
     ///
     /// Wire name: `Connections`.
-    #[serde(rename = "Connections")]
+    #[serde(rename = "Connections", default)]
     pub connections: ::std::vec::Vec<Connection>,
 }
 

@@ -103,7 +103,12 @@ pub fn emit(
                 }
                 if let Some(path) = default_path {
                     serde_args.push(quote!(default = #path));
-                } else if f.request_id || f.is_optional() {
+                } else if f.request_id
+                    || f.is_optional()
+                    // An empty list has no element at all in XML (see acs-protocol's `answer`),
+                    // so a list reads back as empty when absent.
+                    || (matches!(f.ty, TypeRef::Vec(_)) && !f.boxed)
+                {
                     serde_args.push(quote!(default));
                 }
                 if f.is_optional() && !(f.required && f.nullable) {
