@@ -404,3 +404,92 @@ mod tests {
         assert!(fresh.starts_with("# T\n\n") && fresh.contains("new"));
     }
 }
+
+#[cfg(test)]
+mod render_tests {
+    use std::path::PathBuf;
+    use std::time::Duration;
+
+    use super::*;
+    use crate::harness::criterion::Estimate;
+    use crate::stats::Latency;
+
+    fn run(rate: f64, p99_us: u32) -> RunResult {
+        RunResult {
+            rate,
+            latency: Latency {
+                p50: p99_us / 2,
+                p99: p99_us,
+                max: p99_us * 2,
+            },
+            ok: 100,
+            rss_idle_kib: 10 * 1024,
+            rss_load_kib: 20 * 1024,
+            ..RunResult::default()
+        }
+    }
+
+    #[test]
+    fn tables_ratios_and_verdicts() {
+        let opts = Options {
+            quick: false,
+            server_bin: PathBuf::new(),
+            reference_bin: PathBuf::new(),
+            codegen_bin: PathBuf::new(),
+            root: PathBuf::from("."),
+            postgres_url: String::new(),
+            duration: Duration::from_secs(15),
+            reps: 3,
+            connections: 64,
+            rows: 64,
+            max_rate: 1,
+            scale_sizes: (1_000, 1_000_000),
+            codegen: true,
+            backends: vec![Backend::Sqlite],
+            criterion: true,
+        };
+        let key = |s| (s, Backend::Sqlite, Mix::Update);
+        let results = Results {
+            e2e: vec![
+                (
+                    key(ServerKind::Dataworks),
+                    vec![run(900.0, 8_000), run(1100.0, 9_000), run(1000.0, 12_000)],
+                ),
+                (
+                    key(ServerKind::Reference),
+                    vec![run(1000.0, 5_000), run(1000.0, 5_000), run(1000.0, 5_000)],
+                ),
+            ],
+            scale: vec![
+                ((Backend::Sqlite, 1_000), vec![run(10.0, 1_000)]),
+                ((Backend::Sqlite, 1_000_000), vec![run(5.0, 3_000)]),
+            ],
+            codegen: vec![
+                ("ours".into(), vec![0.1, 0.1, 0.1]),
+                ("theirs".into(), vec![4.0, 5.0, 6.0]),
+            ],
+            criterion: vec![Estimate {
+                name: "update_connection_router_oneshot".into(),
+                per_iter_ns: Spread {
+                    min: 5_000.0,
+                    median: 6_000.0,
+                    max: 9_000.0,
+                },
+                samples: 100,
+            }],
+            problems: vec!["one failure".into()],
+        };
+        let md = render(&opts, "cargo xtask bench", &results);
+        assert!(md.starts_with(BEGIN) && md.trim_end().ends_with(END));
+        // Throughput ratios per repetition: 0.9, 1.1, 1.0 -> median 1.00, met; p99 median 9 ms, met.
+        assert!(
+            md.contains("| Update | SQLite | 1.00 (0.90–1.10)x | met | 9.00 (8.00–12.00) | met |"),
+            "{md}"
+        );
+        assert!(md.contains("| update_connection_router_oneshot | 6.00 (5.00–9.00) | 100 | met |"));
+        assert!(md.contains("p99 with 1000000 ÷ p99 with 1000 = 3.00x (target ≤ 1.5x: **missed**)"));
+        assert!(md.contains("| theirs | 5.000 (4.000–6.000) | 50.0 (40.0–60.0)x |"));
+        assert!(md.contains("- one failure"));
+        assert!(md.contains("| 10.0 | 20.0 |"));
+    }
+}
