@@ -373,7 +373,7 @@ impl RawRequest {
     }
 }
 
-/// What the raw server does with the n-th connection (0-based).
+/// What the raw server does with the n-th request (0-based, over all connections).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Script {
     /// Read the request, then close without answering.
@@ -382,8 +382,8 @@ pub enum Script {
     Answer(u16, &'static str, &'static [(&'static str, &'static str)]),
 }
 
-/// A raw HTTP/1.1 server on loopback: follows `script` per connection (the last entry repeats)
-/// and records every request head it read.
+/// A raw HTTP/1.1 server on loopback: follows `script` per request (the last entry repeats) and
+/// records every request head it read.
 pub struct RawServer {
     pub addr: SocketAddr,
     pub requests: Arc<Mutex<Vec<RawRequest>>>,
@@ -401,15 +401,15 @@ impl RawServer {
         let requests = Arc::new(Mutex::new(Vec::new()));
         let connections = Arc::new(AtomicUsize::new(0));
         let (seen, count) = (Arc::clone(&requests), Arc::clone(&connections));
+        let script = Arc::new(script);
         tokio::spawn(async move {
             loop {
                 let Ok((stream, _)) = listener.accept().await else {
                     return;
                 };
-                let n = count.fetch_add(1, Ordering::SeqCst);
-                let step = script[n.min(script.len() - 1)];
-                let seen = Arc::clone(&seen);
-                tokio::spawn(async move { handle(stream, step, seen).await });
+                count.fetch_add(1, Ordering::SeqCst);
+                let (seen, script) = (Arc::clone(&seen), Arc::clone(&script));
+                tokio::spawn(async move { handle(stream, &script, seen).await });
             }
         });
         RawServer {
@@ -424,13 +424,17 @@ impl RawServer {
     }
 }
 
-async fn handle(mut stream: TcpStream, step: Script, seen: Arc<Mutex<Vec<RawRequest>>>) {
+async fn handle(mut stream: TcpStream, script: &[Script], seen: Arc<Mutex<Vec<RawRequest>>>) {
     // Keep-alive: answer requests on this connection until it closes.
     loop {
         let Some(request) = read_head(&mut stream).await else {
             return;
         };
-        seen.lock().unwrap().push(request);
+        let step = {
+            let mut seen = seen.lock().unwrap();
+            seen.push(request);
+            script[(seen.len() - 1).min(script.len() - 1)]
+        };
         match step {
             Script::Drop => return,
             Script::Answer(status, body, headers) => {
