@@ -10,6 +10,10 @@
 //! cannot lower is collected and returned as one [`refusal::Refusals`] (file, JSON pointer, why).
 //! Emitters read only the [`model`]: plain data, spec order, unique names.
 //!
+//! Emitters: [`emit::types`] (the types crate), [`server`] (the server stub) and [`client`] (the
+//! client crate: a generated `lib.rs` plus a spec-independent runtime copied from
+//! `src/client/runtime/`, see [`generate_client`] and the `generate_client_runtime_*` functions).
+//!
 //! # The model (IR) in one screen
 //! - [`model::Api`]: `types: Vec<TypeDef>`, `operations: Vec<Operation>`, `common_errors`.
 //! - [`model::Operation`]: `name` (wire: the Action or operationId), `method_name` (snake),
