@@ -11,6 +11,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use acs_protocol::answer::{self, Format, REQUEST_ID_HEADER};
+use acs_protocol::params::{ACTION_HEADER, VERSION_HEADER};
 use acs_protocol::signature::SignatureVersion;
 use acs_protocol::signing::{Credentials, SignRequest};
 use bytes::Bytes;
@@ -227,7 +228,8 @@ impl Client {
 impl Endpoint {
     /// The HTTP request of one signed attempt: `METHOD scheme://host/?query` with the signature's
     /// headers and an empty body (every parameter travels in the query, as the official SDKs
-    /// send them). `sign.host` should be [`Endpoint::host`]. Public so that the client's requests
+    /// send them). `Action` and `Version` travel once: as `x-acs-*` headers (V3) or as query
+    /// parameters (v1). `sign.host` should be [`Endpoint::host`]. Public so that the client's requests
     /// can be checked against published signature vectors.
     pub fn signed_request(
         &self,
@@ -238,6 +240,12 @@ impl Endpoint {
             .method(sign.method.clone())
             .uri(self.uri(&signed.query).map_err(RequestError::Http)?);
         for (name, value) in &signed.headers {
+            // v1 signs Action and Version as query parameters; the unsigned routing headers
+            // the signer also offers would send them twice, so they stay out.
+            let routing = name == ACTION_HEADER || name == VERSION_HEADER;
+            if sign.scheme == SignatureVersion::V1 && routing {
+                continue;
+            }
             builder = builder.header(name, value);
         }
         builder.body(signed.body).map_err(RequestError::Http)

@@ -376,3 +376,23 @@ async fn secrets_stay_out_of_debug_output_and_errors() {
         );
     }
 }
+
+#[test]
+fn the_client_and_its_calls_can_move_between_threads() {
+    fn send_sync<T: Send + Sync + 'static>(_: &T) {}
+    fn send<T: Send>(_: &T) {}
+    let client = Client::builder()
+        .endpoint("http://dataworks.test")
+        .access_key(KEY_ID, SECRET)
+        .build()
+        .unwrap();
+    send_sync(&client);
+    let call = client.update_connection(UpdateConnectionRequest::new(1, "{}", 1));
+    send(&call);
+    let err: Error<UpdateConnectionError> = Error::Invalid(ValidationError {
+        field: "X",
+        reason: "r".into(),
+    });
+    send_sync(&err);
+    let _boxed: Box<dyn std::error::Error + Send + Sync> = Box::new(err);
+}

@@ -181,6 +181,8 @@ async fn client_requests_pass_the_protocol_verifier_and_an_independent_implement
                 }
                 SignatureVersion::V1 => {
                     assert_eq!((count("Action"), count("Version")), (1, 1));
+                    assert!(sent.headers().get("x-acs-action").is_none());
+                    assert!(sent.headers().get("x-acs-version").is_none());
                     assert_eq!(query_param(sent, "SignatureNonce").as_deref(), Some(NONCE));
                     assert_eq!(
                         query_param(sent, "Timestamp").as_deref(),
