@@ -558,14 +558,15 @@ fn expected_errors(action: &str) -> Vec<Code> {
 }
 
 /// Codes that are this project's choice and must say so.
-const PROJECT_DECISIONS: [&str; 4] = [
+const PROJECT_DECISIONS: [&str; 5] = [
     "Invalid.DataSource.NameDuplicate",
     "Throttling",
     "UnsupportedHTTPMethod",
     "RequestBodyTooLarge",
+    "RequestTimeout",
 ];
 
-const COMMON_ERRORS: [Code; 15] = [
+const COMMON_ERRORS: [Code; 16] = [
     (
         400,
         "MissingParameter",
@@ -637,6 +638,11 @@ const COMMON_ERRORS: [Code; 15] = [
         "This http method is not supported.",
     ),
     (413, "RequestBodyTooLarge", "The request body is too large."),
+    (
+        408,
+        "RequestTimeout",
+        "The request was not completed within the server's time limit.",
+    ),
 ];
 
 /// (schema, connection type, required keys, secret keys, keys of loose type).

@@ -2345,7 +2345,7 @@ impl RpcParam for Description {
 /// returns its id. The name must be unique in the project and environment. Secret values in
 /// `Content` (passwords, access keys) are encrypted at rest and masked in answers. The caller
 /// must be the owner or an administrator of the project.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateConnectionRequest {
     /// The ID of the DataWorks project (workspace) the data source belongs to.
     ///
@@ -2398,6 +2398,35 @@ pub struct CreateConnectionRequest {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub description: ::std::option::Option<::std::string::String>,
+}
+
+/// Secret fields (`x-secret`) print as `<redacted>`, so a logged value never leaks one.
+impl ::std::fmt::Debug for CreateConnectionRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateConnectionRequest")
+            .field("project_id", &self.project_id)
+            .field("name", &self.name)
+            .field("connection_type", &self.connection_type)
+            .field("content", &"<redacted>")
+            .field("env_type", &self.env_type)
+            .field("sub_type", &self.sub_type)
+            .field("description", &self.description)
+            .finish()
+    }
+}
+
+impl CreateConnectionRequest {
+    /// Wire names of the properties marked `x-secret: true`: encrypted at rest, masked in
+    /// answers, redacted from `Debug`.
+    pub const SECRET_FIELDS: &'static [&'static str] = &["Content"];
+    /// Wire names of the required properties.
+    pub const REQUIRED_FIELDS: &'static [&'static str] = &[
+        "ProjectId",
+        "Name",
+        "ConnectionType",
+        "Content",
+        "EnvType",
+    ];
 }
 
 impl CreateConnectionRequest {
@@ -2598,7 +2627,7 @@ impl RpcParam for ConnectionId {
 /// Replaces the content, environment, and optionally the description and status of a data
 /// source. The connection is looked up in the caller's tenant only; the caller must be the
 /// owner or an administrator of its project. The official SDKs call this operation with PUT.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UpdateConnectionRequest {
     /// The ID of the data source.
     ///
@@ -2646,6 +2675,31 @@ pub struct UpdateConnectionRequest {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub status: ::std::option::Option<::std::string::String>,
+}
+
+/// Secret fields (`x-secret`) print as `<redacted>`, so a logged value never leaks one.
+impl ::std::fmt::Debug for UpdateConnectionRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UpdateConnectionRequest")
+            .field("connection_id", &self.connection_id)
+            .field("content", &"<redacted>")
+            .field("env_type", &self.env_type)
+            .field("description", &self.description)
+            .field("status", &self.status)
+            .finish()
+    }
+}
+
+impl UpdateConnectionRequest {
+    /// Wire names of the properties marked `x-secret: true`: encrypted at rest, masked in
+    /// answers, redacted from `Debug`.
+    pub const SECRET_FIELDS: &'static [&'static str] = &["Content"];
+    /// Wire names of the required properties.
+    pub const REQUIRED_FIELDS: &'static [&'static str] = &[
+        "ConnectionId",
+        "Content",
+        "EnvType",
+    ];
 }
 
 impl UpdateConnectionRequest {
@@ -3777,6 +3831,10 @@ pub enum CreateConnectionError {
     ///
     /// The request body exceeds the server's configured limit.
     RequestBodyTooLarge,
+    /// 408 `RequestTimeout`: The request was not completed within the server's time limit.
+    ///
+    /// Reading the request or answering it took longer than the server's configured timeout.
+    RequestTimeout,
     /// A code the spec does not list here (decoded as is, never invented by the server).
     Unlisted {
         http_status: u16,
@@ -3908,6 +3966,12 @@ impl CreateConnectionError {
             message: "The request body is too large.",
             description: "The request body exceeds the server's configured limit.",
         },
+        ErrorCode {
+            http_status: 408u16,
+            code: "RequestTimeout",
+            message: "The request was not completed within the server's time limit.",
+            description: "Reading the request or answering it took longer than the server's configured timeout.",
+        },
     ];
     /// The HTTP status the code is answered with.
     pub fn http_status(&self) -> u16 {
@@ -3932,6 +3996,7 @@ impl CreateConnectionError {
             Self::Throttling => 503u16,
             Self::UnsupportedHttpMethod => 405u16,
             Self::RequestBodyTooLarge => 413u16,
+            Self::RequestTimeout => 408u16,
             Self::Unlisted { http_status, .. } => *http_status,
         }
     }
@@ -3960,6 +4025,7 @@ impl CreateConnectionError {
             Self::Throttling => "Throttling",
             Self::UnsupportedHttpMethod => "UnsupportedHTTPMethod",
             Self::RequestBodyTooLarge => "RequestBodyTooLarge",
+            Self::RequestTimeout => "RequestTimeout",
             Self::Unlisted { code, .. } => code,
         }
     }
@@ -3998,6 +4064,9 @@ impl CreateConnectionError {
             Self::Throttling => "Request was denied due to request throttling.",
             Self::UnsupportedHttpMethod => "This http method is not supported.",
             Self::RequestBodyTooLarge => "The request body is too large.",
+            Self::RequestTimeout => {
+                "The request was not completed within the server's time limit."
+            }
             Self::Unlisted { message, .. } => message,
         }
     }
@@ -4039,6 +4108,7 @@ impl CreateConnectionError {
             "Throttling" => Self::Throttling,
             "UnsupportedHTTPMethod" => Self::UnsupportedHttpMethod,
             "RequestBodyTooLarge" => Self::RequestBodyTooLarge,
+            "RequestTimeout" => Self::RequestTimeout,
             _ => {
                 Self::Unlisted {
                     http_status,
@@ -4157,6 +4227,10 @@ pub enum UpdateConnectionError {
     ///
     /// The request body exceeds the server's configured limit.
     RequestBodyTooLarge,
+    /// 408 `RequestTimeout`: The request was not completed within the server's time limit.
+    ///
+    /// Reading the request or answering it took longer than the server's configured timeout.
+    RequestTimeout,
     /// A code the spec does not list here (decoded as is, never invented by the server).
     Unlisted {
         http_status: u16,
@@ -4300,6 +4374,12 @@ impl UpdateConnectionError {
             message: "The request body is too large.",
             description: "The request body exceeds the server's configured limit.",
         },
+        ErrorCode {
+            http_status: 408u16,
+            code: "RequestTimeout",
+            message: "The request was not completed within the server's time limit.",
+            description: "Reading the request or answering it took longer than the server's configured timeout.",
+        },
     ];
     /// The HTTP status the code is answered with.
     pub fn http_status(&self) -> u16 {
@@ -4326,6 +4406,7 @@ impl UpdateConnectionError {
             Self::Throttling => 503u16,
             Self::UnsupportedHttpMethod => 405u16,
             Self::RequestBodyTooLarge => 413u16,
+            Self::RequestTimeout => 408u16,
             Self::Unlisted { http_status, .. } => *http_status,
         }
     }
@@ -4360,6 +4441,7 @@ impl UpdateConnectionError {
             Self::Throttling => "Throttling",
             Self::UnsupportedHttpMethod => "UnsupportedHTTPMethod",
             Self::RequestBodyTooLarge => "RequestBodyTooLarge",
+            Self::RequestTimeout => "RequestTimeout",
             Self::Unlisted { code, .. } => code,
         }
     }
@@ -4400,6 +4482,9 @@ impl UpdateConnectionError {
             Self::Throttling => "Request was denied due to request throttling.",
             Self::UnsupportedHttpMethod => "This http method is not supported.",
             Self::RequestBodyTooLarge => "The request body is too large.",
+            Self::RequestTimeout => {
+                "The request was not completed within the server's time limit."
+            }
             Self::Unlisted { message, .. } => message,
         }
     }
@@ -4449,6 +4534,7 @@ impl UpdateConnectionError {
             "Throttling" => Self::Throttling,
             "UnsupportedHTTPMethod" => Self::UnsupportedHttpMethod,
             "RequestBodyTooLarge" => Self::RequestBodyTooLarge,
+            "RequestTimeout" => Self::RequestTimeout,
             _ => {
                 Self::Unlisted {
                     http_status,
@@ -4551,6 +4637,10 @@ pub enum ListConnectionsError {
     ///
     /// The request body exceeds the server's configured limit.
     RequestBodyTooLarge,
+    /// 408 `RequestTimeout`: The request was not completed within the server's time limit.
+    ///
+    /// Reading the request or answering it took longer than the server's configured timeout.
+    RequestTimeout,
     /// A code the spec does not list here (decoded as is, never invented by the server).
     Unlisted {
         http_status: u16,
@@ -4670,6 +4760,12 @@ impl ListConnectionsError {
             message: "The request body is too large.",
             description: "The request body exceeds the server's configured limit.",
         },
+        ErrorCode {
+            http_status: 408u16,
+            code: "RequestTimeout",
+            message: "The request was not completed within the server's time limit.",
+            description: "Reading the request or answering it took longer than the server's configured timeout.",
+        },
     ];
     /// The HTTP status the code is answered with.
     pub fn http_status(&self) -> u16 {
@@ -4692,6 +4788,7 @@ impl ListConnectionsError {
             Self::Throttling => 503u16,
             Self::UnsupportedHttpMethod => 405u16,
             Self::RequestBodyTooLarge => 413u16,
+            Self::RequestTimeout => 408u16,
             Self::Unlisted { http_status, .. } => *http_status,
         }
     }
@@ -4716,6 +4813,7 @@ impl ListConnectionsError {
             Self::Throttling => "Throttling",
             Self::UnsupportedHttpMethod => "UnsupportedHTTPMethod",
             Self::RequestBodyTooLarge => "RequestBodyTooLarge",
+            Self::RequestTimeout => "RequestTimeout",
             Self::Unlisted { code, .. } => code,
         }
     }
@@ -4748,6 +4846,9 @@ impl ListConnectionsError {
             Self::Throttling => "Request was denied due to request throttling.",
             Self::UnsupportedHttpMethod => "This http method is not supported.",
             Self::RequestBodyTooLarge => "The request body is too large.",
+            Self::RequestTimeout => {
+                "The request was not completed within the server's time limit."
+            }
             Self::Unlisted { message, .. } => message,
         }
     }
@@ -4785,6 +4886,7 @@ impl ListConnectionsError {
             "Throttling" => Self::Throttling,
             "UnsupportedHTTPMethod" => Self::UnsupportedHttpMethod,
             "RequestBodyTooLarge" => Self::RequestBodyTooLarge,
+            "RequestTimeout" => Self::RequestTimeout,
             _ => {
                 Self::Unlisted {
                     http_status,
@@ -4895,6 +4997,10 @@ pub enum DeleteConnectionError {
     ///
     /// The request body exceeds the server's configured limit.
     RequestBodyTooLarge,
+    /// 408 `RequestTimeout`: The request was not completed within the server's time limit.
+    ///
+    /// Reading the request or answering it took longer than the server's configured timeout.
+    RequestTimeout,
     /// A code the spec does not list here (decoded as is, never invented by the server).
     Unlisted {
         http_status: u16,
@@ -5026,6 +5132,12 @@ impl DeleteConnectionError {
             message: "The request body is too large.",
             description: "The request body exceeds the server's configured limit.",
         },
+        ErrorCode {
+            http_status: 408u16,
+            code: "RequestTimeout",
+            message: "The request was not completed within the server's time limit.",
+            description: "Reading the request or answering it took longer than the server's configured timeout.",
+        },
     ];
     /// The HTTP status the code is answered with.
     pub fn http_status(&self) -> u16 {
@@ -5050,6 +5162,7 @@ impl DeleteConnectionError {
             Self::Throttling => 503u16,
             Self::UnsupportedHttpMethod => 405u16,
             Self::RequestBodyTooLarge => 413u16,
+            Self::RequestTimeout => 408u16,
             Self::Unlisted { http_status, .. } => *http_status,
         }
     }
@@ -5080,6 +5193,7 @@ impl DeleteConnectionError {
             Self::Throttling => "Throttling",
             Self::UnsupportedHttpMethod => "UnsupportedHTTPMethod",
             Self::RequestBodyTooLarge => "RequestBodyTooLarge",
+            Self::RequestTimeout => "RequestTimeout",
             Self::Unlisted { code, .. } => code,
         }
     }
@@ -5116,6 +5230,9 @@ impl DeleteConnectionError {
             Self::Throttling => "Request was denied due to request throttling.",
             Self::UnsupportedHttpMethod => "This http method is not supported.",
             Self::RequestBodyTooLarge => "The request body is too large.",
+            Self::RequestTimeout => {
+                "The request was not completed within the server's time limit."
+            }
             Self::Unlisted { message, .. } => message,
         }
     }
@@ -5159,6 +5276,7 @@ impl DeleteConnectionError {
             "Throttling" => Self::Throttling,
             "UnsupportedHTTPMethod" => Self::UnsupportedHttpMethod,
             "RequestBodyTooLarge" => Self::RequestBodyTooLarge,
+            "RequestTimeout" => Self::RequestTimeout,
             _ => {
                 Self::Unlisted {
                     http_status,
@@ -5265,6 +5383,10 @@ pub enum TestNetworkConnectionError {
     ///
     /// The request body exceeds the server's configured limit.
     RequestBodyTooLarge,
+    /// 408 `RequestTimeout`: The request was not completed within the server's time limit.
+    ///
+    /// Reading the request or answering it took longer than the server's configured timeout.
+    RequestTimeout,
     /// A code the spec does not list here (decoded as is, never invented by the server).
     Unlisted {
         http_status: u16,
@@ -5390,6 +5512,12 @@ impl TestNetworkConnectionError {
             message: "The request body is too large.",
             description: "The request body exceeds the server's configured limit.",
         },
+        ErrorCode {
+            http_status: 408u16,
+            code: "RequestTimeout",
+            message: "The request was not completed within the server's time limit.",
+            description: "Reading the request or answering it took longer than the server's configured timeout.",
+        },
     ];
     /// The HTTP status the code is answered with.
     pub fn http_status(&self) -> u16 {
@@ -5413,6 +5541,7 @@ impl TestNetworkConnectionError {
             Self::Throttling => 503u16,
             Self::UnsupportedHttpMethod => 405u16,
             Self::RequestBodyTooLarge => 413u16,
+            Self::RequestTimeout => 408u16,
             Self::Unlisted { http_status, .. } => *http_status,
         }
     }
@@ -5440,6 +5569,7 @@ impl TestNetworkConnectionError {
             Self::Throttling => "Throttling",
             Self::UnsupportedHttpMethod => "UnsupportedHTTPMethod",
             Self::RequestBodyTooLarge => "RequestBodyTooLarge",
+            Self::RequestTimeout => "RequestTimeout",
             Self::Unlisted { code, .. } => code,
         }
     }
@@ -5473,6 +5603,9 @@ impl TestNetworkConnectionError {
             Self::Throttling => "Request was denied due to request throttling.",
             Self::UnsupportedHttpMethod => "This http method is not supported.",
             Self::RequestBodyTooLarge => "The request body is too large.",
+            Self::RequestTimeout => {
+                "The request was not completed within the server's time limit."
+            }
             Self::Unlisted { message, .. } => message,
         }
     }
@@ -5513,6 +5646,7 @@ impl TestNetworkConnectionError {
             "Throttling" => Self::Throttling,
             "UnsupportedHTTPMethod" => Self::UnsupportedHttpMethod,
             "RequestBodyTooLarge" => Self::RequestBodyTooLarge,
+            "RequestTimeout" => Self::RequestTimeout,
             _ => {
                 Self::Unlisted {
                     http_status,
@@ -5603,6 +5737,10 @@ pub enum CommonError {
     ///
     /// The request body exceeds the server's configured limit.
     RequestBodyTooLarge,
+    /// 408 `RequestTimeout`: The request was not completed within the server's time limit.
+    ///
+    /// Reading the request or answering it took longer than the server's configured timeout.
+    RequestTimeout,
     /// A code the spec does not list here (decoded as is, never invented by the server).
     Unlisted {
         http_status: u16,
@@ -5704,6 +5842,12 @@ impl CommonError {
             message: "The request body is too large.",
             description: "The request body exceeds the server's configured limit.",
         },
+        ErrorCode {
+            http_status: 408u16,
+            code: "RequestTimeout",
+            message: "The request was not completed within the server's time limit.",
+            description: "Reading the request or answering it took longer than the server's configured timeout.",
+        },
     ];
     /// The HTTP status the code is answered with.
     pub fn http_status(&self) -> u16 {
@@ -5723,6 +5867,7 @@ impl CommonError {
             Self::Throttling => 503u16,
             Self::UnsupportedHttpMethod => 405u16,
             Self::RequestBodyTooLarge => 413u16,
+            Self::RequestTimeout => 408u16,
             Self::Unlisted { http_status, .. } => *http_status,
         }
     }
@@ -5744,6 +5889,7 @@ impl CommonError {
             Self::Throttling => "Throttling",
             Self::UnsupportedHttpMethod => "UnsupportedHTTPMethod",
             Self::RequestBodyTooLarge => "RequestBodyTooLarge",
+            Self::RequestTimeout => "RequestTimeout",
             Self::Unlisted { code, .. } => code,
         }
     }
@@ -5773,6 +5919,9 @@ impl CommonError {
             Self::Throttling => "Request was denied due to request throttling.",
             Self::UnsupportedHttpMethod => "This http method is not supported.",
             Self::RequestBodyTooLarge => "The request body is too large.",
+            Self::RequestTimeout => {
+                "The request was not completed within the server's time limit."
+            }
             Self::Unlisted { message, .. } => message,
         }
     }
@@ -5807,6 +5956,7 @@ impl CommonError {
             "Throttling" => Self::Throttling,
             "UnsupportedHTTPMethod" => Self::UnsupportedHttpMethod,
             "RequestBodyTooLarge" => Self::RequestBodyTooLarge,
+            "RequestTimeout" => Self::RequestTimeout,
             _ => {
                 Self::Unlisted {
                     http_status,
