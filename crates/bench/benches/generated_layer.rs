@@ -8,6 +8,7 @@
 //! Run: `cargo bench -p bench --bench generated_layer` (`cargo xtask bench` does).
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use acs_protocol::answer::{render_success, Format, RequestId};
@@ -17,7 +18,7 @@ use acs_protocol::auth::{
 use acs_protocol::params::Params;
 use acs_protocol::secret::{AccessKeySecret, SecurityToken};
 use axum::body::Body;
-use bench::presign::{Signer, Workload};
+use bench::presign::{update_params, Signer};
 use criterion::measurement::WallTime;
 use criterion::{black_box, criterion_group, criterion_main, BatchSize, BenchmarkGroup, Criterion};
 use dataworks_server_stub::{router, DataWorksConnectionApi, RequestContext, ServerConfig};
@@ -105,23 +106,19 @@ impl DataWorksConnectionApi for Nothing {
     }
 }
 
-fn workload() -> Workload {
-    Workload {
-        project_id: 1,
-        connection_ids: vec![1234567],
-        list_percent: 0,
-    }
-}
-
-/// `n` signed UpdateConnection requests (PUT, V3, parameters in the query, empty body).
-fn signed(n: usize) -> Vec<http::Request<Body>> {
-    let signer = Signer::new("127.0.0.1:8080", ID, SECRET);
-    bench::presign::presign(&signer, &workload(), 1, n)
+/// A freshly signed UpdateConnection (PUT, V3, parameters in the query, empty body), as the
+/// load generator sends it.
+fn signed() -> http::Request<Body> {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let n = N.fetch_add(1, Ordering::Relaxed);
+    Signer::new("127.0.0.1:8080", ID, SECRET)
+        .sign(
+            &http::Method::PUT,
+            "UpdateConnection",
+            &update_params(1234567, n),
+        )
         .expect("signs")
-        .remove(0)
-        .into_iter()
-        .map(|p| p.request.map(|_| Body::empty()))
-        .collect()
+        .map(|_| Body::empty())
 }
 
 fn whole_layer(c: &mut BenchmarkGroup<'_, WallTime>) {
@@ -132,12 +129,12 @@ fn whole_layer(c: &mut BenchmarkGroup<'_, WallTime>) {
     let verifier = Verifier::new(keys(), InMemoryNonceStore::new(16_000_000));
     let app = router(Arc::new(Nothing), ServerConfig::new(verifier));
     // Warm up once and check that the request really succeeds (a 4xx would be cheaper).
-    let first = signed(1).remove(0);
+    let first = signed();
     let answer = rt.block_on(app.clone().oneshot(first)).expect("infallible");
     assert_eq!(answer.status(), 200, "the bench request must succeed");
     c.bench_function("update_connection_router_oneshot", |b| {
         b.to_async(&rt).iter_batched(
-            || (app.clone(), signed(1).remove(0)),
+            || (app.clone(), signed()),
             |(app, request)| async move {
                 let response = app.oneshot(request).await.expect("infallible");
                 let body = response.into_body().collect().await.expect("body");
@@ -153,7 +150,7 @@ fn parts(c: &mut BenchmarkGroup<'_, WallTime>) {
         .enable_all()
         .build()
         .expect("runtime");
-    let request = signed(1).remove(0);
+    let request = signed();
     let query = request.uri().query().unwrap_or("").to_owned();
     c.bench_function("part_params_merge_and_validate", |b| {
         b.iter(|| {
@@ -166,7 +163,7 @@ fn parts(c: &mut BenchmarkGroup<'_, WallTime>) {
     c.bench_function("part_verify_v3_with_nonce_store", |b| {
         b.to_async(&rt).iter_batched(
             || {
-                let r = signed(1).remove(0);
+                let r = signed();
                 let q = r.uri().query().unwrap_or("").to_owned();
                 let params = Params::from_parts(Some(&q), None, b"").expect("parses");
                 (r.headers().clone(), params)

@@ -148,14 +148,19 @@ fn call(
             Kind::Update,
             Method::PUT,
             "UpdateConnection",
-            vec![
-                ("ConnectionId".into(), id.to_string()),
-                ("Content".into(), update_content(n)),
-                ("EnvType".into(), "1".into()),
-                ("Description".into(), format!("bench update {n}")),
-            ],
+            update_params(id, n),
         )
     }
+}
+
+/// The parameters of the `n`th UpdateConnection of connection `id`.
+pub fn update_params(id: i64, n: usize) -> Vec<(String, String)> {
+    vec![
+        ("ConnectionId".into(), id.to_string()),
+        ("Content".into(), update_content(n)),
+        ("EnvType".into(), "1".into()),
+        ("Description".into(), format!("bench update {n}")),
+    ]
 }
 
 /// A worker's index and its requests.
