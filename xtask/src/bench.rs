@@ -20,7 +20,10 @@ fn step(root: &Path, what: &str, program: &str, args: &[&str]) -> Result<(), Str
         .status()
         .map_err(|e| format!("bench: cannot start {program}: {e}"))?;
     if status.success() {
-        println!("==> bench: {what}: ok in {:.1}s", started.elapsed().as_secs_f32());
+        println!(
+            "==> bench: {what}: ok in {:.1}s",
+            started.elapsed().as_secs_f32()
+        );
         Ok(())
     } else {
         Err(format!("bench: {what} failed ({status})"))
@@ -34,19 +37,35 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         [flag] if flag == "--quick" => true,
         _ => return Err(format!("usage: cargo xtask bench [--quick] (got {args:?})")),
     };
-    let build = ["build", "--quiet", "-p", "connection-service", "-p", "bench", "--bins"];
+    let build = [
+        "build",
+        "--quiet",
+        "-p",
+        "connection-service",
+        "-p",
+        "bench",
+        "--bins",
+    ];
     if quick {
         step(root, "build (debug)", "cargo", &build)?;
         step(
             root,
             "generated layer, each bench once",
             "cargo",
-            &["test", "--quiet", "-p", "bench", "--bench", "generated_layer"],
+            &[
+                "test",
+                "--quiet",
+                "-p",
+                "bench",
+                "--bench",
+                "generated_layer",
+            ],
         )?;
+        let harness = root.join("target/debug/bench-harness");
         step(
             root,
             "load scenarios (quick)",
-            "target/debug/bench-harness",
+            &harness.to_string_lossy(),
             &[
                 "--quick",
                 "--bin-dir",
@@ -65,12 +84,21 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
             root,
             "generated layer (criterion)",
             "cargo",
-            &["bench", "-p", "bench", "--bench", "generated_layer", "--", "--noplot"],
+            &[
+                "bench",
+                "-p",
+                "bench",
+                "--bench",
+                "generated_layer",
+                "--",
+                "--noplot",
+            ],
         )?;
+        let harness = root.join("target/release/bench-harness");
         step(
             root,
             "load scenarios and codegen",
-            "target/release/bench-harness",
+            &harness.to_string_lossy(),
             &[
                 "--bin-dir",
                 "target/release",
