@@ -552,6 +552,7 @@ fn expected_errors(action: &str) -> Vec<Code> {
             PROJECT_NOT_EXISTS,
             NOT_IN_PROJECT,
             NOT_IN_TENANT,
+            DATA_SOURCE_STATUS,
         ],
         _ => Vec::new(),
     }

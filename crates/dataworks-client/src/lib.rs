@@ -425,6 +425,8 @@ impl Client {
     ///   [`TestNetworkConnectionError::InvalidTenantUserNotInProject`]
     /// - `Invalid.Tenant.UserNotInTenant` (403): The user is not in tenant.
     ///   [`TestNetworkConnectionError::InvalidTenantUserNotInTenant`]
+    /// - `Invalid.DataSource.DataSourceStatus` (400): The specified dataSourceStatus {status} is
+    ///   invalid. [`TestNetworkConnectionError::InvalidDataSourceDataSourceStatus`]
     /// - the protocol codes every operation can answer (`MissingParameter`, `InvalidParameter`,
     ///   signature and throttling codes, ...; see `TestNetworkConnectionError::CODES`)
     /// - any other code as `TestNetworkConnectionError::Unlisted`, with its code and message

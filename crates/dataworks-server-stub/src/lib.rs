@@ -599,6 +599,7 @@ pub trait DataWorksConnectionApi: ::std::marker::Send + ::std::marker::Sync + 's
     /// - 400 `Invalid.Tenant.ProjectNotExists`
     /// - 400 `Invalid.Tenant.UserNotInProject`
     /// - 403 `Invalid.Tenant.UserNotInTenant`
+    /// - 400 `Invalid.DataSource.DataSourceStatus`
     fn test_network_connection(
         &self,
         ctx: &RequestContext,

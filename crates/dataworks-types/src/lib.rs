@@ -5323,6 +5323,10 @@ pub enum TestNetworkConnectionError {
     ///
     /// The caller does not belong to a tenant.
     InvalidTenantUserNotInTenant,
+    /// 400 `Invalid.DataSource.DataSourceStatus`: The specified dataSourceStatus {status} is invalid.
+    ///
+    /// The requested status cannot be applied to the data source; `{status}` is the value given.
+    InvalidDataSourceDataSourceStatus { message: ::std::string::String },
     /// 400 `MissingParameter`: The input parameter "{name}" that is mandatory for processing this request is not supplied.
     ///
     /// A required parameter is absent; `{name}` is the parameter's wire name.
@@ -5421,6 +5425,12 @@ impl TestNetworkConnectionError {
             code: "Invalid.Tenant.UserNotInTenant",
             message: "The user is not in tenant.",
             description: "The caller does not belong to a tenant.",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "Invalid.DataSource.DataSourceStatus",
+            message: "The specified dataSourceStatus {status} is invalid.",
+            description: "The requested status cannot be applied to the data source; `{status}` is the value given.",
         },
         ErrorCode {
             http_status: 400u16,
@@ -5526,6 +5536,7 @@ impl TestNetworkConnectionError {
             Self::InvalidTenantProjectNotExists => 400u16,
             Self::InvalidTenantUserNotInProject => 400u16,
             Self::InvalidTenantUserNotInTenant => 403u16,
+            Self::InvalidDataSourceDataSourceStatus { .. } => 400u16,
             Self::MissingParameter { .. } => 400u16,
             Self::InvalidParameter { .. } => 400u16,
             Self::SignatureDoesNotMatch { .. } => 400u16,
@@ -5554,6 +5565,9 @@ impl TestNetworkConnectionError {
             Self::InvalidTenantProjectNotExists => "Invalid.Tenant.ProjectNotExists",
             Self::InvalidTenantUserNotInProject => "Invalid.Tenant.UserNotInProject",
             Self::InvalidTenantUserNotInTenant => "Invalid.Tenant.UserNotInTenant",
+            Self::InvalidDataSourceDataSourceStatus { .. } => {
+                "Invalid.DataSource.DataSourceStatus"
+            }
             Self::MissingParameter { .. } => "MissingParameter",
             Self::InvalidParameter { .. } => "InvalidParameter",
             Self::SignatureDoesNotMatch { .. } => "SignatureDoesNotMatch",
@@ -5580,6 +5594,7 @@ impl TestNetworkConnectionError {
             Self::InvalidTenantProjectNotExists => "The project does not exist.",
             Self::InvalidTenantUserNotInProject => "The user is not in the project.",
             Self::InvalidTenantUserNotInTenant => "The user is not in tenant.",
+            Self::InvalidDataSourceDataSourceStatus { message } => message,
             Self::MissingParameter { message } => message,
             Self::InvalidParameter { message } => message,
             Self::SignatureDoesNotMatch { message } => message,
@@ -5619,6 +5634,11 @@ impl TestNetworkConnectionError {
             "Invalid.Tenant.ProjectNotExists" => Self::InvalidTenantProjectNotExists,
             "Invalid.Tenant.UserNotInProject" => Self::InvalidTenantUserNotInProject,
             "Invalid.Tenant.UserNotInTenant" => Self::InvalidTenantUserNotInTenant,
+            "Invalid.DataSource.DataSourceStatus" => {
+                Self::InvalidDataSourceDataSourceStatus {
+                    message: ::std::borrow::ToOwned::to_owned(message),
+                }
+            }
             "MissingParameter" => {
                 Self::MissingParameter {
                     message: ::std::borrow::ToOwned::to_owned(message),
