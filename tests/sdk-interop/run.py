@@ -15,6 +15,7 @@ Standard library only, so that it runs before any venv exists.
 from __future__ import annotations
 
 import argparse
+import base64
 import hashlib
 import os
 import re
@@ -184,10 +185,16 @@ class Server:
         shown = [*argv[:-1], redact_url(database_url)]
         self.write_log(f"# {' '.join(shown)}\n# cwd {workdir}\n")
         log(f"starting {binary} on 127.0.0.1:{self.port} (log: {log_path})")
+        env = dict(os.environ)
+        if not database_url.startswith("sqlite:"):
+            # Replicas on PostgreSQL must share a master key, so the server refuses to invent one;
+            # a throwaway key per run keeps the scratch database self-contained.
+            env.setdefault("DATAWORKS_MASTER_KEY", base64.b64encode(secrets.token_bytes(32)).decode())
         try:
             self.process = subprocess.Popen(
                 argv,
                 cwd=workdir,
+                env=env,
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,

@@ -197,6 +197,16 @@ impl NonceStoreKind {
     }
 }
 
+/// Replicas on PostgreSQL share one replay cache by default (a replay sent to another replica
+/// must still be caught); the embedded SQLite default is one process, so memory is enough.
+fn default_nonce_store(database: &str) -> &'static str {
+    if matches!(DatabaseUrl::parse(database), Ok(DatabaseUrl::Postgres(_))) {
+        "postgres"
+    } else {
+        "memory"
+    }
+}
+
 /// Values given on the command line or in the environment (already merged by clap).
 #[derive(Clone, Default)]
 pub struct Overrides {
@@ -302,6 +312,7 @@ impl Settings {
             .or(file.database)
             .unwrap_or_else(|| DEFAULT_DATABASE.to_owned());
         DatabaseUrl::parse(&database).map_err(|e| ConfigError::Invalid(e.to_string()))?;
+        let default_nonce = default_nonce_store(&database);
         Ok(Self {
             listen: over
                 .listen
@@ -322,7 +333,7 @@ impl Settings {
                 over.nonce_store
                     .or(file.nonce_store)
                     .as_deref()
-                    .unwrap_or("memory"),
+                    .unwrap_or(default_nonce),
             )?,
             master_key_file: file.master_key_file,
             probe: ProbeConfig {

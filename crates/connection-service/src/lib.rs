@@ -14,6 +14,9 @@
 
 pub mod access_keys;
 pub mod admin;
+pub mod api;
+pub mod app;
+pub mod auth;
 pub mod bootstrap;
 pub mod cli;
 pub mod config;
@@ -21,6 +24,7 @@ pub mod content;
 pub mod crypto;
 pub mod domain;
 pub mod http;
+pub mod metrics;
 pub mod network;
 pub mod nonce;
 pub mod redact;

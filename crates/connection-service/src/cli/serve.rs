@@ -5,10 +5,12 @@ use std::io::Write;
 use tracing_subscriber::EnvFilter;
 
 use super::{master_key, settings, Cli, ServeArgs};
+use crate::app::{app, nonce_store};
 use crate::bootstrap::bootstrap;
 use crate::config::{LogFormat, NonceStoreKind, Settings};
 use crate::crypto::Cipher;
-use crate::http::{health_router, shutdown_signal};
+use crate::http::shutdown_signal;
+use crate::metrics::Metrics;
 use crate::store::{self, Backend};
 
 fn init_logging(format: LogFormat) {
@@ -36,11 +38,7 @@ pub async fn run(cli: &Cli, args: &ServeArgs) -> Result<(), String> {
     if settings.nonce_store == NonceStoreKind::Postgres && store.backend() != Backend::Postgres {
         return Err("nonce_store = postgres needs a postgres:// database".to_owned());
     }
-    if let NonceStoreKind::Redis(url) = &settings.nonce_store {
-        crate::nonce::RedisNonceStore::connect(url, "dataworks:nonce:")
-            .await
-            .map_err(|e| e.to_string())?;
-    }
+    let nonces = nonce_store(&settings).await?;
     tracing::info!(nonce_store = ?settings.nonce_store, region = %settings.region, "replay cache");
     if let Some(first) = bootstrap(store.as_ref(), &cipher)
         .await
@@ -57,7 +55,8 @@ pub async fn run(cli: &Cli, args: &ServeArgs) -> Result<(), String> {
         .local_addr()
         .map_err(|e| format!("listening on {}: {e}", settings.listen))?;
     tracing::info!(address = %local, "serving");
-    axum::serve(listener, health_router(store))
+    let app = app(&settings, store, cipher, nonces, Metrics::default());
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(|e| format!("serving: {e}"))

@@ -1,0 +1,287 @@
+//! The generated API trait implemented on the domain service: the only place where wire types
+//! meet domain types, and the one mapping from [`DomainError`] to the documented error codes.
+
+use dataworks_server_stub::{DataWorksConnectionApi, RequestContext};
+use dataworks_types::{
+    Connection, CreateConnectionError, CreateConnectionRequest, CreateConnectionResponse,
+    DeleteConnectionError, DeleteConnectionRequest, DeleteConnectionResponse, ErrorCode,
+    ListConnectionsData, ListConnectionsError, ListConnectionsRequest, ListConnectionsResponse,
+    TaskList, TestNetworkConnectionError, TestNetworkConnectionRequest,
+    TestNetworkConnectionResponse, UpdateConnectionError, UpdateConnectionRequest,
+    UpdateConnectionResponse,
+};
+
+use crate::domain::{self, Caller, ConnectionService, ConnectionView, DomainError};
+
+/// `HttpStatusCode` of a successful Create/Update/Delete: a string on the wire (SDK metadata).
+const HTTP_OK_TEXT: &str = "200";
+/// `HttpStatusCode` of a successful ListConnections: an integer on the wire.
+const HTTP_OK: i32 = 200;
+
+/// [`ConnectionService`] behind the generated router.
+pub struct Api {
+    service: ConnectionService,
+}
+
+impl Api {
+    pub fn new(service: ConnectionService) -> Self {
+        Self { service }
+    }
+}
+
+/// The caller's user id, from the principal the credential lookup put into the context.
+fn caller(ctx: &RequestContext) -> Result<Caller, DomainError> {
+    ctx.caller
+        .principal
+        .parse()
+        .map(|user_id| Caller { user_id })
+        .map_err(|_| DomainError::Internal)
+}
+
+impl DataWorksConnectionApi for Api {
+    async fn create_connection(
+        &self,
+        ctx: &RequestContext,
+        req: CreateConnectionRequest,
+    ) -> Result<CreateConnectionResponse, CreateConnectionError> {
+        let input = domain::CreateConnection {
+            project_id: req.project_id,
+            name: req.name,
+            connection_type: req.connection_type.as_str().to_owned(),
+            sub_type: req.sub_type.map(|s| s.as_str().to_owned()),
+            description: req.description,
+            content: req.content,
+            env_type: req.env_type,
+        };
+        let id = self
+            .service
+            .create_connection(
+                &caller(ctx).map_err(to_api::<CreateConnectionError>(ctx))?,
+                input,
+            )
+            .await
+            .map_err(to_api::<CreateConnectionError>(ctx))?;
+        Ok(CreateConnectionResponse {
+            success: true,
+            http_status_code: HTTP_OK_TEXT.to_owned(),
+            data: id,
+            ..Default::default()
+        })
+    }
+
+    async fn update_connection(
+        &self,
+        ctx: &RequestContext,
+        req: UpdateConnectionRequest,
+    ) -> Result<UpdateConnectionResponse, UpdateConnectionError> {
+        let input = domain::UpdateConnection {
+            connection_id: req.connection_id,
+            content: req.content,
+            env_type: req.env_type,
+            description: req.description,
+            status: req.status,
+        };
+        self.service
+            .update_connection(
+                &caller(ctx).map_err(to_api::<UpdateConnectionError>(ctx))?,
+                input,
+            )
+            .await
+            .map_err(to_api::<UpdateConnectionError>(ctx))?;
+        Ok(UpdateConnectionResponse {
+            success: true,
+            http_status_code: HTTP_OK_TEXT.to_owned(),
+            data: true,
+            ..Default::default()
+        })
+    }
+
+    async fn list_connections(
+        &self,
+        ctx: &RequestContext,
+        req: ListConnectionsRequest,
+    ) -> Result<ListConnectionsResponse, ListConnectionsError> {
+        let input = domain::ListConnections {
+            project_id: req.project_id,
+            name: req.name,
+            connection_type: req.connection_type.map(|t| t.as_str().to_owned()),
+            sub_type: req.sub_type.map(|s| s.as_str().to_owned()),
+            status: req.status,
+            env_type: req.env_type,
+            page_number: Some(req.page_number),
+            page_size: Some(req.page_size),
+        };
+        let page = self
+            .service
+            .list_connections(
+                &caller(ctx).map_err(to_api::<ListConnectionsError>(ctx))?,
+                input,
+            )
+            .await
+            .map_err(to_api::<ListConnectionsError>(ctx))?;
+        Ok(ListConnectionsResponse {
+            success: true,
+            http_status_code: HTTP_OK,
+            data: ListConnectionsData {
+                page_number: page.page_number,
+                page_size: page.page_size,
+                total_count: i32::try_from(page.total_count).unwrap_or(i32::MAX),
+                connections: page.connections.into_iter().map(connection).collect(),
+            },
+            ..Default::default()
+        })
+    }
+
+    async fn delete_connection(
+        &self,
+        ctx: &RequestContext,
+        req: DeleteConnectionRequest,
+    ) -> Result<DeleteConnectionResponse, DeleteConnectionError> {
+        self.service
+            .delete_connection(
+                &caller(ctx).map_err(to_api::<DeleteConnectionError>(ctx))?,
+                req.connection_id,
+            )
+            .await
+            .map_err(to_api::<DeleteConnectionError>(ctx))?;
+        Ok(DeleteConnectionResponse {
+            success: true,
+            http_status_code: HTTP_OK_TEXT.to_owned(),
+            data: true,
+            ..Default::default()
+        })
+    }
+
+    async fn test_network_connection(
+        &self,
+        ctx: &RequestContext,
+        req: TestNetworkConnectionRequest,
+    ) -> Result<TestNetworkConnectionResponse, TestNetworkConnectionError> {
+        let input = domain::TestNetworkConnection {
+            project_id: req.project_id,
+            datasource_name: req.datasource_name,
+            env_type: req.env_type,
+            resource_group: req.resource_group,
+        };
+        let result = self
+            .service
+            .test_network_connection(
+                &caller(ctx).map_err(to_api::<TestNetworkConnectionError>(ctx))?,
+                input,
+            )
+            .await
+            .map_err(to_api::<TestNetworkConnectionError>(ctx))?;
+        Ok(TestNetworkConnectionResponse {
+            success: true,
+            task_list: TaskList {
+                connect_status: result.connect_status,
+                connect_message: result.connect_message,
+            },
+            ..Default::default()
+        })
+    }
+}
+
+fn connection(view: ConnectionView) -> Connection {
+    Connection {
+        id: view.id,
+        name: view.name,
+        project_id: view.project_id,
+        tenant_id: view.tenant_id,
+        connection_type: view.connection_type,
+        sub_type: view.sub_type,
+        content: view.content,
+        description: view.description,
+        env_type: view.env_type,
+        status: view.status,
+        connect_status: view.connect_status,
+        shared: view.shared,
+        sequence: i32::try_from(view.sequence).unwrap_or(i32::MAX),
+        binding_calc_engine_id: view.binding_calc_engine_id,
+        default_engine: view.default_engine,
+        operator: view.operator,
+        gmt_create: view.gmt_create,
+        gmt_modified: view.gmt_modified,
+    }
+}
+
+/// What the adapter needs of every generated per-operation error enum.
+trait OperationError: Sized {
+    /// The codes the operation documents (its own and the common ones), with status and message.
+    const CODES: &'static [ErrorCode];
+    fn from_code(http_status: u16, code: &str, message: &str) -> Self;
+
+    fn internal() -> Self {
+        Self::from_code(500, "InternalError", "")
+    }
+}
+
+macro_rules! operation_errors {
+    ($($error:ty),* $(,)?) => {$(
+        impl OperationError for $error {
+            const CODES: &'static [ErrorCode] = <$error>::CODES;
+            fn from_code(http_status: u16, code: &str, message: &str) -> Self {
+                <$error>::from_code(http_status, code, message)
+            }
+        }
+    )*};
+}
+
+operation_errors!(
+    CreateConnectionError,
+    UpdateConnectionError,
+    ListConnectionsError,
+    DeleteConnectionError,
+    TestNetworkConnectionError,
+);
+
+/// The one mapping from domain errors to wire codes, as a `map_err` argument.
+fn to_api<E: OperationError>(ctx: &RequestContext) -> impl Fn(DomainError) -> E + '_ {
+    move |error| to_api_error(ctx, error)
+}
+
+/// Status and message come from the spec's
+/// table for the operation; a domain error an operation does not document is a bug, answered as
+/// `InternalError` and logged.
+fn to_api_error<E: OperationError>(ctx: &RequestContext, error: DomainError) -> E {
+    let (code, values, detail): (&str, Vec<(&str, String)>, Option<String>) = match &error {
+        DomainError::UserNotInTenant => ("Invalid.Tenant.UserNotInTenant", vec![], None),
+        DomainError::ProjectNotExists => ("Invalid.Tenant.ProjectNotExists", vec![], None),
+        DomainError::UserNotInProject => ("Invalid.Tenant.UserNotInProject", vec![], None),
+        DomainError::UserIsNotProjectOwnerOrAdmin => {
+            ("Invalid.Tenant.UserIsNotProjectOwnerOrAdmin", vec![], None)
+        }
+        DomainError::ConnectionNotExists => ("Invalid.Tenant.ConnectionNotExists", vec![], None),
+        DomainError::DataSourceStatus => (
+            "Invalid.DataSource.DataSourceStatus",
+            vec![("status", "DISABLED".to_owned())],
+            None,
+        ),
+        DomainError::NameConflict { .. } => ("Invalid.DataSource.NameDuplicate", vec![], None),
+        DomainError::InvalidParameter { name, reason } => (
+            "InvalidParameter",
+            vec![("name", (*name).to_owned())],
+            Some(reason.clone()),
+        ),
+        DomainError::Internal => {
+            tracing::error!(request_id = %ctx.request_id, operation = %ctx.operation, "internal error");
+            return E::internal();
+        }
+    };
+    let Some(documented) = E::CODES.iter().find(|c| c.code == code) else {
+        tracing::error!(
+            request_id = %ctx.request_id,
+            operation = %ctx.operation,
+            code,
+            "domain error not documented for this operation"
+        );
+        return E::internal();
+    };
+    let values: Vec<(&str, &str)> = values.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let mut message = documented.message_with(&values);
+    if let Some(reason) = detail {
+        message.push(' ');
+        message.push_str(&reason);
+    }
+    E::from_code(documented.http_status, code, &message)
+}

@@ -1,0 +1,65 @@
+//! The whole HTTP application: the generated RPC router on the domain service, plus the
+//! service's own `/healthz`, `/readyz` and `/metrics`.
+
+use std::sync::Arc;
+
+use acs_protocol::auth::{InMemoryNonceStore, Verifier};
+use axum::routing::get;
+use axum::Router;
+use dataworks_server_stub::{router, ServerConfig};
+
+use crate::api::Api;
+use crate::auth::{Nonces, StoreCredentials};
+use crate::config::{NonceStoreKind, Settings};
+use crate::crypto::Cipher;
+use crate::domain::ConnectionService;
+use crate::http::health_router;
+use crate::metrics::Metrics;
+use crate::nonce::{PgNonceStore, RedisNonceStore};
+use crate::store::{postgres::PgStore, Store};
+
+/// Redis keys of the shared replay cache start with this.
+const REDIS_NONCE_PREFIX: &str = "dataworks:nonce:";
+/// Connections kept for the PostgreSQL replay cache (one short insert per request).
+const NONCE_POOL_SIZE: usize = 8;
+
+/// Builds the replay cache the settings ask for.
+pub async fn nonce_store(settings: &Settings) -> Result<Nonces, String> {
+    Ok(match &settings.nonce_store {
+        NonceStoreKind::Memory => Nonces::Memory(InMemoryNonceStore::default()),
+        NonceStoreKind::Postgres => {
+            let pg = PgStore::connect(&settings.database, NONCE_POOL_SIZE)
+                .await
+                .map_err(|e| format!("nonce_store = postgres needs a postgres:// database: {e}"))?;
+            Nonces::Postgres(PgNonceStore::new(pg.pool().clone()))
+        }
+        NonceStoreKind::Redis(url) => Nonces::Redis(
+            RedisNonceStore::connect(url, REDIS_NONCE_PREFIX)
+                .await
+                .map_err(|e| e.to_string())?,
+        ),
+    })
+}
+
+/// The router `dataworks-server serve` answers with.
+pub fn app(
+    settings: &Settings,
+    store: Arc<dyn Store>,
+    cipher: Cipher,
+    nonces: Nonces,
+    metrics: Metrics,
+) -> Router {
+    let service = ConnectionService::new(store.clone(), cipher.clone(), settings.probe.clone());
+    let verifier = Verifier::new(StoreCredentials::new(store.clone(), cipher), nonces);
+    let config = ServerConfig::new(verifier)
+        .with_host_id(format!("dataworks.{}.aliyuncs.com", settings.region))
+        .with_hooks(Arc::new(metrics.clone()));
+    let rpc = router(Arc::new(Api::new(service)), config);
+    rpc.merge(health_router(store)).route(
+        "/metrics",
+        get(move || {
+            let metrics = metrics.clone();
+            async move { metrics.render() }
+        }),
+    )
+}
