@@ -237,6 +237,8 @@ pub struct StructDef {
     pub fields: Vec<Field>,
     /// `x-connection-type` of the schema: it describes the `Content` of that connection type.
     pub connection_type: Option<String>,
+    /// `x-required-any-of`: groups of properties of which at least one must be present.
+    pub required_any_of: Vec<Vec<String>>,
 }
 
 impl StructDef {

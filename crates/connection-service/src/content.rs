@@ -1,14 +1,19 @@
 //! `Content`: the JSON object that configures a connection, its per-type rules, and its secrets.
 //!
-//! TODO(spec): take the per-type rules from the generated `dataworks_types::content_schema_for(type)`
-//! (the spec's `components/schemas` with `x-secret` fields) once it exists; this table mirrors the
-//! examples in wire-protocol.md section 1 until then.
+//! The per-type rules (required keys, `x-required-any-of` groups) come from the spec's `Content`
+//! schemas through the generated `dataworks_types::content_schema_for`.
 //!
-//! Secrets are the values under [`SECRET_KEYS`], whatever the connection type: a key named
+//! Secrets are the values under [`SECRET_KEYS`] (a superset of every key the spec marks
+//! `x-secret`, checked by a test), whatever the connection type: a key named
 //! `password` is never shown back, and over-masking costs nothing. Keeping the set independent of
 //! the type also lets an update seal the new Content before it knows the stored connection's type,
 //! which is what makes the one-round-trip update possible (see `service::update_connection`).
 
+use std::sync::LazyLock;
+
+use dataworks_types::{
+    content_schema_for, ConnectionType, ContentSchemaInfo, SubType, CONTENT_SCHEMAS,
+};
 use serde_json::{Map, Value};
 
 use crate::crypto::Cipher;
@@ -36,117 +41,22 @@ pub const SECRET_KEYS: &[&str] = &[
     "privateKey",
 ];
 
-/// The connection types the API knows (wire-protocol.md section 1).
-pub const CONNECTION_TYPES: &[&str] = &[
-    "odps",
-    "mysql",
-    "rds",
-    "oss",
-    "sqlserver",
-    "polardb",
-    "oracle",
-    "mongodb",
-    "emr",
-    "postgresql",
-    "analyticdb_for_mysql",
-    "hybriddb_for_postgresql",
-    "holo",
-    "kafka",
-];
-
-/// Sub-types, valid only with `rds`.
-pub const RDS_SUB_TYPES: &[&str] = &["mysql", "sqlserver", "postgresql"];
-
-/// Per-type rules: keys that must be present (non-empty), and groups of which at least one key
-/// must be present (e.g. either a `jdbcUrl` or an RDS `instanceName`).
-#[derive(Debug)]
-pub struct ContentSchema {
-    /// The connection type.
-    pub connection_type: &'static str,
-    /// Keys that must all be present.
-    pub required: &'static [&'static str],
-    /// Each group needs at least one of its keys.
-    pub one_of: &'static [&'static [&'static str]],
-}
-
-const SCHEMAS: &[ContentSchema] = &[
-    ContentSchema {
-        connection_type: "odps",
-        required: &["accessId", "accessKey", "endpoint", "project"],
-        one_of: &[],
-    },
-    ContentSchema {
-        connection_type: "mysql",
-        required: &["username", "password"],
-        one_of: &[&["jdbcUrl", "instanceName"]],
-    },
-    ContentSchema {
-        connection_type: "rds",
-        required: &["username", "password", "instanceName", "database"],
-        one_of: &[],
-    },
-    ContentSchema {
-        connection_type: "oss",
-        required: &["bucket", "endpoint"],
-        one_of: &[],
-    },
-    ContentSchema {
-        connection_type: "sqlserver",
-        required: &["username", "password"],
-        one_of: &[&["jdbcUrl", "instanceName"]],
-    },
-    ContentSchema {
-        connection_type: "polardb",
-        required: &["clusterId", "database", "username", "password"],
-        one_of: &[],
-    },
-    ContentSchema {
-        connection_type: "oracle",
-        required: &["jdbcUrl", "username", "password"],
-        one_of: &[],
-    },
-    ContentSchema {
-        connection_type: "mongodb",
-        required: &["database", "username", "password"],
-        one_of: &[&["address", "instanceId"]],
-    },
-    ContentSchema {
-        connection_type: "emr",
-        required: &["emrClusterId", "accessId", "accessKey"],
-        one_of: &[],
-    },
-    ContentSchema {
-        connection_type: "postgresql",
-        required: &["username", "password"],
-        one_of: &[&["jdbcUrl", "instanceName"]],
-    },
-    ContentSchema {
-        connection_type: "analyticdb_for_mysql",
-        required: &["database", "username", "password"],
-        one_of: &[&["connectionString", "instanceId"]],
-    },
-    ContentSchema {
-        connection_type: "hybriddb_for_postgresql",
-        required: &["database", "username", "password"],
-        one_of: &[&["connectionString", "instanceId"]],
-    },
-    ContentSchema {
-        connection_type: "holo",
-        required: &["database"],
-        one_of: &[&["instanceId", "endpoint"]],
-    },
-    ContentSchema {
-        connection_type: "kafka",
-        required: &[],
-        one_of: &[&["instanceId", "bootstrapServers", "address"]],
-    },
-];
-
-/// The rules of a type, `None` for an unknown type.
-pub fn schema_for(connection_type: &str) -> Option<&'static ContentSchema> {
-    SCHEMAS
+/// The connection types the API knows: the spec's `ConnectionType` enum.
+pub static CONNECTION_TYPES: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    ConnectionType::ALL
         .iter()
-        .find(|s| s.connection_type == connection_type)
+        .map(ConnectionType::as_str)
+        .collect()
+});
+
+/// Sub-types, valid only with `rds`: the spec's `SubType` enum.
+pub static RDS_SUB_TYPES: LazyLock<Vec<&'static str>> =
+    LazyLock::new(|| SubType::ALL.iter().map(SubType::as_str).collect());
+
+/// The rules of a type from the spec's `Content` schemas (`x-connection-type`): `required`
+/// keys and `x-required-any-of` groups. `None` for a type the spec does not describe.
+pub fn schema_for(connection_type: &str) -> Option<ContentSchemaInfo> {
+    content_schema_for(connection_type)
 }
 
 /// Whether `key` holds a secret.
@@ -205,7 +115,7 @@ pub fn validate(connection_type: &str, map: &Map<String, Value>) -> Result<(), C
             missing.join(", ")
         )));
     }
-    for group in schema.one_of {
+    for group in schema.required_any_of {
         if !group.iter().any(|k| present(map, k)) {
             return Err(ContentError(format!(
                 "{connection_type} needs one of the keys {}",
@@ -218,9 +128,9 @@ pub fn validate(connection_type: &str, map: &Map<String, Value>) -> Result<(), C
 
 /// The types whose rules `map` satisfies (used to make an update conditional on the stored type).
 pub fn valid_types(map: &Map<String, Value>) -> Vec<&'static str> {
-    CONNECTION_TYPES
+    CONTENT_SCHEMAS
         .iter()
-        .copied()
+        .map(|schema| schema.connection_type)
         .filter(|t| validate(t, map).is_ok())
         .collect()
 }
@@ -379,6 +289,20 @@ mod tests {
             validate(t, &map).unwrap_or_else(|e| panic!("{t}: {e}"));
             assert!(valid_types(&map).contains(&t));
         }
+    }
+
+    #[test]
+    fn every_secret_the_spec_marks_is_sealed_and_masked() {
+        for schema in CONTENT_SCHEMAS {
+            for key in schema.secret {
+                assert!(
+                    is_secret_key(key),
+                    "{}.{key} is x-secret in the spec",
+                    schema.name
+                );
+            }
+        }
+        assert_eq!(CONNECTION_TYPES.len(), CONTENT_SCHEMAS.len());
     }
 
     #[test]

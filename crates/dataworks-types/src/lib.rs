@@ -6009,6 +6009,8 @@ pub struct ContentSchemaInfo {
     pub required: &'static [&'static str],
     /// Wire names of the `x-secret` properties.
     pub secret: &'static [&'static str],
+    /// `x-required-any-of`: groups of which at least one property must be present.
+    pub required_any_of: &'static [&'static [&'static str]],
 }
 
 /// Every schema with `x-connection-type`, in spec order.
@@ -6019,6 +6021,7 @@ pub const CONTENT_SCHEMAS: &[ContentSchemaInfo] = &[
         properties: &["accessId", "accessKey", "authType", "endpoint", "project", "tag"],
         required: &["accessId", "accessKey", "endpoint", "project"],
         secret: &["accessKey"],
+        required_any_of: &[],
     },
     ContentSchemaInfo {
         name: "MysqlContent",
@@ -6035,6 +6038,7 @@ pub const CONTENT_SCHEMAS: &[ContentSchemaInfo] = &[
         ],
         required: &["password", "username"],
         secret: &["password"],
+        required_any_of: &[&["jdbcUrl", "instanceName"]],
     },
     ContentSchemaInfo {
         name: "RdsContent",
@@ -6050,6 +6054,7 @@ pub const CONTENT_SCHEMAS: &[ContentSchemaInfo] = &[
         ],
         required: &["database", "instanceName", "password", "username"],
         secret: &["password"],
+        required_any_of: &[],
     },
     ContentSchemaInfo {
         name: "OssContent",
@@ -6057,6 +6062,7 @@ pub const CONTENT_SCHEMAS: &[ContentSchemaInfo] = &[
         properties: &["accessId", "accessKey", "bucket", "endpoint", "tag"],
         required: &["bucket", "endpoint"],
         secret: &["accessKey"],
+        required_any_of: &[],
     },
     ContentSchemaInfo {
         name: "SqlserverContent",
@@ -6064,6 +6070,7 @@ pub const CONTENT_SCHEMAS: &[ContentSchemaInfo] = &[
         properties: &["instanceName", "jdbcUrl", "password", "tag", "username"],
         required: &["password", "username"],
         secret: &["password"],
+        required_any_of: &[&["jdbcUrl", "instanceName"]],
     },
     ContentSchemaInfo {
         name: "PolardbContent",
@@ -6079,6 +6086,7 @@ pub const CONTENT_SCHEMAS: &[ContentSchemaInfo] = &[
         ],
         required: &["clusterId", "database", "password", "username"],
         secret: &["password"],
+        required_any_of: &[],
     },
     ContentSchemaInfo {
         name: "OracleContent",
@@ -6086,6 +6094,7 @@ pub const CONTENT_SCHEMAS: &[ContentSchemaInfo] = &[
         properties: &["jdbcUrl", "password", "tag", "username"],
         required: &["jdbcUrl", "password", "username"],
         secret: &["password"],
+        required_any_of: &[],
     },
     ContentSchemaInfo {
         name: "MongodbContent",
@@ -6100,6 +6109,7 @@ pub const CONTENT_SCHEMAS: &[ContentSchemaInfo] = &[
         ],
         required: &["database", "password", "username"],
         secret: &["password"],
+        required_any_of: &[&["address", "instanceId"]],
     },
     ContentSchemaInfo {
         name: "EmrContent",
@@ -6119,6 +6129,7 @@ pub const CONTENT_SCHEMAS: &[ContentSchemaInfo] = &[
         ],
         required: &["accessId", "accessKey", "emrClusterId"],
         secret: &["accessKey"],
+        required_any_of: &[],
     },
     ContentSchemaInfo {
         name: "PostgresqlContent",
@@ -6126,6 +6137,7 @@ pub const CONTENT_SCHEMAS: &[ContentSchemaInfo] = &[
         properties: &["instanceName", "jdbcUrl", "password", "tag", "username"],
         required: &["password", "username"],
         secret: &["password"],
+        required_any_of: &[&["jdbcUrl", "instanceName"]],
     },
     ContentSchemaInfo {
         name: "AnalyticdbForMysqlContent",
@@ -6139,6 +6151,7 @@ pub const CONTENT_SCHEMAS: &[ContentSchemaInfo] = &[
         ],
         required: &["database", "password", "username"],
         secret: &["password"],
+        required_any_of: &[&["connectionString", "instanceId"]],
     },
     ContentSchemaInfo {
         name: "HybriddbForPostgresqlContent",
@@ -6154,6 +6167,7 @@ pub const CONTENT_SCHEMAS: &[ContentSchemaInfo] = &[
         ],
         required: &["database", "password", "username"],
         secret: &["password"],
+        required_any_of: &[&["connectionString", "instanceId"]],
     },
     ContentSchemaInfo {
         name: "HoloContent",
@@ -6168,6 +6182,7 @@ pub const CONTENT_SCHEMAS: &[ContentSchemaInfo] = &[
         ],
         required: &["database"],
         secret: &["accessKey"],
+        required_any_of: &[&["instanceId", "endpoint"]],
     },
     ContentSchemaInfo {
         name: "KafkaContent",
@@ -6183,6 +6198,7 @@ pub const CONTENT_SCHEMAS: &[ContentSchemaInfo] = &[
         ],
         required: &[],
         secret: &["saslPassword"],
+        required_any_of: &[&["instanceId", "bootstrapServers", "address"]],
     },
 ];
 

@@ -325,7 +325,7 @@ impl<'s> Lowerer<'s> {
             docs: Docs::default(),
             kind: TypeKind::Struct(StructDef {
                 fields,
-                connection_type: None,
+                ..StructDef::default()
             }),
             usage: Usage::default(),
             role: Role::Request {

@@ -28,6 +28,7 @@ enum Plan {
     Object {
         props: Vec<Prop>,
         connection_type: Option<String>,
+        required_any_of: Vec<Vec<String>>,
     },
     OneOf {
         members: Vec<ReferenceOr<Schema>>,
@@ -189,7 +190,12 @@ impl<'s> Lowerer<'s> {
             Plan::Object {
                 props,
                 connection_type,
-            } => TypeKind::Struct(self.build_struct(name, props, connection_type)),
+                required_any_of,
+            } => {
+                let mut def = self.build_struct(name, props, connection_type);
+                def.required_any_of = required_any_of;
+                TypeKind::Struct(def)
+            }
             Plan::OneOf {
                 members,
                 discriminator: Some(d),
@@ -286,6 +292,7 @@ impl<'s> Lowerer<'s> {
         StructDef {
             fields,
             connection_type,
+            required_any_of: Vec::new(),
         }
     }
 
@@ -408,6 +415,7 @@ impl<'s> Lowerer<'s> {
             .get("x-connection-type")
             .and_then(Value::as_str)
             .map(str::to_owned);
+        let required_any_of = required_any_of(schema);
         if props.is_empty() && any.all_of.is_empty() {
             match &any.additional_properties {
                 Some(AdditionalProperties::Schema(value)) => {
@@ -430,6 +438,7 @@ impl<'s> Lowerer<'s> {
         Plan::Object {
             props,
             connection_type,
+            required_any_of,
         }
     }
 
@@ -764,4 +773,28 @@ impl<'s> Lowerer<'s> {
         self.collect_props(&any, ptr, &mut props, 0);
         Some(self.build_struct(owner, props, None).fields)
     }
+}
+
+/// `x-required-any-of: [[a, b], ...]`: each group needs at least one of its properties. Entries
+/// that are not lists of strings are ignored (the extension is advisory metadata).
+fn required_any_of(schema: &Schema) -> Vec<Vec<String>> {
+    schema
+        .schema_data
+        .extensions
+        .get("x-required-any-of")
+        .and_then(Value::as_array)
+        .map(|groups| {
+            groups
+                .iter()
+                .filter_map(Value::as_array)
+                .map(|group| {
+                    group
+                        .iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_owned)
+                        .collect()
+                })
+                .collect()
+        })
+        .unwrap_or_default()
 }

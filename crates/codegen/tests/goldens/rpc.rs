@@ -2019,6 +2019,8 @@ pub struct ContentSchemaInfo {
     pub required: &'static [&'static str],
     /// Wire names of the `x-secret` properties.
     pub secret: &'static [&'static str],
+    /// `x-required-any-of`: groups of which at least one property must be present.
+    pub required_any_of: &'static [&'static [&'static str]],
 }
 
 /// Every schema with `x-connection-type`, in spec order.
@@ -2029,6 +2031,7 @@ pub const CONTENT_SCHEMAS: &[ContentSchemaInfo] = &[
         properties: &["database", "username", "password", "tag"],
         required: &["database", "username", "password"],
         secret: &["password"],
+        required_any_of: &[],
     },
     ContentSchemaInfo {
         name: "OdpsContent",
@@ -2036,6 +2039,7 @@ pub const CONTENT_SCHEMAS: &[ContentSchemaInfo] = &[
         properties: &["accessId", "accessKey", "authType"],
         required: &["accessId", "accessKey"],
         secret: &["accessKey"],
+        required_any_of: &[],
     },
 ];
 

@@ -15,6 +15,7 @@ pub fn emit(api: &Api) -> Option<TokenStream> {
                 let required = s.fields.iter().filter(|f| f.required).map(|f| &f.wire_name);
                 let secret = s.fields.iter().filter(|f| f.secret).map(|f| &f.wire_name);
                 let properties = s.fields.iter().map(|f| &f.wire_name);
+                let any_of = s.required_any_of.iter().map(|group| quote!(&[#(#group),*]));
                 quote! {
                     ContentSchemaInfo {
                         name: #name,
@@ -22,6 +23,7 @@ pub fn emit(api: &Api) -> Option<TokenStream> {
                         properties: &[#(#properties),*],
                         required: &[#(#required),*],
                         secret: &[#(#secret),*],
+                        required_any_of: &[#(#any_of),*],
                     }
                 }
             }),
@@ -45,6 +47,8 @@ pub fn emit(api: &Api) -> Option<TokenStream> {
             pub required: &'static [&'static str],
             /// Wire names of the `x-secret` properties.
             pub secret: &'static [&'static str],
+            /// `x-required-any-of`: groups of which at least one property must be present.
+            pub required_any_of: &'static [&'static [&'static str]],
         }
 
         /// Every schema with `x-connection-type`, in spec order.
