@@ -5,9 +5,7 @@ mod common;
 
 use std::time::Duration;
 
-use acs_protocol::auth::{
-    CredentialLookup, InMemoryNonceStore, NonceOutcome, NonceStore,
-};
+use acs_protocol::auth::{CredentialLookup, InMemoryNonceStore, NonceOutcome, NonceStore};
 use connection_service::auth::{Nonces, StoreCredentials};
 use connection_service::nonce::PgNonceStore;
 use connection_service::store::postgres::PgStore;
@@ -108,12 +106,13 @@ async fn postgres_nonces_through_the_configured_store() {
 async fn redis_nonces_through_the_configured_store() {
     let url = std::env::var("DATAWORKS_TEST_REDIS_URL")
         .unwrap_or_else(|_| "redis://127.0.0.1:6379".to_owned());
-    let store = match connection_service::nonce::RedisNonceStore::connect(&url, "dwtest:auth:").await {
-        Ok(store) => store,
-        Err(e) => {
-            eprintln!("note: Redis at {url} is unreachable ({e}); skipping");
-            return;
-        }
-    };
+    let store =
+        match connection_service::nonce::RedisNonceStore::connect(&url, "dwtest:auth:").await {
+            Ok(store) => store,
+            Err(e) => {
+                eprintln!("note: Redis at {url} is unreachable ({e}); skipping");
+                return;
+            }
+        };
     replay_is_caught(&Nonces::Redis(store)).await;
 }
