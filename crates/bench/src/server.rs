@@ -193,6 +193,19 @@ pub fn rss_kib(pid: u32) -> Option<u64> {
         .ok()
 }
 
+/// CPU time a process has used so far (user + system), in clock ticks of `/proc/<pid>/stat`
+/// (100 per second on Linux).
+pub fn cpu_ticks(pid: u32) -> Option<u64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Fields after the parenthesised command name (which may contain spaces): state is 3rd,
+    // utime the 14th and stime the 15th field of the whole line.
+    let rest = stat.rsplit_once(')')?.1;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let utime: u64 = fields.get(11)?.parse().ok()?;
+    let stime: u64 = fields.get(12)?.parse().ok()?;
+    Some(utime + stime)
+}
+
 /// The bench's scratch directory under `target/`.
 pub fn scratch_dir(target: &Path, name: &str) -> PathBuf {
     target.join("bench").join(name)
@@ -222,7 +235,15 @@ mod tests {
     }
 
     #[test]
-    fn reads_own_rss() {
+    fn reads_own_rss_and_cpu() {
         assert!(rss_kib(std::process::id()).unwrap_or(0) > 0);
+        let before = cpu_ticks(std::process::id()).expect("own stat");
+        let started = std::time::Instant::now();
+        let mut x = 0u64;
+        while started.elapsed() < Duration::from_millis(100) {
+            x = x.wrapping_add(std::hint::black_box(1));
+        }
+        assert!(x > 0);
+        assert!(cpu_ticks(std::process::id()).expect("own stat") >= before + 3);
     }
 }

@@ -28,6 +28,7 @@ fn options(scratch_root: PathBuf) -> Options {
         codegen: false,
         backends: vec![Backend::Sqlite, Backend::Postgres],
         criterion: false,
+        perf: false,
     }
 }
 

@@ -69,6 +69,9 @@ struct Args {
     /// Include criterion's results from target/criterion.
     #[arg(long)]
     criterion: bool,
+    /// Record a perf profile of the server during each load run (target/bench/perf/).
+    #[arg(long)]
+    perf: bool,
     /// The command line shown in the report.
     #[arg(long, default_value = "cargo xtask bench")]
     command: String,
@@ -127,6 +130,7 @@ async fn run(args: Args) -> Result<(), String> {
         codegen: !quick && !args.no_codegen,
         backends: backends(&args.backends)?,
         criterion: args.criterion,
+        perf: args.perf,
     };
     for bin in [&opts.server_bin, &opts.reference_bin] {
         if !bin.exists() {

@@ -28,8 +28,12 @@ pub use db::Backend;
 pub enum ServerKind {
     /// The hand-written yardstick.
     Reference,
-    /// The product.
+    /// The product, as deployed by default.
     Dataworks,
+    /// The product with the in-process replay cache (`DATAWORKS_NONCE_STORE=memory`): on
+    /// PostgreSQL the default is the shared PostgreSQL replay cache, one more durable INSERT per
+    /// request than the reference's in-memory nonce set; this variant is the like-for-like one.
+    DataworksMemoryNonces,
 }
 
 impl ServerKind {
@@ -38,6 +42,7 @@ impl ServerKind {
         match self {
             Self::Reference => "reference-server",
             Self::Dataworks => "dataworks-server",
+            Self::DataworksMemoryNonces => "dataworks-server (memory nonces)",
         }
     }
 }
@@ -105,6 +110,8 @@ pub struct Options {
     pub backends: Vec<Backend>,
     /// Read criterion's results (they were just produced by `cargo bench`).
     pub criterion: bool,
+    /// Record a `perf` profile of the server during every load run.
+    pub perf: bool,
 }
 
 impl Options {
@@ -135,11 +142,23 @@ pub struct RunResult {
     pub rss_idle_kib: u64,
     /// Largest server RSS sampled under load, KiB.
     pub rss_load_kib: u64,
+    /// Server CPU time (user + system) per successful request under load, µs.
+    pub cpu_us_per_request: f64,
     /// The pre-signed pool ran out early.
     pub exhausted: bool,
 }
 
-fn summarize(result: LoadResult, rss_idle_kib: u64, rss_load_kib: u64) -> RunResult {
+fn summarize(
+    result: LoadResult,
+    rss_idle_kib: u64,
+    rss_load_kib: u64,
+    cpu_ticks: u64,
+) -> RunResult {
+    let cpu_us_per_request = if result.ok > 0 {
+        cpu_ticks as f64 * 10_000.0 / result.ok as f64
+    } else {
+        0.0
+    };
     let pick = |kind: Option<Kind>| {
         Latency::of(
             result
@@ -160,6 +179,7 @@ fn summarize(result: LoadResult, rss_idle_kib: u64, rss_load_kib: u64) -> RunRes
         first_error: result.first_error,
         rss_idle_kib,
         rss_load_kib,
+        cpu_us_per_request,
         exhausted: result.exhausted,
     }
 }
@@ -215,7 +235,7 @@ pub async fn provision(
     let launch = Launch {
         program: match server {
             ServerKind::Reference => opts.reference_bin.clone(),
-            ServerKind::Dataworks => opts.server_bin.clone(),
+            ServerKind::Dataworks | ServerKind::DataworksMemoryNonces => opts.server_bin.clone(),
         },
         args: vec![
             "--database".into(),
@@ -223,10 +243,20 @@ pub async fn provision(
             "--listen".into(),
             addr.to_string(),
         ],
-        env: vec![("DATAWORKS_MASTER_KEY".into(), master_key())],
+        env: {
+            let mut env = vec![("DATAWORKS_MASTER_KEY".to_owned(), master_key())];
+            if server == ServerKind::DataworksMemoryNonces {
+                env.push(("DATAWORKS_NONCE_STORE".to_owned(), "memory".to_owned()));
+            }
+            env
+        },
         log: logs.join(format!(
             "{n:03}-{}-{}.log",
-            server.name(),
+            match server {
+                ServerKind::Reference => "reference",
+                ServerKind::Dataworks => "dataworks",
+                ServerKind::DataworksMemoryNonces => "dataworks-memnonce",
+            },
             backend.name().to_ascii_lowercase()
         )),
         addr,
@@ -327,12 +357,48 @@ pub async fn measure(opts: &Options, target: &Provisioned, mix: Mix) -> Result<R
             }
         })
     };
+    let profiler = opts.perf.then(|| start_perf(opts, pid)).flatten();
+    let cpu_before = crate::server::cpu_ticks(pid).unwrap_or(0);
     let result = load::run(target.addr(), pool, opts.duration).await;
+    let cpu = crate::server::cpu_ticks(pid)
+        .unwrap_or(0)
+        .saturating_sub(cpu_before);
     running.store(false, Ordering::Relaxed);
     let _ = sampler.await;
-    // The pool's memory is freed by now (moved into the workers); give the allocator a moment
-    // before the next run so the harness's own footprint does not skew it.
-    Ok(summarize(result, rss_idle, peak.load(Ordering::Relaxed)))
+    if let Some(child) = profiler {
+        stop_perf(child);
+    }
+    Ok(summarize(
+        result,
+        rss_idle,
+        peak.load(Ordering::Relaxed),
+        cpu,
+    ))
+}
+
+/// `perf record` (cpu-clock sampling with call graphs) on the server while it is loaded; the
+/// files land in `target/bench/perf/` (`perf report -i FILE --no-children`).
+fn start_perf(opts: &Options, pid: u32) -> Option<std::process::Child> {
+    let dir = opts.scratch().join("perf");
+    std::fs::create_dir_all(&dir).ok()?;
+    let n = RUN_NO.load(Ordering::Relaxed);
+    let out = dir.join(format!("{n:03}-pid{pid}.data"));
+    std::process::Command::new("perf")
+        .args(["record", "-e", "cpu-clock", "-F", "499", "-g", "-p"])
+        .arg(pid.to_string())
+        .arg("-o")
+        .arg(out)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .ok()
+}
+
+fn stop_perf(mut child: std::process::Child) {
+    let _ = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status();
+    let _ = child.wait();
 }
 
 /// The results of every scenario, for the report.
@@ -374,11 +440,13 @@ pub async fn run_e2e(opts: &Options, results: &mut Results) {
     for rep in 0..opts.reps {
         for mix in [Mix::Update, Mix::UpdateList] {
             for &backend in &opts.backends {
-                let order = if rep % 2 == 0 {
-                    [ServerKind::Reference, ServerKind::Dataworks]
-                } else {
-                    [ServerKind::Dataworks, ServerKind::Reference]
-                };
+                let mut order = vec![ServerKind::Reference, ServerKind::Dataworks];
+                if backend == Backend::Postgres {
+                    order.push(ServerKind::DataworksMemoryNonces);
+                }
+                if rep % 2 == 1 {
+                    order.reverse();
+                }
                 for server in order {
                     eprintln!(
                         "bench: e2e rep {}/{} {} {} {}",

@@ -24,6 +24,13 @@ const SCALE_TARGET: f64 = 1.5;
 const CODEGEN_TARGET_S: f64 = 0.3;
 const CODEGEN_SPEEDUP_TARGET: f64 = 5.0;
 
+/// Table order of the servers.
+const SERVERS: [ServerKind; 3] = [
+    ServerKind::Dataworks,
+    ServerKind::DataworksMemoryNonces,
+    ServerKind::Reference,
+];
+
 fn verdict(met: bool) -> &'static str {
     if met {
         "met"
@@ -81,8 +88,8 @@ fn mib(kib: u64) -> f64 {
 
 fn load_table(out: &mut String, rows: &[(String, &Vec<RunResult>)]) {
     out.push_str(
-        "| run | req/s | p50 ms | p99 ms | max ms | errors | RSS idle MiB | RSS under load MiB |\n\
-         |---|---|---|---|---|---|---|---|\n",
+        "| run | req/s | p50 ms | p99 ms | max ms | errors | server CPU µs/req | RSS idle MiB | RSS under load MiB |\n\
+         |---|---|---|---|---|---|---|---|---|\n",
     );
     for (label, runs) in rows {
         let errors: u64 = runs.iter().map(|r| r.errors).sum();
@@ -93,11 +100,12 @@ fn load_table(out: &mut String, rows: &[(String, &Vec<RunResult>)]) {
         };
         let _ = writeln!(
             out,
-            "| {label}{exhausted} | {} | {} | {} | {} | {errors} | {} | {} |",
+            "| {label}{exhausted} | {} | {} | {} | {} | {errors} | {} | {} | {} |",
             spread_of(runs, |r| r.rate).show(0),
             spread_of(runs, |r| ms(r.latency.p50)).show(2),
             spread_of(runs, |r| ms(r.latency.p99)).show(2),
             spread_of(runs, |r| ms(r.latency.max)).show(1),
+            spread_of(runs, |r| r.cpu_us_per_request).show(0),
             spread_of(runs, |r| mib(r.rss_idle_kib)).show(1),
             spread_of(runs, |r| mib(r.rss_load_kib)).show(1),
         );
@@ -161,7 +169,7 @@ pub fn render(opts: &Options, command: &str, results: &Results) -> String {
     let mut rows = Vec::new();
     for mix in [Mix::Update, Mix::UpdateList] {
         for &backend in &opts.backends {
-            for server in [ServerKind::Dataworks, ServerKind::Reference] {
+            for server in SERVERS {
                 if let Some(runs) = e2e_runs(results, server, backend, mix) {
                     rows.push((
                         format!("{} · {} · {}", mix.name(), backend.name(), server.name()),
@@ -175,7 +183,7 @@ pub fn render(opts: &Options, command: &str, results: &Results) -> String {
     out.push('\n');
     for mix in [Mix::UpdateList] {
         for &backend in &opts.backends {
-            for server in [ServerKind::Dataworks, ServerKind::Reference] {
+            for server in SERVERS {
                 if let Some(runs) = e2e_runs(results, server, backend, mix) {
                     let _ = writeln!(
                         out,
@@ -194,35 +202,38 @@ pub fn render(opts: &Options, command: &str, results: &Results) -> String {
     out.push_str("\n### 3. dataworks-server against the reference\n\n");
     out.push_str(
         "Ratio = dataworks-server req/s ÷ reference-server req/s of the same repetition.\n\n\
-         | load | backend | ratio | target ≥ 1.0x | dataworks-server p99 ms | target ≤ 10 ms |\n\
-         |---|---|---|---|---|---|\n",
+         | load | backend | server | ratio | target ≥ 1.0x | p99 ms | target ≤ 10 ms |\n\
+         |---|---|---|---|---|---|---|\n",
     );
     for mix in [Mix::Update, Mix::UpdateList] {
         for &backend in &opts.backends {
-            let (Some(ours), Some(reference)) = (
-                e2e_runs(results, ServerKind::Dataworks, backend, mix),
-                e2e_runs(results, ServerKind::Reference, backend, mix),
-            ) else {
-                continue;
-            };
-            let ratios: Vec<f64> = ours
-                .iter()
-                .zip(reference)
-                .filter(|(_, r)| r.rate > 0.0)
-                .map(|(o, r)| o.rate / r.rate)
-                .collect();
-            let ratio = Spread::of(&ratios);
-            let p99 = spread_of(ours, |r| ms(r.latency.p99));
-            let _ = writeln!(
-                out,
-                "| {} | {} | {}x | {} | {} | {} |",
-                mix.name(),
-                backend.name(),
-                ratio.show(2),
-                verdict(ratio.median >= RATIO_TARGET),
-                p99.show(2),
-                verdict(p99.median <= P99_TARGET_MS),
-            );
+            for server in [ServerKind::Dataworks, ServerKind::DataworksMemoryNonces] {
+                let (Some(ours), Some(reference)) = (
+                    e2e_runs(results, server, backend, mix),
+                    e2e_runs(results, ServerKind::Reference, backend, mix),
+                ) else {
+                    continue;
+                };
+                let ratios: Vec<f64> = ours
+                    .iter()
+                    .zip(reference)
+                    .filter(|(_, r)| r.rate > 0.0)
+                    .map(|(o, r)| o.rate / r.rate)
+                    .collect();
+                let ratio = Spread::of(&ratios);
+                let p99 = spread_of(ours, |r| ms(r.latency.p99));
+                let _ = writeln!(
+                    out,
+                    "| {} | {} | {} | {}x | {} | {} | {} |",
+                    mix.name(),
+                    backend.name(),
+                    server.name(),
+                    ratio.show(2),
+                    verdict(ratio.median >= RATIO_TARGET),
+                    p99.show(2),
+                    verdict(p99.median <= P99_TARGET_MS),
+                );
+            }
         }
     }
 
@@ -447,6 +458,7 @@ mod render_tests {
             codegen: true,
             backends: vec![Backend::Sqlite],
             criterion: true,
+            perf: false,
         };
         let key = |s| (s, Backend::Sqlite, Mix::Update);
         let results = Results {
@@ -483,13 +495,13 @@ mod render_tests {
         assert!(md.starts_with(BEGIN) && md.trim_end().ends_with(END));
         // Throughput ratios per repetition: 0.9, 1.1, 1.0 -> median 1.00, met; p99 median 9 ms, met.
         assert!(
-            md.contains("| Update | SQLite | 1.00 (0.90–1.10)x | met | 9.00 (8.00–12.00) | met |"),
+            md.contains("| Update | SQLite | dataworks-server | 1.00 (0.90–1.10)x | met | 9.00 (8.00–12.00) | met |"),
             "{md}"
         );
         assert!(md.contains("| update_connection_router_oneshot | 6.00 (5.00–9.00) | 100 | met |"));
         assert!(md.contains("p99 with 1000000 ÷ p99 with 1000 = 3.00x (target ≤ 1.5x: **missed**)"));
         assert!(md.contains("| theirs | 5.000 (4.000–6.000) | 50.0 (40.0–60.0)x |"));
         assert!(md.contains("- one failure"));
-        assert!(md.contains("| 10.0 | 20.0 |"));
+        assert!(md.contains("| 0 | 0 | 10.0 | 20.0 |"), "{md}");
     }
 }
