@@ -29,6 +29,7 @@ fn options(scratch_root: PathBuf) -> Options {
         backends: vec![Backend::Sqlite, Backend::Postgres],
         criterion: false,
         perf: false,
+        dataworks_env: Vec::new(),
     }
 }
 

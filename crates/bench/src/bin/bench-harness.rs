@@ -72,9 +72,19 @@ struct Args {
     /// Record a perf profile of the server during each load run (target/bench/perf/).
     #[arg(long)]
     perf: bool,
+    /// Extra environment for dataworks-server, KEY=VALUE (repeatable), for experiments such
+    /// as `RUST_LOG=warn`; the report lists it.
+    #[arg(long = "dataworks-env", value_parser = parse_env)]
+    dataworks_env: Vec<(String, String)>,
     /// The command line shown in the report.
     #[arg(long, default_value = "cargo xtask bench")]
     command: String,
+}
+
+fn parse_env(text: &str) -> Result<(String, String), String> {
+    text.split_once('=')
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .ok_or_else(|| format!("expected KEY=VALUE, got {text:?}"))
 }
 
 fn backends(names: &[String]) -> Result<Vec<Backend>, String> {
@@ -131,6 +141,7 @@ async fn run(args: Args) -> Result<(), String> {
         backends: backends(&args.backends)?,
         criterion: args.criterion,
         perf: args.perf,
+        dataworks_env: args.dataworks_env.clone(),
     };
     for bin in [&opts.server_bin, &opts.reference_bin] {
         if !bin.exists() {

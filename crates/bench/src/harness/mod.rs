@@ -112,6 +112,8 @@ pub struct Options {
     pub criterion: bool,
     /// Record a `perf` profile of the server during every load run.
     pub perf: bool,
+    /// Extra environment for `dataworks-server` (experiments, e.g. `RUST_LOG=warn`).
+    pub dataworks_env: Vec<(String, String)>,
 }
 
 impl Options {
@@ -247,6 +249,9 @@ pub async fn provision(
             let mut env = vec![("DATAWORKS_MASTER_KEY".to_owned(), master_key())];
             if server == ServerKind::DataworksMemoryNonces {
                 env.push(("DATAWORKS_NONCE_STORE".to_owned(), "memory".to_owned()));
+            }
+            if server != ServerKind::Reference {
+                env.extend(opts.dataworks_env.iter().cloned());
             }
             env
         },

@@ -164,6 +164,18 @@ pub fn render(opts: &Options, command: &str, results: &Results) -> String {
         opts.connections,
         opts.rows,
     );
+    if !opts.dataworks_env.is_empty() {
+        let env: Vec<String> = opts
+            .dataworks_env
+            .iter()
+            .map(|(k, v)| format!("`{k}={v}`"))
+            .collect();
+        let _ = writeln!(
+            out,
+            "- **Experiment:** dataworks-server ran with {}\n",
+            env.join(", ")
+        );
+    }
 
     out.push_str("### 1–2. End-to-end load (V3-signed requests over loopback)\n\n");
     let mut rows = Vec::new();
@@ -459,6 +471,7 @@ mod render_tests {
             backends: vec![Backend::Sqlite],
             criterion: true,
             perf: false,
+            dataworks_env: Vec::new(),
         };
         let key = |s| (s, Backend::Sqlite, Mix::Update);
         let results = Results {
