@@ -38,6 +38,8 @@ pub struct LoadResult {
     pub first_error: Option<String>,
     /// True when a worker ran out of pre-signed requests before the duration ended.
     pub exhausted: bool,
+    /// When the slowest request was sent, from the start of the run.
+    pub slowest_sent_at: Duration,
 }
 
 impl LoadResult {
@@ -109,6 +111,10 @@ fn describe(status: u16, body: &[u8]) -> String {
 }
 
 struct WorkerResult {
+    /// The requests not sent: handed back so that freeing them (hundreds of MB at the end of a
+    /// run) happens after every worker finished, not while others still wait for answers.
+    unsent: std::vec::IntoIter<Prepared>,
+    slowest: (u32, Duration),
     ok: u64,
     errors: u64,
     samples: Vec<Sample>,
@@ -122,7 +128,10 @@ async fn worker(
     deadline: Instant,
     timeout: Duration,
 ) -> WorkerResult {
+    let run_start = Instant::now();
     let mut out = WorkerResult {
+        unsent: Vec::new().into_iter(),
+        slowest: (0, Duration::ZERO),
         ok: 0,
         errors: 0,
         samples: Vec::with_capacity(requests.len()),
@@ -156,6 +165,9 @@ async fn worker(
             Ok((200, _)) => {
                 out.ok += 1;
                 let micros = u32::try_from(started.elapsed().as_micros()).unwrap_or(u32::MAX);
+                if micros > out.slowest.0 {
+                    out.slowest = (micros, started - run_start);
+                }
                 out.samples.push(Sample {
                     kind: prepared.kind,
                     micros,
@@ -173,16 +185,18 @@ async fn worker(
             }
         }
     }
+    out.unsent = requests;
     out
 }
 
-/// Runs one worker per element of `per_worker` against `addr` for `duration`.
+/// Runs one worker per element of `per_worker` against `addr` for `duration`; a request
+/// without an answer within `timeout` counts as an error.
 pub async fn run(
     addr: SocketAddr,
     per_worker: Vec<Vec<Prepared>>,
     duration: Duration,
+    timeout: Duration,
 ) -> LoadResult {
-    let timeout = Duration::from_secs(10);
     let started = Instant::now();
     let deadline = started + duration;
     let handles: Vec<_> = per_worker
@@ -190,9 +204,16 @@ pub async fn run(
         .map(|requests| tokio::spawn(worker(addr, requests, deadline, timeout)))
         .collect();
     let mut result = LoadResult::default();
+    let mut slowest = 0;
+    let mut unsent = Vec::with_capacity(handles.len());
     for handle in handles {
         match handle.await {
             Ok(w) => {
+                unsent.push(w.unsent);
+                if w.slowest.0 > slowest {
+                    slowest = w.slowest.0;
+                    result.slowest_sent_at = w.slowest.1;
+                }
                 result.ok += w.ok;
                 result.errors += w.errors;
                 result.samples.extend(w.samples);
@@ -210,5 +231,6 @@ pub async fn run(
         }
     }
     result.elapsed = started.elapsed();
+    drop(unsent);
     result
 }

@@ -25,6 +25,7 @@ fn options(scratch_root: PathBuf) -> Options {
         rows: 4,
         max_rate: 20_000,
         scale_sizes: (10, 100),
+        scale_connections: 2,
         codegen: false,
         backends: vec![Backend::Sqlite, Backend::Postgres],
         criterion: false,
@@ -69,7 +70,11 @@ async fn exercise(backend: Backend) {
     assert_eq!(target.connection_ids.len(), 4);
     assert_eq!(versions(&target.db).await, vec![1; 4]);
 
-    let run = harness::measure(&opts, &target, Mix::UpdateList)
+    let pressure = harness::Pressure {
+        workers: opts.connections,
+        timeout: Duration::from_secs(10),
+    };
+    let run = harness::measure(&opts, &target, Mix::UpdateList, pressure)
         .await
         .expect("measured");
     assert_eq!(run.errors, 0, "first error: {:?}", run.first_error);

@@ -48,6 +48,9 @@ struct Args {
     /// quick 10000).
     #[arg(long)]
     max_rate: Option<usize>,
+    /// Concurrent connections of the scale scenario.
+    #[arg(long, default_value_t = 4)]
+    scale_connections: usize,
     /// Project size of the small scale step.
     #[arg(long)]
     scale_small: Option<i64>,
@@ -137,6 +140,7 @@ async fn run(args: Args) -> Result<(), String> {
             args.scale_large
                 .unwrap_or(if quick { 10_000 } else { 1_000_000 }),
         ),
+        scale_connections: args.scale_connections.max(1),
         codegen: !quick && !args.no_codegen,
         backends: backends(&args.backends)?,
         criterion: args.criterion,
@@ -183,11 +187,12 @@ async fn run(args: Args) -> Result<(), String> {
     println!("{section}");
     eprintln!("bench: wrote {}", out.display());
     let failed_runs = results.problems.len();
+    // Failed requests of the end-to-end load fail the run; the scale scenario reports its
+    // timeouts in the tables (a server too slow at 1M rows is a finding, not a harness fault).
     let errors: u64 = results
         .e2e
         .iter()
         .flat_map(|(_, runs)| runs)
-        .chain(results.scale.iter().flat_map(|(_, runs)| runs))
         .map(|r| r.errors)
         .sum();
     if failed_runs > 0 || errors > 0 {

@@ -104,6 +104,9 @@ pub struct Options {
     pub max_rate: usize,
     /// The two project sizes of the scale scenario.
     pub scale_sizes: (i64, i64),
+    /// Concurrent connections of the scale scenario: few, so that its p99 is the latency of a
+    /// ListConnections rather than the length of a queue.
+    pub scale_connections: usize,
     /// Run the codegen comparison.
     pub codegen: bool,
     /// Backends to run.
@@ -148,6 +151,8 @@ pub struct RunResult {
     pub cpu_us_per_request: f64,
     /// The pre-signed pool ran out early.
     pub exhausted: bool,
+    /// When the slowest request was sent, ms from the start of the run.
+    pub slowest_sent_at_ms: u128,
 }
 
 fn summarize(
@@ -183,6 +188,7 @@ fn summarize(
         rss_load_kib,
         cpu_us_per_request,
         exhausted: result.exhausted,
+        slowest_sent_at_ms: result.slowest_sent_at.as_millis(),
     }
 }
 
@@ -319,18 +325,38 @@ pub async fn provision(
     })
 }
 
+/// How hard a run pushes.
+#[derive(Debug, Clone, Copy)]
+pub struct Pressure {
+    /// Concurrent keep-alive connections.
+    pub workers: usize,
+    /// A request unanswered after this long is an error.
+    pub timeout: Duration,
+}
+
 /// Warms the server up briefly (not measured), reads its idle RSS, then loads it with `mix` for
 /// the configured duration while sampling its RSS.
-pub async fn measure(opts: &Options, target: &Provisioned, mix: Mix) -> Result<RunResult, String> {
+pub async fn measure(
+    opts: &Options,
+    target: &Provisioned,
+    mix: Mix,
+    pressure: Pressure,
+) -> Result<RunResult, String> {
     let workload = Workload {
         project_id: target.project_id,
         connection_ids: target.connection_ids.clone(),
         list_percent: mix.list_percent(),
     };
-    let workers = opts.connections;
+    let workers = pressure.workers;
     let warmup =
         presign::presign(&target.signer, &workload, workers, 20).map_err(|e| e.to_string())?;
-    let warm = load::run(target.addr(), warmup, Duration::from_secs(1)).await;
+    let warm = load::run(
+        target.addr(),
+        warmup,
+        Duration::from_secs(1),
+        pressure.timeout,
+    )
+    .await;
     if warm.ok == 0 {
         return Err(format!(
             "warm-up failed: {}",
@@ -364,7 +390,7 @@ pub async fn measure(opts: &Options, target: &Provisioned, mix: Mix) -> Result<R
     };
     let profiler = opts.perf.then(|| start_perf(opts, pid)).flatten();
     let cpu_before = crate::server::cpu_ticks(pid).unwrap_or(0);
-    let result = load::run(target.addr(), pool, opts.duration).await;
+    let result = load::run(target.addr(), pool, opts.duration, pressure.timeout).await;
     let cpu = crate::server::cpu_ticks(pid)
         .unwrap_or(0)
         .saturating_sub(cpu_before);
@@ -435,7 +461,11 @@ async fn one_e2e(
     mix: Mix,
 ) -> Result<RunResult, String> {
     let target = provision(opts, server, backend, opts.rows).await?;
-    let result = measure(opts, &target, mix).await;
+    let pressure = Pressure {
+        workers: opts.connections,
+        timeout: Duration::from_secs(10),
+    };
+    let result = measure(opts, &target, mix, pressure).await;
     target.finish().await;
     result
 }
@@ -464,8 +494,9 @@ pub async fn run_e2e(opts: &Options, results: &mut Results) {
                     match one_e2e(opts, server, backend, mix).await {
                         Ok(r) => {
                             eprintln!(
-                                "bench:   {:.0} req/s p50 {} us p99 {} us errors {}",
-                                r.rate, r.latency.p50, r.latency.p99, r.errors
+                                "bench:   {:.0} req/s p50 {} us p99 {} us max {} us (sent at {} ms) errors {}",
+                                r.rate, r.latency.p50, r.latency.p99, r.latency.max,
+                                r.slowest_sent_at_ms, r.errors
                             );
                             push(&mut results.e2e, (server, backend, mix), r);
                         }
@@ -521,7 +552,11 @@ pub async fn run_scale(opts: &Options, results: &mut Results) {
                     opts.reps,
                     backend.name()
                 );
-                match measure(opts, target, Mix::List).await {
+                let pressure = Pressure {
+                    workers: opts.scale_connections,
+                    timeout: Duration::from_secs(120),
+                };
+                match measure(opts, target, Mix::List, pressure).await {
                     Ok(r) => {
                         eprintln!(
                             "bench:   {:.0} req/s p50 {} us p99 {} us errors {}",

@@ -467,6 +467,7 @@ mod render_tests {
             rows: 64,
             max_rate: 1,
             scale_sizes: (1_000, 1_000_000),
+            scale_connections: 4,
             codegen: true,
             backends: vec![Backend::Sqlite],
             criterion: true,
