@@ -1195,6 +1195,151 @@ async fn concurrent_creates_get_distinct_sequences(h: &Harness) {
     assert_eq!(seqs, (1..=30).rev().collect::<Vec<_>>());
 }
 
+/// One connection of the model in [`total_count_follows_every_change`].
+#[derive(Clone)]
+struct Modelled {
+    id: i64,
+    name: String,
+    connection_type: &'static str,
+    sub_type: Option<&'static str>,
+    env_type: i32,
+    enabled: bool,
+}
+
+fn typed(project: i64, name: &str, env_type: i32, kind: usize) -> CreateConnection {
+    match kind % 3 {
+        0 => mysql(project, name, env_type),
+        1 => CreateConnection {
+            connection_type: "rds".into(),
+            sub_type: Some("sqlserver".into()),
+            ..mysql(project, name, env_type)
+        },
+        _ => CreateConnection {
+            connection_type: "postgresql".into(),
+            content: r#"{"jdbcUrl":"jdbc:postgresql://db:5432/x","username":"u","password":"p"}"#
+                .into(),
+            ..mysql(project, name, env_type)
+        },
+    }
+}
+
+/// Checks TotalCount under every combination of filters against the model, and against the
+/// rows the page itself returns (the total and the page come from different tables).
+async fn assert_totals(h: &Harness, caller: &Caller, project: i64, model: &[Modelled]) {
+    let types = [None, Some("mysql"), Some("rds"), Some("postgresql")];
+    let subs = [None, Some("sqlserver")];
+    let statuses = [None, Some(true), Some(false)];
+    let envs = [None, Some(0), Some(1)];
+    let names = [None, Some("c1")];
+    for t in types {
+        for sub in subs {
+            for st in statuses {
+                for env in envs {
+                    for name in names {
+                        let expected = model
+                            .iter()
+                            .filter(|m| {
+                                t.is_none_or(|t| m.connection_type == t)
+                                    && sub.is_none_or(|s| m.sub_type == Some(s))
+                                    && st.is_none_or(|e| m.enabled == e)
+                                    && env.is_none_or(|e| m.env_type == e)
+                                    && name.is_none_or(|n| m.name.contains(n))
+                            })
+                            .count();
+                        let page = h
+                            .service
+                            .list_connections(
+                                caller,
+                                ListConnections {
+                                    connection_type: t.map(str::to_owned),
+                                    sub_type: sub.map(str::to_owned),
+                                    status: st
+                                        .map(|e| if e { "ENABLED" } else { "DISABLED" }.into()),
+                                    env_type: env,
+                                    name: name.map(str::to_owned),
+                                    ..list_all(project)
+                                },
+                            )
+                            .await
+                            .unwrap();
+                        let what = format!(
+                            "type {t:?} sub {sub:?} enabled {st:?} env {env:?} name {name:?}"
+                        );
+                        assert_eq!(page.total_count as usize, expected, "total, {what}");
+                        assert_eq!(page.connections.len(), expected, "rows, {what}");
+                    }
+                }
+            }
+        }
+    }
+}
+
+async fn total_count_follows_every_change(h: &Harness) {
+    let w = h.world().await;
+    let svc = Arc::new(h.service.clone());
+    let mut model = Vec::new();
+    for i in 0..12 {
+        let req = typed(w.project, &format!("c{i}"), (i % 2) as i32, i);
+        let m = Modelled {
+            id: 0,
+            name: req.name.clone(),
+            connection_type: ["mysql", "rds", "postgresql"][i % 3],
+            sub_type: (i % 3 == 1).then_some("sqlserver"),
+            env_type: req.env_type,
+            enabled: true,
+        };
+        let id = svc.create_connection(&w.owner, req).await.unwrap();
+        model.push(Modelled { id, ..m });
+    }
+    // The other project's connections must not show in this project's totals.
+    for i in 0..3 {
+        svc.create_connection(&w.b_owner, typed(w.other_project, &format!("c{i}"), 0, i))
+            .await
+            .unwrap();
+    }
+    assert_totals(h, &w.developer, w.project, &model).await;
+
+    // Concurrent moves in opposite directions between the same counts (status and env), on
+    // distinct connections: on PostgreSQL these lock two count rows each.
+    let mut tasks = Vec::new();
+    for (i, m) in model.iter_mut().enumerate() {
+        if i % 4 == 3 {
+            continue;
+        }
+        m.enabled = i % 2 == 0;
+        m.env_type = if i % 3 == 0 {
+            1 - m.env_type
+        } else {
+            m.env_type
+        };
+        let content = if m.connection_type == "postgresql" {
+            r#"{"jdbcUrl":"jdbc:postgresql://db:5432/x","username":"u","password":"p"}"#.into()
+        } else {
+            mysql_content("pw-secret-2")
+        };
+        let change = UpdateConnection {
+            status: Some(if m.enabled { "ENABLED" } else { "DISABLED" }.into()),
+            env_type: m.env_type,
+            ..update(m.id, content)
+        };
+        let (svc, owner) = (svc.clone(), w.owner);
+        tasks.push(tokio::spawn(async move {
+            svc.update_connection(&owner, change).await
+        }));
+    }
+    for t in futures::future::join_all(tasks).await {
+        t.unwrap().unwrap();
+    }
+    assert_totals(h, &w.developer, w.project, &model).await;
+
+    let gone: Vec<i64> = [1, 4, 7].iter().map(|&i| model[i].id).collect();
+    for id in &gone {
+        svc.delete_connection(&w.owner, *id).await.unwrap();
+    }
+    model.retain(|m| !gone.contains(&m.id));
+    assert_totals(h, &w.developer, w.project, &model).await;
+}
+
 on_both_backends!(
     create_then_list_answers_every_field,
     authorization_order_on_projects,
@@ -1212,4 +1357,5 @@ on_both_backends!(
     bootstrap_happens_once,
     deleted_connections_are_gone,
     concurrent_creates_get_distinct_sequences,
+    total_count_follows_every_change,
 );

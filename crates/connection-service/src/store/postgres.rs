@@ -5,6 +5,8 @@
 //! statements with the authorization in their `WHERE` clause, so each is one round trip; reads
 //! that need an authorization check pipeline both queries on one connection.
 
+use std::sync::LazyLock;
+
 use async_trait::async_trait;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use tokio_postgres::error::SqlState;
@@ -55,6 +57,44 @@ fn renamed(e: StoreError, what: String) -> StoreError {
 const CONN_COLS: &str = "c.id, c.tenant_id, c.project_id, c.name, c.connection_type, c.sub_type, \
      c.description, c.env_type, c.status, c.content, c.connect_status, c.shared, c.sequence, \
      c.binding_calc_engine_id, c.default_engine, c.operator, c.gmt_create, c.gmt_modified, c.version";
+
+/// The filters of ListConnections over `connections`, as `$1`..`$6`.
+const LIST_FILTERS: &str = "project_id = $1 \
+     AND ($2::text IS NULL OR strpos(name, $2::text) > 0) \
+     AND ($3::text IS NULL OR connection_type = $3::text) \
+     AND ($4::text IS NULL OR sub_type = $4::text) \
+     AND ($5::int IS NULL OR status = $5::int) \
+     AND ($6::int IS NULL OR env_type = $6::int)";
+
+/// One page and the total in one statement (one snapshot). The total comes from the
+/// trigger-kept `connection_counts` (a handful of rows whatever the project's size); the page
+/// walks the (project_id, sequence DESC) index.
+static LIST_SQL: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT t.total, {CONN_COLS} FROM \
+           (SELECT COALESCE(sum(n), 0)::bigint AS total FROM connection_counts \
+            WHERE project_id = $1 \
+              AND ($3::text IS NULL OR connection_type = $3::text) \
+              AND ($4::text IS NULL OR sub_type = $4::text) \
+              AND ($5::int IS NULL OR status = $5::int) \
+              AND ($6::int IS NULL OR env_type = $6::int)) t \
+         LEFT JOIN (SELECT * FROM connections WHERE {LIST_FILTERS} \
+           ORDER BY sequence DESC LIMIT $7 OFFSET $8) c ON true \
+         ORDER BY c.sequence DESC"
+    )
+});
+
+/// As [`LIST_SQL`] with a Name filter: a substring cannot be counted ahead, so the total
+/// counts the project's matching rows.
+static LIST_BY_NAME_SQL: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT t.total, {CONN_COLS} FROM \
+           (SELECT count(*) AS total FROM connections WHERE {LIST_FILTERS}) t \
+         LEFT JOIN (SELECT * FROM connections WHERE {LIST_FILTERS} \
+           ORDER BY sequence DESC LIMIT $7 OFFSET $8) c ON true \
+         ORDER BY c.sequence DESC"
+    )
+});
 
 fn connection_at(row: &Row, at: usize) -> Result<Option<ConnectionRecord>, StoreError> {
     let get = |e: tokio_postgres::Error| StoreError::Database(e.to_string());
@@ -382,20 +422,12 @@ impl Store for PgStore {
     ) -> Result<(ProjectAccess, Option<(i64, Vec<ConnectionRecord>)>), StoreError> {
         let c = self.client().await?;
         let access_stmt = c.prepare_cached(PROJECT_ACCESS_SQL).await.map_err(db_err)?;
-        let list_stmt = c
-            .prepare_cached(&format!(
-                "WITH f AS (SELECT * FROM connections WHERE project_id = $1 \
-                   AND ($2::text IS NULL OR strpos(name, $2::text) > 0) \
-                   AND ($3::text IS NULL OR connection_type = $3::text) \
-                   AND ($4::text IS NULL OR sub_type = $4::text) \
-                   AND ($5::int IS NULL OR status = $5::int) \
-                   AND ($6::int IS NULL OR env_type = $6::int)) \
-                 SELECT t.total, {CONN_COLS} FROM (SELECT count(*) AS total FROM f) t \
-                 LEFT JOIN (SELECT * FROM f ORDER BY sequence DESC LIMIT $7 OFFSET $8) c ON true \
-                 ORDER BY c.sequence DESC"
-            ))
-            .await
-            .map_err(db_err)?;
+        let list_sql = if filter.name_contains.is_some() {
+            &*LIST_BY_NAME_SQL
+        } else {
+            &*LIST_SQL
+        };
+        let list_stmt = c.prepare_cached(list_sql).await.map_err(db_err)?;
         // Both queries go out together on one connection (tokio-postgres pipelines them); the
         // page is dropped unread unless the caller may see it.
         let access_params: [&(dyn ToSql + Sync); 2] = [&user_id, &filter.project_id];

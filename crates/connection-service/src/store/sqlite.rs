@@ -8,7 +8,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 use std::thread;
 
 use async_trait::async_trait;
@@ -87,6 +87,41 @@ fn from_millis(ms: i64) -> OffsetDateTime {
 const CONN_COLS: &str = "c.id, c.tenant_id, c.project_id, c.name, c.connection_type, c.sub_type, \
      c.description, c.env_type, c.status, c.content, c.connect_status, c.shared, c.sequence, \
      c.binding_calc_engine_id, c.default_engine, c.operator, c.gmt_create, c.gmt_modified, c.version";
+
+/// The filters of ListConnections over `connections`, as `?1`..`?6`.
+const LIST_FILTERS: &str = "project_id = ?1 \
+     AND (?2 IS NULL OR instr(name, ?2) > 0) \
+     AND (?3 IS NULL OR connection_type = ?3) \
+     AND (?4 IS NULL OR sub_type = ?4) \
+     AND (?5 IS NULL OR status = ?5) \
+     AND (?6 IS NULL OR env_type = ?6)";
+
+/// One page and the total in one statement (one snapshot). The total comes from the
+/// trigger-kept `connection_counts` (a handful of rows whatever the project's size); the page
+/// walks the (project_id, sequence DESC) index.
+static LIST_SQL: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT t.total, {CONN_COLS} FROM \
+           (SELECT COALESCE(sum(n), 0) AS total FROM connection_counts WHERE project_id = ?1 \
+              AND (?3 IS NULL OR connection_type = ?3) AND (?4 IS NULL OR sub_type = ?4) \
+              AND (?5 IS NULL OR status = ?5) AND (?6 IS NULL OR env_type = ?6)) t \
+         LEFT JOIN (SELECT * FROM connections WHERE {LIST_FILTERS} \
+           ORDER BY sequence DESC LIMIT ?7 OFFSET ?8) c ON 1 \
+         ORDER BY c.sequence DESC"
+    )
+});
+
+/// As [`LIST_SQL`] with a Name filter: a substring cannot be counted ahead, so the total
+/// counts the project's matching rows.
+static LIST_BY_NAME_SQL: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT t.total, {CONN_COLS} FROM \
+           (SELECT count(*) AS total FROM connections WHERE {LIST_FILTERS}) t \
+         LEFT JOIN (SELECT * FROM connections WHERE {LIST_FILTERS} \
+           ORDER BY sequence DESC LIMIT ?7 OFFSET ?8) c ON 1 \
+         ORDER BY c.sequence DESC"
+    )
+});
 
 /// Reads the 19 connection columns starting at `at`; `None` when the (outer-joined) id is NULL.
 fn connection_at(row: &Row<'_>, at: usize) -> rusqlite::Result<Option<ConnectionRecord>> {
@@ -580,19 +615,12 @@ impl Store for SqliteStore {
             if access.role.is_none() {
                 return Ok((access, None));
             }
-            let mut stmt = c
-                .prepare_cached(&format!(
-                    "WITH f AS (SELECT * FROM connections WHERE project_id = ?1 \
-                       AND (?2 IS NULL OR instr(name, ?2) > 0) \
-                       AND (?3 IS NULL OR connection_type = ?3) \
-                       AND (?4 IS NULL OR sub_type = ?4) \
-                       AND (?5 IS NULL OR status = ?5) \
-                       AND (?6 IS NULL OR env_type = ?6)) \
-                     SELECT t.total, {CONN_COLS} FROM (SELECT count(*) AS total FROM f) t \
-                     LEFT JOIN (SELECT * FROM f ORDER BY sequence DESC LIMIT ?7 OFFSET ?8) c ON 1 \
-                     ORDER BY c.sequence DESC"
-                ))
-                .map_err(db_err)?;
+            let sql = if f.name_contains.is_some() {
+                &*LIST_BY_NAME_SQL
+            } else {
+                &*LIST_SQL
+            };
+            let mut stmt = c.prepare_cached(sql).map_err(db_err)?;
             let mut rows = stmt
                 .query(params![
                     f.project_id,
