@@ -60,6 +60,54 @@ async fn postgres_nonces_are_remembered_atomically_until_expiry() {
     );
 }
 
+/// Under concurrency claims share statements (fewer statements than claims), and every claim
+/// still gets its own answer: each distinct nonce is fresh exactly once, duplicates are replays.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn postgres_nonce_claims_share_statements_with_their_own_answers() {
+    let Some(db) = common::pg_database().await else {
+        return;
+    };
+    let store = PgStore::connect_with(db.config.clone(), 8).await.unwrap();
+    let nonces = Arc::new(PgNonceStore::new(store.pool().clone()));
+    let now = OffsetDateTime::now_utc();
+    let ttl = Duration::from_secs(900);
+    // 400 claims on 250 distinct nonces: every 8th nonce is claimed 4 times more.
+    let mut names = Vec::new();
+    for i in 0..250 {
+        names.push(format!("n{i}"));
+        if i % 8 == 0 && names.len() < 400 {
+            names.extend(std::iter::repeat_n(format!("n{i}"), 4));
+        }
+    }
+    names.truncate(400);
+    let distinct: std::collections::HashSet<&String> = names.iter().collect();
+    let mut tasks = Vec::new();
+    for name in names.clone() {
+        let n = nonces.clone();
+        tasks.push(tokio::spawn(async move {
+            (
+                name.clone(),
+                n.remember("LTAIz", &name, now, ttl).await.unwrap(),
+            )
+        }));
+    }
+    let mut fresh = std::collections::HashMap::<String, usize>::new();
+    for t in futures::future::join_all(tasks).await {
+        let (name, was_fresh) = t.unwrap();
+        *fresh.entry(name).or_default() += usize::from(was_fresh);
+    }
+    assert_eq!(fresh.len(), distinct.len());
+    assert!(fresh.values().all(|&n| n == 1), "{fresh:?}");
+    let (claims, statements) = nonces.batching();
+    assert_eq!(claims, names.len() as u64);
+    assert!(
+        statements < claims / 2,
+        "{claims} claims went out in {statements} statements"
+    );
+    // And a later claim of any of them is a replay.
+    assert!(!nonces.remember("LTAIz", "n8", now, ttl).await.unwrap());
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn redis_nonces_expire_by_themselves() {
     let url = std::env::var("DATAWORKS_TEST_REDIS_URL")
