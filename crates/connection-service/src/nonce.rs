@@ -177,7 +177,7 @@ async fn batch_claims(
 /// in one batch is sent once and its later claims are replays. An entry is taken over only when
 /// expired for the earliest clock of the batch.
 async fn answer_batch(pool: &deadpool_postgres::Pool, mut batch: Vec<Claim>) {
-    batch.sort_by(|a, b| a.key.cmp(&b.key));
+    batch.sort_by_key(|c| c.key);
     let mut keys: Vec<&[u8]> = Vec::with_capacity(batch.len());
     let mut expiries = Vec::with_capacity(batch.len());
     for (i, claim) in batch.iter().enumerate() {
