@@ -127,12 +127,22 @@ pub fn validate(connection_type: &str, map: &Map<String, Value>) -> Result<(), C
 }
 
 /// The types whose rules `map` satisfies (used to make an update conditional on the stored type).
+///
+/// Runs on every update, against every type: it only tests keys and builds no error text.
 pub fn valid_types(map: &Map<String, Value>) -> Vec<&'static str> {
     CONTENT_SCHEMAS
         .iter()
+        .filter(|schema| satisfies(schema, map))
         .map(|schema| schema.connection_type)
-        .filter(|t| validate(t, map).is_ok())
         .collect()
+}
+
+fn satisfies(schema: &ContentSchemaInfo, map: &Map<String, Value>) -> bool {
+    schema.required.iter().all(|k| present(map, k))
+        && schema
+            .required_any_of
+            .iter()
+            .all(|group| group.iter().any(|k| present(map, k)))
 }
 
 /// Whether any secret value is the mask (then the update must read the stored secrets).
@@ -288,6 +298,25 @@ mod tests {
             let map = parse(text).unwrap();
             validate(t, &map).unwrap_or_else(|e| panic!("{t}: {e}"));
             assert!(valid_types(&map).contains(&t));
+            // valid_types (the cheap test on every update) agrees with validate on every type,
+            // for the example and for the example missing any one key.
+            let mut variants = vec![map.clone()];
+            for key in map.keys() {
+                let mut fewer = map.clone();
+                fewer.remove(key);
+                variants.push(fewer);
+            }
+            for variant in &variants {
+                let valid = valid_types(variant);
+                for schema in CONTENT_SCHEMAS {
+                    let other = schema.connection_type;
+                    assert_eq!(
+                        valid.contains(&other),
+                        validate(other, variant).is_ok(),
+                        "{other} on {variant:?}"
+                    );
+                }
+            }
         }
     }
 
