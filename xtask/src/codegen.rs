@@ -10,7 +10,8 @@ pub const SPEC: &str = "spec/dataworks.yaml";
 pub type Generator = fn(&openapiv3::OpenAPI, &str) -> Result<String, codegen::Error>;
 
 /// Every generated file (relative to the root) and the generator that writes it. A new emitter
-/// is one line here.
+/// is one line here. The directories of these files hold generated files only (see
+/// [`stale_files`]): a generated crate's hand-written code lives in other crates.
 pub const OUTPUTS: &[(&str, Generator)] = &[
     ("crates/dataworks-types/src/lib.rs", codegen::generate_types),
     (
@@ -21,34 +22,52 @@ pub const OUTPUTS: &[(&str, Generator)] = &[
         "crates/dataworks-client/src/lib.rs",
         codegen::generate_client,
     ),
-    (
-        "crates/dataworks-client/src/client.rs",
-        codegen::generate_client_runtime_client,
-    ),
-    (
-        "crates/dataworks-client/src/config.rs",
-        codegen::generate_client_runtime_config,
-    ),
-    (
-        "crates/dataworks-client/src/error.rs",
-        codegen::generate_client_runtime_error,
-    ),
-    (
-        "crates/dataworks-client/src/retry.rs",
-        codegen::generate_client_runtime_retry,
-    ),
-    (
-        "crates/dataworks-client/src/transport.rs",
-        codegen::generate_client_runtime_transport,
-    ),
 ];
 
-/// One generated file whose checked-in text differs from what the spec generates.
+/// One generated file whose checked-in text differs from what the spec generates, or a leftover
+/// file that no generator writes any more.
 #[derive(Debug)]
 pub struct Drift {
     pub path: PathBuf,
-    /// A unified diff, checked-in (`a/`) -> generated (`b/`).
+    /// A unified diff, checked-in (`a/`) -> generated (`b/`, or `/dev/null` for a leftover).
     pub diff: String,
+}
+
+/// Files under the directories of [`OUTPUTS`] (relative to `root`, sorted) that no generator
+/// writes: leftovers of an older generator, such as the client runtime modules that moved from
+/// `crates/dataworks-client/src/` to the hand-written `crates/acs-client`. A leftover would still
+/// compile (or be silently ignored) and look generated, so the check reports it and
+/// `cargo xtask codegen` deletes it.
+pub fn stale_files(root: &Path) -> Result<Vec<PathBuf>, String> {
+    let outputs: Vec<&Path> = OUTPUTS.iter().map(|(path, _)| Path::new(*path)).collect();
+    let mut dirs: Vec<&Path> = outputs.iter().filter_map(|p| p.parent()).collect();
+    dirs.sort();
+    dirs.dedup();
+    let mut stale = Vec::new();
+    for dir in dirs {
+        let mut pending = vec![dir.to_path_buf()];
+        while let Some(dir) = pending.pop() {
+            let entries = match std::fs::read_dir(root.join(&dir)) {
+                Ok(entries) => entries,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(e) => return Err(format!("cannot list {}: {e}", dir.display())),
+            };
+            for entry in entries {
+                let entry = entry.map_err(|e| format!("cannot list {}: {e}", dir.display()))?;
+                let path = dir.join(entry.file_name());
+                let kind = entry
+                    .file_type()
+                    .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+                if kind.is_dir() {
+                    pending.push(path);
+                } else if !outputs.contains(&path.as_path()) {
+                    stale.push(path);
+                }
+            }
+        }
+    }
+    stale.sort();
+    Ok(stale)
 }
 
 /// Generates every output from spec text: (path relative to the root, contents).
@@ -79,6 +98,16 @@ pub fn drift(root: &Path, spec_text: &str) -> Result<Vec<Drift>, String> {
                 .to_string();
             out.push(Drift { path, diff });
         }
+    }
+    for path in stale_files(root)? {
+        let current = std::fs::read_to_string(root.join(&path)).unwrap_or_default();
+        let shown = path.display().to_string();
+        let diff = similar::TextDiff::from_lines(current.as_str(), "")
+            .unified_diff()
+            .context_radius(3)
+            .header(&format!("a/{shown}"), "/dev/null")
+            .to_string();
+        out.push(Drift { path, diff });
     }
     Ok(out)
 }
@@ -133,6 +162,16 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
                 .map_err(|e| format!("cannot write {}: {e}", full.display()))?;
             written += 1;
         }
+    }
+    let stale = stale_files(root)?;
+    for path in &stale {
+        let full = root.join(path);
+        std::fs::remove_file(&full)
+            .map_err(|e| format!("cannot delete {}: {e}", full.display()))?;
+        println!(
+            "codegen: deleted {} (no generator writes it)",
+            path.display()
+        );
     }
     println!(
         "codegen: wrote {written} of {} file(s) from {SPEC} in {:.2}s",

@@ -3,7 +3,7 @@
 //! itself is tested: an edit of the spec that changes the output makes it fail with a diff.
 
 use std::path::{Path, PathBuf};
-use xtask::codegen::{drift, generate, read_spec, OUTPUTS};
+use xtask::codegen::{drift, generate, read_spec, run, stale_files, OUTPUTS, SPEC};
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -70,6 +70,65 @@ fn the_check_fails_with_a_diff_after_a_spec_edit() {
         "{}",
         types.diff
     );
+}
+
+#[test]
+fn a_leftover_file_in_a_generated_crate_is_drift_and_codegen_deletes_it() {
+    let spec = read_spec(&root()).expect("spec/dataworks.yaml is readable");
+    let scratch = tempfile::tempdir().unwrap();
+    let write = |path: &str, text: &str| {
+        let full = scratch.path().join(path);
+        std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+        std::fs::write(full, text).unwrap();
+    };
+    write(SPEC, &spec);
+    for (path, text) in generate(&spec).unwrap() {
+        write(path.to_str().unwrap(), &text);
+    }
+    // What an older generator wrote (the client runtime modules now in `acs-client`), one of
+    // them in a subdirectory, and hand-written files next to `src/`, which are not generated.
+    write(
+        "crates/dataworks-client/src/retry.rs",
+        "pub struct RetryPolicy;\n",
+    );
+    write("crates/dataworks-client/src/old/mod.rs", "// old\n");
+    write(
+        "crates/dataworks-client/tests/uses_the_client.rs",
+        "// mine\n",
+    );
+    write("crates/dataworks-client/Cargo.toml", "[package]\n");
+
+    let drifts = drift(scratch.path(), &spec).unwrap();
+    let paths: Vec<&Path> = drifts.iter().map(|d| d.path.as_path()).collect();
+    assert_eq!(
+        paths,
+        [
+            Path::new("crates/dataworks-client/src/old/mod.rs"),
+            Path::new("crates/dataworks-client/src/retry.rs"),
+        ]
+    );
+    assert!(
+        drifts[1].diff.starts_with(
+            "--- a/crates/dataworks-client/src/retry.rs\n+++ /dev/null\n@@ -1 +0,0 @@\n-pub struct RetryPolicy;"
+        ),
+        "{}",
+        drifts[1].diff
+    );
+
+    run(scratch.path(), &[]).unwrap();
+    assert!(stale_files(scratch.path()).unwrap().is_empty());
+    assert!(drift(scratch.path(), &spec).unwrap().is_empty());
+    assert!(!scratch
+        .path()
+        .join("crates/dataworks-client/src/retry.rs")
+        .exists());
+    for kept in [
+        "crates/dataworks-client/tests/uses_the_client.rs",
+        "crates/dataworks-client/Cargo.toml",
+        "crates/dataworks-client/src/lib.rs",
+    ] {
+        assert!(scratch.path().join(kept).exists(), "{kept}");
+    }
 }
 
 #[test]

@@ -1,12 +1,16 @@
 //! The client emitter: [`Api`] -> the client crate (`crates/dataworks-client`).
 //!
-//! The crate is thin generated code over a small runtime, like progenitor over
-//! `progenitor-client`: [`generate`] writes `lib.rs` (crate docs with examples, re-exports, and one
-//! async method per operation on `Client`), while the runtime (builder, signing + sending,
-//! retries, transports, answer decoding) is hand-written Rust kept in `src/client/runtime/` and
-//! copied verbatim into the crate ([`RUNTIME_FILES`]). The runtime is spec-independent; what
-//! it needs from the spec (API version, endpoint template, per-operation method, idempotency and
-//! common parameters) comes from the generated `lib.rs`.
+//! The crate is thin generated code over a small runtime crate, like progenitor over
+//! `progenitor-client`: [`generate`] writes the crate's only file, `lib.rs` (crate docs with
+//! examples, re-exports, the `Client` type with one async method per operation, and the API's
+//! `acs_client::ApiInfo`), while the runtime (builder, signing + sending, retries, transports,
+//! answer decoding, error types) is the hand-written, spec-independent `crates/acs-client`, a
+//! dependency of the generated crate. What the runtime needs from the spec comes from the
+//! generated code: the API version, endpoint template and default user agent (`ApiInfo`), each
+//! operation's action, method, idempotency and common parameters (`acs_client::Operation`), its
+//! error enum (`from_code`) and the types crate's `ValidationError` (`Error<E>` is
+//! `acs_client::Error<E, ValidationError>`). `Client` wraps `acs_client::Client` because methods
+//! can only be added to a type of the generated crate.
 //!
 //! Knobs read from the spec: `x-acs-method` (the HTTP method the official SDKs use; default
 //! POST), `x-acs-idempotent: false` (a non-idempotent operation is retried only when the request
@@ -28,36 +32,6 @@ use quote::quote;
 pub const TYPES_CRATE: &str = "dataworks_types";
 /// The client crate's own name (used in doc examples).
 pub const CLIENT_CRATE: &str = "dataworks_client";
-
-/// A runtime module: its file name in the client crate's `src/` and its text.
-pub struct RuntimeFile {
-    pub name: &'static str,
-    pub text: &'static str,
-}
-
-/// The runtime modules, copied verbatim (after the preamble) into the client crate.
-pub const RUNTIME_FILES: &[RuntimeFile] = &[
-    RuntimeFile {
-        name: "client.rs",
-        text: include_str!("client/runtime/client.rs"),
-    },
-    RuntimeFile {
-        name: "config.rs",
-        text: include_str!("client/runtime/config.rs"),
-    },
-    RuntimeFile {
-        name: "error.rs",
-        text: include_str!("client/runtime/error.rs"),
-    },
-    RuntimeFile {
-        name: "retry.rs",
-        text: include_str!("client/runtime/retry.rs"),
-    },
-    RuntimeFile {
-        name: "transport.rs",
-        text: include_str!("client/runtime/transport.rs"),
-    },
-];
 
 /// Where the API is served, from the spec's `servers`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -128,45 +102,98 @@ pub fn generate(api: &Api, servers: &Servers) -> Result<TokenStream, Refusals> {
     Ok(quote! {
         #docs
 
-        mod client;
-        mod config;
-        mod error;
-        mod retry;
-        mod transport;
-
         /// The request and response types, error enums and constrained values (also re-exported
         /// at the crate root).
         pub use ::#types_crate as types;
         #[doc(no_inline)]
         pub use ::#types_crate::*;
 
-        pub use client::Client;
-        pub use config::{
-            ClientBuilder, Endpoint, ENV_ACCESS_KEY_ID, ENV_ACCESS_KEY_SECRET, ENV_SECURITY_TOKEN,
+        // The runtime's types, documented here as this crate's own.
+        #[doc(inline)]
+        pub use ::acs_client::{
+            AccessKeySecret, BoxError, BuildError, Credentials, DecodeError, Endpoint, Format,
+            ReqwestTransport, RequestError, Response, RetryPolicy, SecurityToken, ServiceResponse,
+            ServiceTransport, SignRequest, SignatureVersion, Transport, TransportError,
+            TransportErrorKind, TransportFuture, ENV_ACCESS_KEY_ID, ENV_ACCESS_KEY_SECRET,
+            ENV_SECURITY_TOKEN,
         };
-        pub use error::{BuildError, DecodeError, Error, RequestError, Response};
-        pub use retry::RetryPolicy;
-        pub use transport::{
-            BoxError, ReqwestTransport, ServiceResponse, ServiceTransport, Transport,
-            TransportError, TransportErrorKind, TransportFuture,
-        };
-        pub use ::acs_protocol::answer::Format;
-        pub use ::acs_protocol::secret::{AccessKeySecret, SecurityToken};
-        pub use ::acs_protocol::signature::SignatureVersion;
-        pub use ::acs_protocol::signing::{Credentials, SignRequest};
 
-        /// What the runtime needs to know about the API.
-        static API: config::ApiInfo = config::ApiInfo {
-            version: #version,
-            endpoint_template: #template,
-            region_variable: #variable,
-        };
+        /// Why a call failed. `E` is the operation's error enum (`UpdateConnectionError`): every
+        /// code the spec documents is a variant, and `E::Unlisted` keeps any other code with its
+        /// message. [`Error::Invalid`] holds the [`ValidationError`] of a request that breaks a
+        /// constraint of the spec (nothing was sent).
+        pub type Error<E> = ::acs_client::Error<E, ::#types_crate::ValidationError>;
+
+        /// Configures a [`Client`]: `Client::builder().endpoint(..).access_key(..).build()?`.
+        pub type ClientBuilder = ::acs_client::ClientBuilder<Client>;
+
+        /// The API client: one async method per operation. Cheap to clone (the configuration and
+        /// the connection pool are shared); build it with [`Client::builder`].
+        #[derive(Clone)]
+        pub struct Client {
+            runtime: ::acs_client::Client,
+        }
+
+        impl ::std::fmt::Debug for Client {
+            /// The AccessKey id only; never the secret or a token.
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                ::std::fmt::Debug::fmt(&self.runtime, f)
+            }
+        }
+
+        impl ::acs_client::ApiClient for Client {
+            /// What the runtime needs to know about the API; the default user agent is this
+            /// crate's `name/version`.
+            const API: &'static ::acs_client::ApiInfo = &::acs_client::ApiInfo {
+                version: #version,
+                endpoint_template: #template,
+                region_variable: #variable,
+                user_agent: ::std::concat!(
+                    ::std::env!("CARGO_PKG_NAME"),
+                    "/",
+                    ::std::env!("CARGO_PKG_VERSION")
+                ),
+            };
+
+            fn from_runtime(runtime: ::acs_client::Client) -> Self {
+                Client { runtime }
+            }
+        }
 
         impl Client {
             /// Starts configuring a client: endpoint (or region), credentials, signature
             /// version, timeouts, user agent, retries, HTTP client or in-process transport.
             pub fn builder() -> ClientBuilder {
-                ClientBuilder::new(&API)
+                ClientBuilder::new()
+            }
+
+            /// Where requests go.
+            pub fn endpoint(&self) -> &Endpoint {
+                self.runtime.endpoint()
+            }
+
+            /// The signature scheme in use.
+            pub fn signature_version(&self) -> SignatureVersion {
+                self.runtime.signature_version()
+            }
+
+            /// The answer format this client asks for.
+            pub fn format(&self) -> Format {
+                self.runtime.format()
+            }
+
+            /// The AccessKey id requests are signed with.
+            pub fn access_key_id(&self) -> &str {
+                self.runtime.access_key_id()
+            }
+
+            /// A client sharing everything with this one but asking for (and decoding) `format`
+            /// answers: `client.with_format(Format::Xml)`.
+            #[must_use]
+            pub fn with_format(&self, format: Format) -> Client {
+                Client {
+                    runtime: self.runtime.with_format(format),
+                }
             }
 
             #(#methods)*
@@ -178,17 +205,6 @@ pub fn generate(api: &Api, servers: &Servers) -> Result<TokenStream, Refusals> {
 fn types_path() -> TokenStream {
     let types_crate = crate::emit::ident(TYPES_CRATE);
     quote!(::#types_crate::)
-}
-
-/// A runtime file as written into the client crate: the preamble, then the text unchanged.
-pub fn runtime_file(file: &RuntimeFile, spec_name: &str) -> String {
-    let mut out = crate::format::preamble(spec_name);
-    out.push_str(&format!(
-        "// The client runtime, copied from `crates/codegen/src/client/runtime/{}`.\n\n",
-        file.name
-    ));
-    out.push_str(file.text);
-    out
 }
 
 /// Doc lines wrapped at 100 columns outside code blocks; list items continue indented, so rustdoc

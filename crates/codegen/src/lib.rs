@@ -11,8 +11,8 @@
 //! Emitters read only the [`model`]: plain data, spec order, unique names.
 //!
 //! Emitters: [`emit::types`] (the types crate), [`server`] (the server stub) and [`client`] (the
-//! client crate: a generated `lib.rs` plus a spec-independent runtime copied from
-//! `src/client/runtime/`, see [`generate_client`] and the `generate_client_runtime_*` functions).
+//! client crate: a generated `lib.rs` over the hand-written, spec-independent runtime crate
+//! `acs-client`, see [`generate_client`]).
 //!
 //! # The model (IR) in one screen
 //! - [`model::Api`]: `types: Vec<TypeDef>`, `operations: Vec<Operation>`, `common_errors`.
@@ -141,62 +141,4 @@ pub fn generate_client(spec: &openapiv3::OpenAPI, spec_name: &str) -> Result<Str
         spec_name: spec_name.to_owned(),
         source,
     })
-}
-
-/// The client runtime module `name` (one of [`client::RUNTIME_FILES`]) as written into the client
-/// crate. The spec only names the preamble: the runtime is the same for every spec.
-fn client_runtime(name: &str, spec_name: &str) -> Result<String, Error> {
-    let file = client::RUNTIME_FILES
-        .iter()
-        .find(|f| f.name == name)
-        .ok_or_else(|| {
-            Error::Refused(Refusals {
-                spec_name: spec_name.to_owned(),
-                items: vec![Refusal {
-                    pointer: "#".to_owned(),
-                    reason: format!("no client runtime file {name}"),
-                }],
-            })
-        })?;
-    Ok(client::runtime_file(file, spec_name))
-}
-
-/// `crates/dataworks-client/src/client.rs`: the client and one call (sign, send, decode, retry).
-pub fn generate_client_runtime_client(
-    _: &openapiv3::OpenAPI,
-    spec_name: &str,
-) -> Result<String, Error> {
-    client_runtime("client.rs", spec_name)
-}
-
-/// `crates/dataworks-client/src/config.rs`: the builder and the endpoint.
-pub fn generate_client_runtime_config(
-    _: &openapiv3::OpenAPI,
-    spec_name: &str,
-) -> Result<String, Error> {
-    client_runtime("config.rs", spec_name)
-}
-
-/// `crates/dataworks-client/src/error.rs`: `Response`, `Error` and friends.
-pub fn generate_client_runtime_error(
-    _: &openapiv3::OpenAPI,
-    spec_name: &str,
-) -> Result<String, Error> {
-    client_runtime("error.rs", spec_name)
-}
-
-/// `crates/dataworks-client/src/retry.rs`: the retry policy.
-pub fn generate_client_runtime_retry(
-    _: &openapiv3::OpenAPI,
-    spec_name: &str,
-) -> Result<String, Error> {
-    client_runtime("retry.rs", spec_name)
-}
-
-/// `crates/dataworks-client/src/transport.rs`: reqwest and in-process transports.
-pub fn generate_client_runtime_transport(
-    _: &openapiv3::OpenAPI,
-    spec_name: &str,
-) -> Result<String, Error> {
-    client_runtime("transport.rs", spec_name)
 }

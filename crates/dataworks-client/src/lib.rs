@@ -11,6 +11,10 @@
 //! with a [`Response`] that keeps the request id or an [`Error`] whose API variant holds the
 //! operation's typed error code.
 //!
+//! Under the methods, the builder, signing, retries, transports and error types are the
+//! hand-written, spec-independent `acs-client` crate; they are re-exported here, so code using this
+//! crate never names that one.
+//!
 //! Regenerate with `cargo xtask codegen`; never edit by hand.
 //!
 //! # The API
@@ -108,16 +112,6 @@
 //! # }
 //! ```
 
-mod client;
-
-mod config;
-
-mod error;
-
-mod retry;
-
-mod transport;
-
 /// The request and response types, error enums and constrained values (also re-exported
 /// at the crate root).
 pub use ::dataworks_types as types;
@@ -125,43 +119,85 @@ pub use ::dataworks_types as types;
 #[doc(no_inline)]
 pub use ::dataworks_types::*;
 
-pub use client::Client;
-
-pub use config::{
-    ClientBuilder, Endpoint, ENV_ACCESS_KEY_ID, ENV_ACCESS_KEY_SECRET, ENV_SECURITY_TOKEN,
+#[doc(inline)]
+pub use ::acs_client::{
+    AccessKeySecret, BoxError, BuildError, Credentials, DecodeError, Endpoint, Format,
+    ReqwestTransport, RequestError, Response, RetryPolicy, SecurityToken,
+    ServiceResponse, ServiceTransport, SignRequest, SignatureVersion, Transport,
+    TransportError, TransportErrorKind, TransportFuture, ENV_ACCESS_KEY_ID,
+    ENV_ACCESS_KEY_SECRET, ENV_SECURITY_TOKEN,
 };
 
-pub use error::{BuildError, DecodeError, Error, RequestError, Response};
+/// Why a call failed. `E` is the operation's error enum (`UpdateConnectionError`): every
+/// code the spec documents is a variant, and `E::Unlisted` keeps any other code with its
+/// message. [`Error::Invalid`] holds the [`ValidationError`] of a request that breaks a
+/// constraint of the spec (nothing was sent).
+pub type Error<E> = ::acs_client::Error<E, ::dataworks_types::ValidationError>;
 
-pub use retry::RetryPolicy;
+/// Configures a [`Client`]: `Client::builder().endpoint(..).access_key(..).build()?`.
+pub type ClientBuilder = ::acs_client::ClientBuilder<Client>;
 
-pub use transport::{
-    BoxError, ReqwestTransport, ServiceResponse, ServiceTransport, Transport,
-    TransportError, TransportErrorKind, TransportFuture,
-};
+/// The API client: one async method per operation. Cheap to clone (the configuration and
+/// the connection pool are shared); build it with [`Client::builder`].
+#[derive(Clone)]
+pub struct Client {
+    runtime: ::acs_client::Client,
+}
 
-pub use ::acs_protocol::answer::Format;
+impl ::std::fmt::Debug for Client {
+    /// The AccessKey id only; never the secret or a token.
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Debug::fmt(&self.runtime, f)
+    }
+}
 
-pub use ::acs_protocol::secret::{AccessKeySecret, SecurityToken};
-
-pub use ::acs_protocol::signature::SignatureVersion;
-
-pub use ::acs_protocol::signing::{Credentials, SignRequest};
-
-/// What the runtime needs to know about the API.
-static API: config::ApiInfo = config::ApiInfo {
-    version: "2020-05-18",
-    endpoint_template: ::std::option::Option::Some(
-        "https://dataworks.{regionId}.aliyuncs.com",
-    ),
-    region_variable: "regionId",
-};
+impl ::acs_client::ApiClient for Client {
+    /// What the runtime needs to know about the API; the default user agent is this
+    /// crate's `name/version`.
+    const API: &'static ::acs_client::ApiInfo = &::acs_client::ApiInfo {
+        version: "2020-05-18",
+        endpoint_template: ::std::option::Option::Some(
+            "https://dataworks.{regionId}.aliyuncs.com",
+        ),
+        region_variable: "regionId",
+        user_agent: ::std::concat!(
+            ::std::env!("CARGO_PKG_NAME"), "/", ::std::env!("CARGO_PKG_VERSION")
+        ),
+    };
+    fn from_runtime(runtime: ::acs_client::Client) -> Self {
+        Client { runtime }
+    }
+}
 
 impl Client {
     /// Starts configuring a client: endpoint (or region), credentials, signature
     /// version, timeouts, user agent, retries, HTTP client or in-process transport.
     pub fn builder() -> ClientBuilder {
-        ClientBuilder::new(&API)
+        ClientBuilder::new()
+    }
+    /// Where requests go.
+    pub fn endpoint(&self) -> &Endpoint {
+        self.runtime.endpoint()
+    }
+    /// The signature scheme in use.
+    pub fn signature_version(&self) -> SignatureVersion {
+        self.runtime.signature_version()
+    }
+    /// The answer format this client asks for.
+    pub fn format(&self) -> Format {
+        self.runtime.format()
+    }
+    /// The AccessKey id requests are signed with.
+    pub fn access_key_id(&self) -> &str {
+        self.runtime.access_key_id()
+    }
+    /// A client sharing everything with this one but asking for (and decoding) `format`
+    /// answers: `client.with_format(Format::Xml)`.
+    #[must_use]
+    pub fn with_format(&self, format: Format) -> Client {
+        Client {
+            runtime: self.runtime.with_format(format),
+        }
     }
     /// Creates a data source in a DataWorks project.
     ///
@@ -205,7 +241,7 @@ impl Client {
         Response<::dataworks_types::CreateConnectionResponse>,
         Error<::dataworks_types::CreateConnectionError>,
     > {
-        static OPERATION: client::Operation = client::Operation {
+        static OPERATION: ::acs_client::Operation = ::acs_client::Operation {
             action: "CreateConnection",
             method: ::http::Method::POST,
             idempotent: false,
@@ -213,8 +249,10 @@ impl Client {
             region_param: true,
         };
         request.validate().map_err(Error::Invalid)?;
-        self.call::<
+        self.runtime
+            .call::<
                 ::dataworks_types::CreateConnectionResponse,
+                _,
                 _,
             >(
                 &OPERATION,
@@ -268,7 +306,7 @@ impl Client {
         Response<::dataworks_types::UpdateConnectionResponse>,
         Error<::dataworks_types::UpdateConnectionError>,
     > {
-        static OPERATION: client::Operation = client::Operation {
+        static OPERATION: ::acs_client::Operation = ::acs_client::Operation {
             action: "UpdateConnection",
             method: ::http::Method::PUT,
             idempotent: true,
@@ -276,8 +314,10 @@ impl Client {
             region_param: true,
         };
         request.validate().map_err(Error::Invalid)?;
-        self.call::<
+        self.runtime
+            .call::<
                 ::dataworks_types::UpdateConnectionResponse,
+                _,
                 _,
             >(
                 &OPERATION,
@@ -323,7 +363,7 @@ impl Client {
         Response<::dataworks_types::ListConnectionsResponse>,
         Error<::dataworks_types::ListConnectionsError>,
     > {
-        static OPERATION: client::Operation = client::Operation {
+        static OPERATION: ::acs_client::Operation = ::acs_client::Operation {
             action: "ListConnections",
             method: ::http::Method::GET,
             idempotent: true,
@@ -331,8 +371,10 @@ impl Client {
             region_param: true,
         };
         request.validate().map_err(Error::Invalid)?;
-        self.call::<
+        self.runtime
+            .call::<
                 ::dataworks_types::ListConnectionsResponse,
+                _,
                 _,
             >(
                 &OPERATION,
@@ -381,7 +423,7 @@ impl Client {
         Response<::dataworks_types::DeleteConnectionResponse>,
         Error<::dataworks_types::DeleteConnectionError>,
     > {
-        static OPERATION: client::Operation = client::Operation {
+        static OPERATION: ::acs_client::Operation = ::acs_client::Operation {
             action: "DeleteConnection",
             method: ::http::Method::POST,
             idempotent: true,
@@ -389,8 +431,10 @@ impl Client {
             region_param: true,
         };
         request.validate().map_err(Error::Invalid)?;
-        self.call::<
+        self.runtime
+            .call::<
                 ::dataworks_types::DeleteConnectionResponse,
+                _,
                 _,
             >(
                 &OPERATION,
@@ -441,7 +485,7 @@ impl Client {
         Response<::dataworks_types::TestNetworkConnectionResponse>,
         Error<::dataworks_types::TestNetworkConnectionError>,
     > {
-        static OPERATION: client::Operation = client::Operation {
+        static OPERATION: ::acs_client::Operation = ::acs_client::Operation {
             action: "TestNetworkConnection",
             method: ::http::Method::POST,
             idempotent: true,
@@ -449,8 +493,10 @@ impl Client {
             region_param: true,
         };
         request.validate().map_err(Error::Invalid)?;
-        self.call::<
+        self.runtime
+            .call::<
                 ::dataworks_types::TestNetworkConnectionResponse,
+                _,
                 _,
             >(
                 &OPERATION,

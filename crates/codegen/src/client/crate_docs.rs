@@ -46,6 +46,11 @@ fn lines(api: &Api, servers: &Servers) -> Vec<String> {
          [`Error`] whose API variant holds the operation's typed error code."
             .to_owned(),
         String::new(),
+        "Under the methods, the builder, signing, retries, transports and error types are the \
+         hand-written, spec-independent `acs-client` crate; they are re-exported here, so code \
+         using this crate never names that one."
+            .to_owned(),
+        String::new(),
         "Regenerate with `cargo xtask codegen`; never edit by hand.".to_owned(),
     ];
     if let Some(description) = &api.description {

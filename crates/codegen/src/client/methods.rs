@@ -6,20 +6,16 @@ use crate::model::{Api, HttpMethod, Operation, Style};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-/// Names `Client` already uses; an operation whose method would clash gets `_operation` appended.
+/// Names the generated `Client` already uses; an operation whose method would clash gets
+/// `_operation` appended.
 const RESERVED: &[&str] = &[
     "builder",
-    "call",
     "endpoint",
     "format",
     "with_format",
     "signature_version",
     "access_key_id",
     "clone",
-    "from_shared",
-    "with_common_params",
-    "signed_request",
-    "send",
 ];
 
 /// The HTTP method a call uses: `x-acs-method` (what the official SDKs send), else POST.
@@ -79,14 +75,14 @@ fn method(api: &Api, op: &Operation, action: &str, types: &TokenStream) -> Token
             (
                 ty.clone(),
                 quote! {
-                    self.call::<#ty, _>(&OPERATION, request.to_params(), #types #error::from_code).await
+                    self.runtime.call::<#ty, _, _>(&OPERATION, request.to_params(), #types #error::from_code).await
                 },
             )
         }
         None => (
             quote!(()),
             quote! {
-                self.call::<::serde::de::IgnoredAny, _>(&OPERATION, request.to_params(), #types #error::from_code)
+                self.runtime.call::<::serde::de::IgnoredAny, _, _>(&OPERATION, request.to_params(), #types #error::from_code)
                     .await
                     .map(|response| response.map(|_| ()))
             },
@@ -98,7 +94,7 @@ fn method(api: &Api, op: &Operation, action: &str, types: &TokenStream) -> Token
             &self,
             request: #types #request,
         ) -> ::std::result::Result<Response<#response_ty>, Error<#types #error>> {
-            static OPERATION: client::Operation = client::Operation {
+            static OPERATION: ::acs_client::Operation = ::acs_client::Operation {
                 action: #action,
                 method: ::http::Method::#method_const,
                 idempotent: #idempotent,
