@@ -29,7 +29,15 @@ type Finish = Box<dyn FnOnce(Result<(), String>) + Send>;
 /// A write: run with `Some(connection)` inside its savepoint, or with `None` when its group could
 /// not start (it then only reports the failure). Returns whether it succeeded and how to answer
 /// its caller once the group's COMMIT outcome is known.
-type WriteJob = Box<dyn FnOnce(Option<&Connection>) -> (bool, Finish) + Send>;
+type WriteFn = Box<dyn FnOnce(Option<&Connection>) -> (bool, Finish) + Send>;
+
+/// A write and whether it needs a savepoint of its own.
+struct WriteJob {
+    run: WriteFn,
+    /// One statement: SQLite already undoes a failed statement alone, so the savepoint (which
+    /// makes a failing multi-statement job roll back alone within the group) is skipped.
+    single_statement: bool,
+}
 
 /// The SQLite implementation of [`Store`].
 pub struct SqliteStore {
@@ -231,23 +239,28 @@ fn writer_loop(
             let message = format!("could not begin a transaction: {e}");
             tracing::error!(error = %message, "sqlite writer");
             for job in batch {
-                let (_, finish) = job(None);
+                let (_, finish) = (job.run)(None);
                 finish(Err(message.clone()));
             }
             continue;
         }
         let mut finishers = Vec::with_capacity(batch.len());
         for job in batch {
+            if job.single_statement {
+                let (_, finish) = (job.run)(Some(&conn));
+                finishers.push(finish);
+                continue;
+            }
             // Cached statements: parsing these three on every job cost more than running them.
             if let Err(e) = run_cached(&conn, "SAVEPOINT job") {
                 let message = format!("could not open a savepoint: {e}");
                 tracing::error!(error = %message, "sqlite writer");
-                let (_, finish) = job(None);
+                let (_, finish) = (job.run)(None);
                 finishers
                     .push(Box::new(move |_: Result<(), String>| finish(Err(message))) as Finish);
                 continue;
             }
-            let (ok, finish) = job(Some(&conn));
+            let (ok, finish) = (job.run)(Some(&conn));
             let end = if ok {
                 run_cached(&conn, "RELEASE job")
             } else {
@@ -368,13 +381,31 @@ impl SqliteStore {
         rx.await.map_err(|_| StoreError::WorkerGone)?
     }
 
+    /// Runs `f` in the writer's group, inside a savepoint of its own.
     async fn write<T, F>(&self, f: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
         F: FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
     {
+        self.write_job(false, f).await
+    }
+
+    /// Runs `f`, which executes exactly one statement, in the writer's group.
+    async fn write_one<T, F>(&self, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+    {
+        self.write_job(true, f).await
+    }
+
+    async fn write_job<T, F>(&self, single_statement: bool, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+    {
         let (tx, rx) = tokio::sync::oneshot::channel();
-        let job: WriteJob = Box::new(move |conn: Option<&Connection>| {
+        let run: WriteFn = Box::new(move |conn: Option<&Connection>| {
             let Some(conn) = conn else {
                 let finish: Finish = Box::new(move |outcome| {
                     let message = outcome.err().unwrap_or_default();
@@ -392,6 +423,10 @@ impl SqliteStore {
             });
             (ok, finish)
         });
+        let job = WriteJob {
+            run,
+            single_statement,
+        };
         self.writer.send(job).map_err(|_| StoreError::WorkerGone)?;
         rx.await.map_err(|_| StoreError::WorkerGone)?
     }
@@ -548,15 +583,16 @@ impl Store for SqliteStore {
         change: &ConnectionChange,
     ) -> Result<Option<i64>, StoreError> {
         let change = change.clone();
-        let allowed = serde_json::Value::from(change.allowed_types.clone()).to_string();
-        self.write(move |c| {
+        // ",mysql,rds,": tested with instr, cheaper than a json_each table per update.
+        let allowed = format!(",{},", change.allowed_types.join(","));
+        self.write_one(move |c| {
             c.prepare_cached(
                 "UPDATE connections SET content = ?3, env_type = ?4, \
                    description = COALESCE(?5, description), status = COALESCE(?6, status), \
                    operator = (SELECT name FROM users WHERE id = ?1), gmt_modified = ?7, \
                    version = version + 1 \
                  WHERE id = ?2 \
-                   AND connection_type IN (SELECT value FROM json_each(?8)) \
+                   AND instr(?8, ',' || connection_type || ',') > 0 \
                    AND (?9 IS NULL OR version = ?9) \
                    AND EXISTS (SELECT 1 FROM users u \
                      JOIN projects p ON p.id = connections.project_id AND p.deleted_at IS NULL \
@@ -591,7 +627,7 @@ impl Store for SqliteStore {
         user_id: i64,
         connection_id: i64,
     ) -> Result<bool, StoreError> {
-        self.write(move |c| {
+        self.write_one(move |c| {
             let n = c
                 .prepare_cached(
                     "DELETE FROM connections WHERE id = ?2 \
