@@ -75,8 +75,22 @@ fn request_ids_are_upper_case_uuids() {
         s.split('-').map(str::len).collect::<Vec<_>>(),
         [8, 4, 4, 4, 12]
     );
-    assert!(uuid::Uuid::parse_str(s).is_ok());
-    assert_ne!(RequestId::new(), id);
+    let parsed = uuid::Uuid::parse_str(s).unwrap();
+    assert_eq!(parsed.get_version(), Some(uuid::Version::Random));
+    assert_eq!(parsed.get_variant(), uuid::Variant::RFC4122);
+    // Distinct across threads too (each thread has its own generator).
+    let ids: std::collections::HashSet<String> = (0..4)
+        .map(|_| {
+            std::thread::spawn(|| {
+                (0..1000)
+                    .map(|_| RequestId::new().as_str().to_owned())
+                    .collect::<Vec<_>>()
+            })
+        })
+        .flat_map(|t| t.join().unwrap())
+        .chain([id.as_str().to_owned()])
+        .collect();
+    assert_eq!(ids.len(), 4001);
 }
 
 #[test]

@@ -84,11 +84,15 @@ impl Format {
 pub struct RequestId(String);
 
 impl RequestId {
-    /// A fresh random id.
+    /// A fresh random id (a version-4 UUID).
+    ///
+    /// The bytes come from the thread's CSPRNG (seeded from the OS) rather than one `getrandom`
+    /// system call per request, as `Uuid::new_v4` does: every answer needs an id.
     #[allow(clippy::new_without_default)]
     pub fn new() -> RequestId {
         let mut buf = [0u8; uuid::fmt::Hyphenated::LENGTH];
-        let s = uuid::Uuid::new_v4().hyphenated().encode_upper(&mut buf);
+        let id = uuid::Builder::from_random_bytes(rand::random()).into_uuid();
+        let s = id.hyphenated().encode_upper(&mut buf);
         RequestId(s.to_owned())
     }
 

@@ -10,7 +10,13 @@ use tokio_postgres::{Client, NoTls, Statement};
 use super::store::{Create, Row, StoreError, StoredKey, Update, ROW_COLS, UPDATE_AUTH};
 
 /// The service's schema.
-const SCHEMA: &str = include_str!("../../../connection-service/migrations/postgres/0001_init.sql");
+/// The service's schema: every migration, so that both servers write through the same tables,
+/// indexes and triggers.
+const SCHEMA: &str = concat!(
+    include_str!("../../../connection-service/migrations/postgres/0001_init.sql"),
+    "\n",
+    include_str!("../../../connection-service/migrations/postgres/0002_connection_counts.sql"),
+);
 
 struct Conn {
     client: Client,
@@ -76,7 +82,7 @@ impl PgStore {
                 update: client.prepare(&update_sql).await.map_err(db_err)?,
                 member: client.prepare(MEMBER_SQL).await.map_err(db_err)?,
                 count: client
-                    .prepare("SELECT count(*) FROM connections WHERE project_id = $1")
+                    .prepare("SELECT COALESCE(sum(n), 0)::bigint FROM connection_counts WHERE project_id = $1")
                     .await
                     .map_err(db_err)?,
                 page: client.prepare(&page_sql).await.map_err(db_err)?,

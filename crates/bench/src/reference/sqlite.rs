@@ -13,7 +13,13 @@ use tokio::sync::oneshot;
 use super::store::{Create, Row, StoreError, StoredKey, Update, ROW_COLS, UPDATE_AUTH};
 
 /// The service's schema, so that both servers write the same rows and indexes.
-const SCHEMA: &str = include_str!("../../../connection-service/migrations/sqlite/0001_init.sql");
+/// The service's schema: every migration, so that both servers write through the same tables,
+/// indexes and triggers.
+const SCHEMA: &str = concat!(
+    include_str!("../../../connection-service/migrations/sqlite/0001_init.sql"),
+    "\n",
+    include_str!("../../../connection-service/migrations/sqlite/0002_connection_counts.sql"),
+);
 /// The one UPDATE (authorization in its `WHERE`).
 static UPDATE_SQL: LazyLock<String> = LazyLock::new(|| {
     format!(
@@ -336,7 +342,7 @@ impl SqliteStore {
                 return Ok(None);
             }
             let total: i64 = c
-                .prepare_cached("SELECT count(*) FROM connections WHERE project_id = ?1")
+                .prepare_cached("SELECT COALESCE(sum(n), 0) FROM connection_counts WHERE project_id = ?1")
                 .map_err(db_err)?
                 .query_row([project_id], |r| r.get(0))
                 .map_err(db_err)?;

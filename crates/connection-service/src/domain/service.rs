@@ -265,7 +265,7 @@ impl ConnectionService {
         let mut change = ConnectionChange {
             user_id: caller.user_id,
             connection_id: input.connection_id,
-            content: content::seal(map.clone(), &self.cipher),
+            content: content::seal(map, &self.cipher),
             env_type,
             description,
             status,
@@ -292,7 +292,8 @@ impl ConnectionService {
                 .await
                 .map_err(|e| internal("UpdateConnection", e))?;
             let record = authorize_connection(access, true)?;
-            content::validate(&record.connection_type, &map)
+            // The slow path (refused or raced): parse again rather than keep a copy for it.
+            content::validate(&record.connection_type, &parse_content(&input.content)?)
                 .map_err(|e| DomainError::invalid("Content", e.0))?;
             change.now = OffsetDateTime::now_utc();
         }
