@@ -28,9 +28,14 @@ pub async fn nonce_store(settings: &Settings) -> Result<Nonces, String> {
     Ok(match &settings.nonce_store {
         NonceStoreKind::Memory => Nonces::Memory(InMemoryNonceStore::default()),
         NonceStoreKind::Postgres => {
-            let pg = PgStore::connect(&settings.database, NONCE_POOL_SIZE)
+            let refused = |e: &dyn std::fmt::Display| {
+                format!("nonce_store = postgres needs a postgres:// database: {e}")
+            };
+            let config: tokio_postgres::Config =
+                settings.database.parse().map_err(|e| refused(&e))?;
+            let pg = PgStore::connect_with(PgNonceStore::session_config(config), NONCE_POOL_SIZE)
                 .await
-                .map_err(|e| format!("nonce_store = postgres needs a postgres:// database: {e}"))?;
+                .map_err(|e| refused(&e))?;
             Nonces::Postgres(PgNonceStore::new(pg.pool().clone()))
         }
         NonceStoreKind::Redis(url) => Nonces::Redis(

@@ -158,3 +158,26 @@ async fn redis_nonces_expire_by_themselves() {
         "expired"
     );
 }
+
+/// The replay cache's own connections do not wait for the WAL flush; the store's keep full
+/// durability.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_replay_cache_sessions_skip_the_flush_wait_and_only_they() {
+    let Some(db) = common::pg_database().await else {
+        return;
+    };
+    let store = PgStore::connect_with(db.config.clone(), 2).await.unwrap();
+    let nonces = PgStore::connect_with(PgNonceStore::session_config(db.config.clone()), 2)
+        .await
+        .unwrap();
+    let setting = |pool: deadpool_postgres::Pool| async move {
+        let client = pool.get().await.unwrap();
+        let row = client
+            .query_one("SHOW synchronous_commit", &[])
+            .await
+            .unwrap();
+        row.get::<_, String>(0)
+    };
+    assert_eq!(setting(nonces.pool().clone()).await, "off");
+    assert_eq!(setting(store.pool().clone()).await, "on");
+}
