@@ -24,6 +24,7 @@ pub mod content;
 pub mod crypto;
 pub mod domain;
 pub mod http;
+pub mod log_writer;
 pub mod metrics;
 pub mod network;
 pub mod nonce;

@@ -1,8 +1,8 @@
 //! `dataworks-server serve`: open and migrate the database, bootstrap a first start, serve.
 
-use std::io::{BufWriter, Write};
+use std::io::Write;
 
-use tracing_appender::non_blocking::WorkerGuard;
+use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::EnvFilter;
 
 use super::{master_key, settings, Cli, ServeArgs};
@@ -11,26 +11,38 @@ use crate::bootstrap::bootstrap;
 use crate::config::{LogFormat, NonceStoreKind, Settings};
 use crate::crypto::Cipher;
 use crate::http::shutdown_signal;
+use crate::log_writer::{BatchedWriter, FlushGuard};
 use crate::metrics::Metrics;
 use crate::store::{self, Backend};
 
-/// Log lines are formatted on the request's thread but written by a thread of their own, in
-/// buffered batches: one `write` to stderr per request was the largest single cost of a request
-/// after the database (about 8% of the server's CPU under load). When the writer falls far
-/// behind (128k lines queued) lines are dropped rather than stalling requests. The guard
-/// flushes what is queued when `serve` returns.
-fn init_logging(format: LogFormat) -> Option<WorkerGuard> {
+/// Log lines go to stderr in batches ([`BatchedWriter`]); the guard writes what is left when
+/// `serve` returns.
+fn init_logging(format: LogFormat) -> Option<FlushGuard<std::io::Stderr>> {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    let (writer, guard) = tracing_appender::non_blocking(BufWriter::new(std::io::stderr()));
+    match BatchedWriter::stderr() {
+        Ok((writer, guard)) => install_logging(format, filter, writer).then_some(guard),
+        Err(e) => {
+            // No thread for the batches: log line by line rather than not at all.
+            eprintln!("logging unbatched: {e}");
+            install_logging(format, filter, std::io::stderr);
+            None
+        }
+    }
+}
+
+/// A second initialization (tests calling in-process) is harmless: the first stays.
+fn install_logging<W>(format: LogFormat, filter: EnvFilter, writer: W) -> bool
+where
+    W: for<'a> MakeWriter<'a> + Send + Sync + 'static,
+{
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(writer);
-    // A second initialization (tests calling in-process) is harmless: keep the first.
-    let installed = match format {
+    match format {
         LogFormat::Json => builder.json().try_init(),
         LogFormat::Text => builder.try_init(),
-    };
-    installed.ok().map(|()| guard)
+    }
+    .is_ok()
 }
 
 /// Runs the server until SIGTERM or Ctrl-C.
