@@ -28,7 +28,11 @@ async fn shared_connections_reconnect_after_the_server_drops_them() {
     for _ in 0..32 {
         h.service.list_connections(&w.owner, list()).await.unwrap();
     }
-    let (admin, conn) = db.admin_config.connect(tokio_postgres::NoTls).await.unwrap();
+    let (admin, conn) = db
+        .admin_config
+        .connect(tokio_postgres::NoTls)
+        .await
+        .unwrap();
     tokio::spawn(conn);
     let killed: i64 = admin
         .query_one(
