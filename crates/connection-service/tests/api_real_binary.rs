@@ -490,6 +490,10 @@ async fn sqlite_text_logs_and_files_hold_no_secret() {
     let run = sqlite_run(&[]).await;
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(stderr.contains("request"), "one line per request: {stderr}");
+    assert!(
+        !stderr.contains('\u{1b}'),
+        "no terminal colour codes in a piped log: {stderr}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

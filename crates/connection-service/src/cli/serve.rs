@@ -1,6 +1,6 @@
 //! `dataworks-server serve`: open and migrate the database, bootstrap a first start, serve.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 
 use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::EnvFilter;
@@ -35,8 +35,11 @@ fn install_logging<W>(format: LogFormat, filter: EnvFilter, writer: W) -> bool
 where
     W: for<'a> MakeWriter<'a> + Send + Sync + 'static,
 {
+    // Colour codes only for a person watching a terminal: not in files and pipes (log
+    // collectors), where they are noise and cost formatting time on every request line.
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_writer(writer);
     match format {
         LogFormat::Json => builder.json().try_init(),
