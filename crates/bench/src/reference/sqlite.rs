@@ -12,7 +12,6 @@ use tokio::sync::oneshot;
 
 use super::store::{Create, Row, StoreError, StoredKey, Update, ROW_COLS, UPDATE_AUTH};
 
-/// The service's schema, so that both servers write the same rows and indexes.
 /// The service's schema: every migration, so that both servers write through the same tables,
 /// indexes and triggers.
 const SCHEMA: &str = concat!(
@@ -381,5 +380,32 @@ impl SqliteStore {
             Ok(Some((total, rows)))
         })
         .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// A migration added to the service must reach the reference too, or the two would write
+    /// through different schemas.
+    #[test]
+    fn the_schema_holds_every_service_migration() {
+        let dir = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../connection-service/migrations/sqlite"
+        );
+        let mut files = 0;
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "sql") {
+                let sql = std::fs::read_to_string(&path).unwrap();
+                assert!(
+                    super::SCHEMA.contains(&sql),
+                    "{} is missing",
+                    path.display()
+                );
+                files += 1;
+            }
+        }
+        assert!(files >= 2, "found the migrations");
     }
 }
