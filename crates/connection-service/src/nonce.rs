@@ -177,9 +177,8 @@ async fn batch_claims(
         let pool = pool.clone();
         tokio::spawn(async move {
             let _slot = slot;
-            let now = batch.iter().map(|c| c.now).min();
-            answer_batch(&pool, batch).await;
-            if let (true, Some(now)) = (sweep_due, now) {
+            let now = answer_batch(&pool, batch).await;
+            if sweep_due {
                 if let Err(e) = sweep(&pool, now).await {
                     tracing::warn!(error = %e, "sweeping expired nonces failed");
                 }
@@ -191,8 +190,8 @@ async fn batch_claims(
 /// One statement for the batch. Keys go in sorted order, so two batches holding the same keys
 /// (a replay racing its original) lock them in the same order and cannot deadlock; a key twice
 /// in one batch is sent once and its later claims are replays. An entry is taken over only when
-/// expired for the earliest clock of the batch.
-async fn answer_batch(pool: &deadpool_postgres::Pool, mut batch: Vec<Claim>) {
+/// expired for the earliest clock of the batch, which is returned (for the sweep).
+async fn answer_batch(pool: &deadpool_postgres::Pool, mut batch: Vec<Claim>) -> OffsetDateTime {
     batch.sort_by_key(|c| c.key);
     let mut keys: Vec<&[u8]> = Vec::with_capacity(batch.len());
     let mut expiries = Vec::with_capacity(batch.len());
@@ -202,7 +201,12 @@ async fn answer_batch(pool: &deadpool_postgres::Pool, mut batch: Vec<Claim>) {
             expiries.push(claim.expires);
         }
     }
-    let now = batch.iter().map(|c| c.now).min();
+    // A batch holds at least one claim (the one that started it).
+    let now = batch
+        .iter()
+        .map(|c| c.now)
+        .min()
+        .unwrap_or_else(OffsetDateTime::now_utc);
     let fresh = async {
         let client = pool.get().await.map_err(|e| e.to_string())?;
         let stmt = client
@@ -237,6 +241,7 @@ async fn answer_batch(pool: &deadpool_postgres::Pool, mut batch: Vec<Claim>) {
         // A request that gave up waiting has nothing left to answer.
         let _ = claim.answer.send(answer);
     }
+    now
 }
 
 /// Redis as the nonce store (`redis://...`); entries expire by themselves.

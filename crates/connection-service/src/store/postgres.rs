@@ -76,13 +76,17 @@ static CONNECTION_ACCESS_SQL: LazyLock<String> = LazyLock::new(|| {
     )
 });
 
-/// The filters of ListConnections over `connections`, as `$1`..`$6`.
-const LIST_FILTERS: &str = "project_id = $1 \
-     AND ($2::text IS NULL OR strpos(name, $2::text) > 0) \
+/// The filters of ListConnections that `connection_counts` also has columns for (`$1`, `$3`..`$6`).
+const COUNTED_FILTERS: &str = "project_id = $1 \
      AND ($3::text IS NULL OR connection_type = $3::text) \
      AND ($4::text IS NULL OR sub_type = $4::text) \
      AND ($5::int IS NULL OR status = $5::int) \
      AND ($6::int IS NULL OR env_type = $6::int)";
+
+/// Every filter of ListConnections over `connections`, as `$1`..`$6`.
+static LIST_FILTERS: LazyLock<String> = LazyLock::new(|| {
+    format!("{COUNTED_FILTERS} AND ($2::text IS NULL OR strpos(name, $2::text) > 0)")
+});
 
 /// One page and the total in one statement (one snapshot). The total comes from the
 /// trigger-kept `connection_counts` (a handful of rows whatever the project's size); the page
@@ -91,14 +95,11 @@ static LIST_SQL: LazyLock<String> = LazyLock::new(|| {
     format!(
         "SELECT t.total, {CONN_COLS} FROM \
            (SELECT COALESCE(sum(n), 0)::bigint AS total FROM connection_counts \
-            WHERE project_id = $1 \
-              AND ($3::text IS NULL OR connection_type = $3::text) \
-              AND ($4::text IS NULL OR sub_type = $4::text) \
-              AND ($5::int IS NULL OR status = $5::int) \
-              AND ($6::int IS NULL OR env_type = $6::int)) t \
-         LEFT JOIN (SELECT * FROM connections WHERE {LIST_FILTERS} \
+            WHERE {COUNTED_FILTERS}) t \
+         LEFT JOIN (SELECT * FROM connections WHERE {filters} \
            ORDER BY sequence DESC LIMIT $7 OFFSET $8) c ON true \
-         ORDER BY c.sequence DESC"
+         ORDER BY c.sequence DESC",
+        filters = *LIST_FILTERS
     )
 });
 
@@ -107,10 +108,11 @@ static LIST_SQL: LazyLock<String> = LazyLock::new(|| {
 static LIST_BY_NAME_SQL: LazyLock<String> = LazyLock::new(|| {
     format!(
         "SELECT t.total, {CONN_COLS} FROM \
-           (SELECT count(*) AS total FROM connections WHERE {LIST_FILTERS}) t \
-         LEFT JOIN (SELECT * FROM connections WHERE {LIST_FILTERS} \
+           (SELECT count(*) AS total FROM connections WHERE {filters}) t \
+         LEFT JOIN (SELECT * FROM connections WHERE {filters} \
            ORDER BY sequence DESC LIMIT $7 OFFSET $8) c ON true \
-         ORDER BY c.sequence DESC"
+         ORDER BY c.sequence DESC",
+        filters = *LIST_FILTERS
     )
 });
 

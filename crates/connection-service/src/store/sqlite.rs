@@ -96,13 +96,16 @@ const CONN_COLS: &str = "c.id, c.tenant_id, c.project_id, c.name, c.connection_t
      c.description, c.env_type, c.status, c.content, c.connect_status, c.shared, c.sequence, \
      c.binding_calc_engine_id, c.default_engine, c.operator, c.gmt_create, c.gmt_modified, c.version";
 
-/// The filters of ListConnections over `connections`, as `?1`..`?6`.
-const LIST_FILTERS: &str = "project_id = ?1 \
-     AND (?2 IS NULL OR instr(name, ?2) > 0) \
+/// The filters of ListConnections that `connection_counts` also has columns for (`?1`, `?3`..`?6`).
+const COUNTED_FILTERS: &str = "project_id = ?1 \
      AND (?3 IS NULL OR connection_type = ?3) \
      AND (?4 IS NULL OR sub_type = ?4) \
      AND (?5 IS NULL OR status = ?5) \
      AND (?6 IS NULL OR env_type = ?6)";
+
+/// Every filter of ListConnections over `connections`, as `?1`..`?6`.
+static LIST_FILTERS: LazyLock<String> =
+    LazyLock::new(|| format!("{COUNTED_FILTERS} AND (?2 IS NULL OR instr(name, ?2) > 0)"));
 
 /// One page and the total in one statement (one snapshot). The total comes from the
 /// trigger-kept `connection_counts` (a handful of rows whatever the project's size); the page
@@ -110,12 +113,12 @@ const LIST_FILTERS: &str = "project_id = ?1 \
 static LIST_SQL: LazyLock<String> = LazyLock::new(|| {
     format!(
         "SELECT t.total, {CONN_COLS} FROM \
-           (SELECT COALESCE(sum(n), 0) AS total FROM connection_counts WHERE project_id = ?1 \
-              AND (?3 IS NULL OR connection_type = ?3) AND (?4 IS NULL OR sub_type = ?4) \
-              AND (?5 IS NULL OR status = ?5) AND (?6 IS NULL OR env_type = ?6)) t \
-         LEFT JOIN (SELECT * FROM connections WHERE {LIST_FILTERS} \
+           (SELECT COALESCE(sum(n), 0) AS total FROM connection_counts \
+            WHERE {COUNTED_FILTERS}) t \
+         LEFT JOIN (SELECT * FROM connections WHERE {filters} \
            ORDER BY sequence DESC LIMIT ?7 OFFSET ?8) c ON 1 \
-         ORDER BY c.sequence DESC"
+         ORDER BY c.sequence DESC",
+        filters = *LIST_FILTERS
     )
 });
 
@@ -124,10 +127,11 @@ static LIST_SQL: LazyLock<String> = LazyLock::new(|| {
 static LIST_BY_NAME_SQL: LazyLock<String> = LazyLock::new(|| {
     format!(
         "SELECT t.total, {CONN_COLS} FROM \
-           (SELECT count(*) AS total FROM connections WHERE {LIST_FILTERS}) t \
-         LEFT JOIN (SELECT * FROM connections WHERE {LIST_FILTERS} \
+           (SELECT count(*) AS total FROM connections WHERE {filters}) t \
+         LEFT JOIN (SELECT * FROM connections WHERE {filters} \
            ORDER BY sequence DESC LIMIT ?7 OFFSET ?8) c ON 1 \
-         ORDER BY c.sequence DESC"
+         ORDER BY c.sequence DESC",
+        filters = *LIST_FILTERS
     )
 });
 
