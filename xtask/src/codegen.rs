@@ -22,6 +22,10 @@ pub const OUTPUTS: &[(&str, Generator)] = &[
         "crates/dataworks-client/src/lib.rs",
         codegen::generate_client,
     ),
+    (
+        "crates/connection-service/explorer/generated/api.js",
+        codegen::generate_explorer,
+    ),
 ];
 
 /// One generated file whose checked-in text differs from what the spec generates, or a leftover

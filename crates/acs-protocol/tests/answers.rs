@@ -1,7 +1,8 @@
 //! JSON and XML answers from the same serde types; the error envelope; request ids.
 
 use acs_protocol::answer::{
-    decode_error, decode_success, render_error, render_success, ErrorEnvelope, Format, RequestId,
+    add_recommend, decode_error, decode_success, render_error, render_success, ErrorEnvelope, Format,
+    RequestId,
 };
 use acs_protocol::params::Params;
 use acs_protocol::AcsError;
@@ -313,4 +314,32 @@ fn success_bodies_are_not_errors() {
     assert_eq!(decode_error(Format::Xml, b"\xff\xfe"), None);
     assert!(decode_success::<ListConnectionsResponse>(Format::Xml, b"\xff").is_err());
     assert!(decode_success::<ListConnectionsResponse>(Format::Json, b"{").is_err());
+}
+
+#[test]
+fn add_recommend_fills_an_empty_recommend_in_both_formats_and_leaves_the_rest() {
+    let id = RequestId::from("0B6F1A8C-0000-4000-8000-000000000002".to_owned());
+    for format in [Format::Json, Format::Xml] {
+        let r = render_error(&AcsError::missing_parameter("ProjectId"), &id, "h", format);
+        let body = add_recommend(format, r.body(), |env| {
+            Some(format!("http://x/t?code={}&requestId={}", env.code, env.request_id))
+        })
+        .expect("an error envelope without Recommend");
+        let env = decode_error(format, &body).expect("still an error envelope");
+        assert_eq!(
+            env,
+            ErrorEnvelope {
+                request_id: id.to_string(),
+                host_id: "h".into(),
+                code: "MissingParameter".into(),
+                message: AcsError::missing_parameter("ProjectId").message().into(),
+                recommend: format!("http://x/t?code=MissingParameter&requestId={id}"),
+            }
+        );
+        // A Recommend already there is kept; a success body or no link changes nothing.
+        assert_eq!(add_recommend(format, &body, |_| Some("other".into())), None);
+        assert_eq!(add_recommend(format, r.body(), |_| None), None);
+        let ok = render_success("X", &id, &serde_json::json!({"Data": true}), format);
+        assert_eq!(add_recommend(format, ok.body(), |_| Some("y".into())), None);
+    }
 }

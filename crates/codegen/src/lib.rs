@@ -76,6 +76,7 @@
 
 pub mod client;
 pub mod emit;
+pub mod explorer;
 mod format;
 pub mod lower;
 pub mod model;
@@ -141,4 +142,10 @@ pub fn generate_client(spec: &openapiv3::OpenAPI, spec_name: &str) -> Result<Str
         spec_name: spec_name.to_owned(),
         source,
     })
+}
+
+/// The API Explorer's metadata module for `spec` (see [`explorer`]): JavaScript, not Rust.
+pub fn generate_explorer(spec: &openapiv3::OpenAPI, spec_name: &str) -> Result<String, Error> {
+    let api = lower(spec, spec_name)?;
+    Ok(explorer::generate(&api, spec))
 }

@@ -13,6 +13,7 @@ use crate::auth::{Nonces, StoreCredentials};
 use crate::config::{NonceStoreKind, Settings};
 use crate::crypto::Cipher;
 use crate::domain::ConnectionService;
+use crate::explorer;
 use crate::http::health_router;
 use crate::metrics::Metrics;
 use crate::nonce::{PgNonceStore, RedisNonceStore};
@@ -59,7 +60,15 @@ pub fn app(
     let config = ServerConfig::new(verifier)
         .with_host_id(format!("dataworks.{}.aliyuncs.com", settings.region))
         .with_hooks(Arc::new(metrics.clone()));
-    let rpc = router(Arc::new(Api::new(service)), config);
+    let mut rpc = router(Arc::new(Api::new(service)), config);
+    if settings.explorer.enabled {
+        let public_url = settings.explorer.public_url.clone();
+        rpc = rpc
+            .layer(axum::middleware::from_fn(move |request, next| {
+                explorer::recommend_layer(public_url.clone(), request, next)
+            }))
+            .merge(explorer::router());
+    }
     rpc.merge(health_router(store)).route(
         "/metrics",
         get(move || {

@@ -57,16 +57,7 @@ impl Bootstrapped {
     /// The text printed once on first start: the three `Key=value` lines, then a ready-to-paste
     /// Python SDK example (curl cannot sign requests, so none is given).
     pub fn banner(&self, listen: &str, region: &str) -> String {
-        let (host, port) = match listen.rsplit_once(':') {
-            Some((h, p)) => (
-                match h {
-                    "0.0.0.0" | "[::]" | "::" => "127.0.0.1",
-                    other => other,
-                },
-                p,
-            ),
-            None => (listen, "8080"),
-        };
+        let (host, port) = reachable_address(listen);
         format!(
             "ProjectId={project}\n\
              AccessKeyId={id}\n\
@@ -89,4 +80,29 @@ impl Bootstrapped {
             secret = self.access_key_secret.expose(),
         )
     }
+}
+
+/// The host and port a local user types to reach a server listening on `listen` (an unspecified
+/// address becomes `127.0.0.1`).
+pub fn reachable_address(listen: &str) -> (&str, &str) {
+    match listen.rsplit_once(':') {
+        Some((h, p)) => (
+            match h {
+                "0.0.0.0" | "[::]" | "::" => "127.0.0.1",
+                other => other,
+            },
+            p,
+        ),
+        None => (listen, "8080"),
+    }
+}
+
+/// The line that tells where the API Explorer is, e.g.
+/// `API Explorer (sign and send requests in your browser): http://127.0.0.1:8080/explorer`.
+pub fn explorer_line(listen: &str) -> String {
+    let (host, port) = reachable_address(listen);
+    format!(
+        "API Explorer (sign and send requests in your browser): http://{host}:{port}{}\n",
+        crate::explorer::PATH
+    )
 }

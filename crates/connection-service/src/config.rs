@@ -68,6 +68,9 @@ pub enum ConfigError {
 /// [sqlite]
 /// readers = 4
 /// max_batch = 512
+/// [explorer]
+/// enabled = true                 # false (or --no-explorer): no /explorer page, no Recommend link
+/// public_url = "https://dataworks.example.com"   # base of Recommend links (default: the request's Host)
 /// ```
 #[derive(Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -93,6 +96,29 @@ pub struct FileConfig {
     /// SQLite settings.
     #[serde(default)]
     pub sqlite: SqliteSection,
+    /// The API Explorer page.
+    #[serde(default)]
+    pub explorer: ExplorerSection,
+}
+
+/// `[explorer]`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExplorerSection {
+    /// Serve `/explorer` (default true).
+    pub enabled: Option<bool>,
+    /// Absolute base URL of the server as users reach it (e.g. behind a TLS proxy), for the
+    /// troubleshoot links in error answers; default: `http://` + the request's `Host`.
+    pub public_url: Option<String>,
+}
+
+/// The resolved `[explorer]` settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExplorerSettings {
+    /// Serve `/explorer` and point `Recommend` of error answers at its troubleshoot page.
+    pub enabled: bool,
+    /// Base URL for those links, without a trailing `/`.
+    pub public_url: Option<String>,
 }
 
 /// `[network]`.
@@ -220,6 +246,8 @@ pub struct Overrides {
     pub log_format: Option<String>,
     /// `DATAWORKS_NONCE_STORE`.
     pub nonce_store: Option<String>,
+    /// `--no-explorer`.
+    pub no_explorer: bool,
 }
 
 /// The resolved settings. Debug hides the database password.
@@ -241,6 +269,8 @@ pub struct Settings {
     pub probe: ProbeConfig,
     /// Store settings.
     pub store: StoreOptions,
+    /// The API Explorer.
+    pub explorer: ExplorerSettings,
 }
 
 impl std::fmt::Debug for FileConfig {
@@ -261,6 +291,7 @@ impl std::fmt::Debug for FileConfig {
             .field("network", &self.network)
             .field("postgres", &self.postgres)
             .field("sqlite", &self.sqlite)
+            .field("explorer", &self.explorer)
             .finish()
     }
 }
@@ -279,6 +310,7 @@ impl std::fmt::Debug for Overrides {
                 "nonce_store",
                 &self.nonce_store.as_deref().map(url_without_password),
             )
+            .field("no_explorer", &self.no_explorer)
             .finish()
     }
 }
@@ -294,6 +326,7 @@ impl std::fmt::Debug for Settings {
             .field("master_key_file", &self.master_key_file)
             .field("probe", &self.probe)
             .field("store", &self.store)
+            .field("explorer", &self.explorer)
             .finish()
     }
 }
@@ -344,6 +377,20 @@ impl Settings {
                 pg_pool_size: file.postgres.pool_size.unwrap_or(defaults.pg_pool_size),
                 sqlite_readers: file.sqlite.readers.unwrap_or(defaults.sqlite_readers),
                 sqlite_max_batch: file.sqlite.max_batch.unwrap_or(defaults.sqlite_max_batch),
+            },
+            explorer: ExplorerSettings {
+                enabled: !over.no_explorer && file.explorer.enabled.unwrap_or(true),
+                public_url: match file.explorer.public_url {
+                    Some(url) if url.starts_with("http://") || url.starts_with("https://") => {
+                        Some(url.trim_end_matches('/').to_owned())
+                    }
+                    Some(url) => {
+                        return Err(ConfigError::Invalid(format!(
+                            "explorer.public_url must start with http:// or https://, got {url:?}"
+                        )))
+                    }
+                    None => None,
+                },
             },
         })
     }

@@ -11,6 +11,8 @@
 //!   shared replay caches).
 //! - [`admin`], [`bootstrap`], [`config`], [`http`]: operator tasks, first start, settings, and
 //!   the health endpoints.
+//! - [`explorer`]: the API Explorer page at `/explorer` (embedded assets, generated metadata)
+//!   and the troubleshoot links in every error answer.
 
 pub mod access_keys;
 pub mod admin;
@@ -23,6 +25,7 @@ pub mod config;
 pub mod content;
 pub mod crypto;
 pub mod domain;
+pub mod explorer;
 pub mod http;
 pub mod log_writer;
 pub mod metrics;

@@ -197,6 +197,26 @@ pub fn render_error(
     respond(error.status(), request_id, format, bytes)
 }
 
+/// An error answer's body (as [`render_error`] wrote it) with `Recommend` set to what
+/// `recommend` makes of the envelope; `None` when the body is not an error envelope, already has a
+/// `Recommend`, or `recommend` gives nothing. Lets a server add a troubleshooting link to every
+/// error answer in one place, whichever layer produced the error.
+pub fn add_recommend(
+    format: Format,
+    body: &[u8],
+    recommend: impl FnOnce(&ErrorEnvelope) -> Option<String>,
+) -> Option<Vec<u8>> {
+    let mut envelope = decode_error(format, body)?;
+    if !envelope.recommend.is_empty() {
+        return None;
+    }
+    envelope.recommend = recommend(&envelope)?;
+    match format {
+        Format::Json => serde_json::to_vec(&envelope).ok(),
+        Format::Xml => to_xml("Error", &envelope),
+    }
+}
+
 /// Reads a success body of type `T` (XML: the root element's children are `T`'s fields).
 pub fn decode_success<T: DeserializeOwned>(format: Format, body: &[u8]) -> Result<T, DecodeError> {
     match format {

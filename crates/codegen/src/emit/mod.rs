@@ -2,6 +2,7 @@
 //! server emitters live beside it and share the helpers here.
 
 pub mod docs;
+pub mod reasons;
 pub mod types;
 
 use crate::model::{Scalar, TypeRef};

@@ -56,6 +56,9 @@ pub struct ServeArgs {
     /// Address to listen on.
     #[arg(long, env = "DATAWORKS_LISTEN", value_name = "ADDR")]
     pub listen: Option<String>,
+    /// Do not serve the API Explorer page at /explorer (config: `[explorer] enabled = false`).
+    #[arg(long)]
+    pub no_explorer: bool,
 }
 
 fn env_var(name: &str) -> Option<String> {
@@ -63,7 +66,7 @@ fn env_var(name: &str) -> Option<String> {
 }
 
 /// Resolves the settings from the file, the environment and the flags.
-pub fn settings(cli: &Cli, listen: Option<String>) -> Result<Settings, String> {
+pub fn settings(cli: &Cli, args: &ServeArgs) -> Result<Settings, String> {
     let file = match &cli.config {
         Some(path) => FileConfig::load(path).map_err(|e| e.to_string())?,
         None => FileConfig::default(),
@@ -71,7 +74,8 @@ pub fn settings(cli: &Cli, listen: Option<String>) -> Result<Settings, String> {
     Settings::resolve(
         file,
         Overrides {
-            listen,
+            listen: args.listen.clone(),
+            no_explorer: args.no_explorer || cli.serve.no_explorer,
             database: cli.database.clone(),
             region: env_var("DATAWORKS_REGION"),
             log_format: env_var("DATAWORKS_LOG_FORMAT"),

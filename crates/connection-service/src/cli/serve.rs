@@ -7,7 +7,7 @@ use tracing_subscriber::EnvFilter;
 
 use super::{master_key, settings, Cli, ServeArgs};
 use crate::app::{app, nonce_store};
-use crate::bootstrap::bootstrap;
+use crate::bootstrap::{bootstrap, explorer_line};
 use crate::config::{LogFormat, NonceStoreKind, Settings};
 use crate::crypto::Cipher;
 use crate::http::shutdown_signal;
@@ -50,7 +50,7 @@ where
 
 /// Runs the server until SIGTERM or Ctrl-C.
 pub async fn run(cli: &Cli, args: &ServeArgs) -> Result<(), String> {
-    let settings: Settings = settings(cli, args.listen.clone())?;
+    let settings: Settings = settings(cli, args)?;
     let _log_writer = init_logging(settings.log_format);
     let key = master_key(&settings)?;
     let cipher = Cipher::new(&key);
@@ -69,6 +69,10 @@ pub async fn run(cli: &Cli, args: &ServeArgs) -> Result<(), String> {
     {
         let mut out = std::io::stdout().lock();
         let _ = out.write_all(first.banner(&settings.listen, &settings.region).as_bytes());
+        if settings.explorer.enabled {
+            let _ = out.write_all(b"\n");
+            let _ = out.write_all(explorer_line(&settings.listen).as_bytes());
+        }
         let _ = out.flush();
     }
     let listener = tokio::net::TcpListener::bind(&settings.listen)
@@ -77,7 +81,7 @@ pub async fn run(cli: &Cli, args: &ServeArgs) -> Result<(), String> {
     let local = listener
         .local_addr()
         .map_err(|e| format!("listening on {}: {e}", settings.listen))?;
-    tracing::info!(address = %local, "serving");
+    tracing::info!(address = %local, explorer = settings.explorer.enabled, "serving");
     let app = app(&settings, store, cipher, nonces, Metrics::default());
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())

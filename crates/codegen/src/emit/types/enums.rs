@@ -30,16 +30,16 @@ pub fn emit(ctx: &Ctx, name: &str, def: &EnumDef, docs: TokenStream) -> TokenStr
         }
         doc_attrs(&lines)
     });
-    let allowed = def
+    let allowed_values = def
         .variants
         .iter()
         .map(|v| match &v.value {
             EnumValue::Str(s) => s.clone(),
             EnumValue::Int(i) => i.to_string(),
         })
-        .collect::<Vec<_>>()
-        .join(", ");
-    let strict_reason = format!("must be one of: {allowed}");
+        .collect::<Vec<_>>();
+    let allowed = allowed_values.join(", ");
+    let strict_reason = crate::emit::reasons::one_of(&allowed_values);
     match def.repr {
         EnumRepr::String => {
             let values: Vec<String> = def
@@ -188,7 +188,7 @@ pub fn emit(ctx: &Ctx, name: &str, def: &EnumDef, docs: TokenStream) -> TokenStr
                 quote!(Self::try_from(value).map_err(<D::Error as ::serde::de::Error>::custom))
             };
             let rpc = ctx.rpc.then(|| rpc_impl(&name_ident));
-            let not_int = format!("must be an integer, one of: {allowed}");
+            let not_int = crate::emit::reasons::not_int_one_of(&allowed_values);
             quote! {
                 #docs
                 #[derive(#derives)]

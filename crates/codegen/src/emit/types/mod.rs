@@ -15,7 +15,7 @@ mod content;
 mod enums;
 mod errors;
 mod newtypes;
-mod structs;
+pub(crate) mod structs;
 mod support;
 mod unions;
 

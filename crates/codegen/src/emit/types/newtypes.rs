@@ -1,7 +1,7 @@
 //! Constrained scalars: `pub struct PageSize(i32)` that can only hold a valid value.
 
 use super::Ctx;
-use crate::emit::{ident, scalar_tokens};
+use crate::emit::{ident, reasons, scalar_tokens};
 use crate::model::{Constraints, NewtypeDef, Scalar};
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
@@ -13,14 +13,6 @@ fn bound(inner: Scalar, v: f64) -> Literal {
         Scalar::I64 => Literal::i64_suffixed(v as i64),
         Scalar::F32 => Literal::f32_suffixed(v as f32),
         _ => Literal::f64_suffixed(v),
-    }
-}
-
-fn number_text(v: f64) -> String {
-    if v.fract() == 0.0 && v.abs() < 1e15 {
-        format!("{}", v as i64)
-    } else {
-        v.to_string()
     }
 }
 
@@ -52,33 +44,23 @@ fn checks(def: &NewtypeDef) -> Vec<TokenStream> {
     };
     if let Some(min) = c.minimum {
         let lit = bound(def.inner, min);
-        let (op, text) = if c.exclusive_minimum {
-            (
-                quote!(<=),
-                format!("must be greater than {}, got {{}}", number_text(min)),
-            )
+        let op = if c.exclusive_minimum {
+            quote!(<=)
         } else {
-            (
-                quote!(<),
-                format!("must be at least {}, got {{}}", number_text(min)),
-            )
+            quote!(<)
         };
+        let text = reasons::minimum(min, c.exclusive_minimum);
         let fail = fail(quote!(::std::format!(#text, value)));
         out.push(quote!(if *value #op #lit { #fail }));
     }
     if let Some(max) = c.maximum {
         let lit = bound(def.inner, max);
-        let (op, text) = if c.exclusive_maximum {
-            (
-                quote!(>=),
-                format!("must be less than {}, got {{}}", number_text(max)),
-            )
+        let op = if c.exclusive_maximum {
+            quote!(>=)
         } else {
-            (
-                quote!(>),
-                format!("must be at most {}, got {{}}", number_text(max)),
-            )
+            quote!(>)
         };
+        let text = reasons::maximum(max, c.exclusive_maximum);
         let fail = fail(quote!(::std::format!(#text, value)));
         out.push(quote!(if *value #op #lit { #fail }));
     }
@@ -86,23 +68,17 @@ fn checks(def: &NewtypeDef) -> Vec<TokenStream> {
         out.push(quote!(let length = value.chars().count();));
     }
     if let Some(n) = c.min_length {
-        let text = format!(
-            "must be at least {n} character{} long, got {{}}",
-            if n == 1 { "" } else { "s" }
-        );
+        let text = reasons::min_length(n);
         let fail = fail(quote!(::std::format!(#text, length)));
         out.push(quote!(if length < #n { #fail }));
     }
     if let Some(n) = c.max_length {
-        let text = format!(
-            "must be at most {n} character{} long, got {{}}",
-            if n == 1 { "" } else { "s" }
-        );
+        let text = reasons::max_length(n);
         let fail = fail(quote!(::std::format!(#text, length)));
         out.push(quote!(if length > #n { #fail }));
     }
     if let Some(p) = &c.pattern {
-        let text = format!("must match the pattern {p}");
+        let text = reasons::pattern(p);
         let fail = fail(quote!(::std::string::String::from(#text)));
         out.push(quote! {
             static PATTERN: ::std::sync::LazyLock<::regex::Regex> = ::std::sync::LazyLock::new(|| {
@@ -159,11 +135,7 @@ pub fn emit(ctx: &Ctx, name: &str, def: &NewtypeDef, docs: TokenStream) -> Token
             },
         )
     } else {
-        let parse_reason = match def.inner {
-            Scalar::I32 => "must be a 32-bit integer",
-            Scalar::I64 => "must be a 64-bit integer",
-            _ => "must be a number",
-        };
+        let parse_reason = reasons::parse(def.inner);
         (
             quote!(value: &#inner),
             quote! {

@@ -298,6 +298,11 @@ fn setter_name(f: &Field) -> proc_macro2::Ident {
     }
 }
 
+/// The name of the chainable setter of an optional request field, as text (for sample code).
+pub(crate) fn setter_text(f: &Field) -> String {
+    setter_name(f).to_string()
+}
+
 /// `new(required...)`, one chainable setter per optional field, `validate`, and for RPC
 /// operations `to_params`/`from_params`.
 fn request_methods(

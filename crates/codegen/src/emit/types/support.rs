@@ -2,6 +2,7 @@
 //! record, and the RPC parameter codec trait with its scalar implementations.
 
 use proc_macro2::TokenStream;
+use crate::model::Scalar;
 use quote::quote;
 
 /// `ValidationError`, `ErrorCode` and (when integer enums exist) their decoding helper.
@@ -69,8 +70,8 @@ pub fn common(int_enums: bool) -> TokenStream {
 /// The RPC parameter codec: `ParamError`, `RpcParam` and the helpers `from_params` calls.
 pub fn rpc() -> TokenStream {
     let ints = [
-        (quote!(i32), "must be a 32-bit integer"),
-        (quote!(i64), "must be a 64-bit integer"),
+        (quote!(i32), crate::emit::reasons::parse(Scalar::I32)),
+        (quote!(i64), crate::emit::reasons::parse(Scalar::I64)),
     ];
     let int_impls = ints.iter().map(|(ty, reason)| {
         quote! {
