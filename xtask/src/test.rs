@@ -2,8 +2,9 @@
 //!
 //! Steps run in order and stop at the first failure: formatting, the codegen drift check, clippy,
 //! every workspace test (SQLite always; PostgreSQL through `DATAWORKS_TEST_POSTGRES_URL`), the
-//! official Alibaba Cloud SDKs against the real binary (on SQLite and on PostgreSQL), and the
-//! benchmark harness in quick mode so it keeps working.
+//! official Alibaba Cloud SDKs against the real binary (on SQLite and on PostgreSQL), the API
+//! Explorer page in Debian's headless chromium (`tests/explorer`), and the benchmark harness in
+//! quick mode so it keeps working.
 
 use std::net::{SocketAddr, TcpStream};
 use std::path::Path;
@@ -78,6 +79,7 @@ pub fn run(root: &Path, options: &Options) -> Result<(), String> {
         ],
         &[],
     )?;
+    explorer(root, &server)?;
     if root.join("xtask/src/bench.rs").exists() {
         step(
             root,
@@ -88,6 +90,48 @@ pub fn run(root: &Path, options: &Options) -> Result<(), String> {
         )?;
     }
     Ok(())
+}
+
+/// The API Explorer's tests: the signer in Node, the page in Debian's `chromium` (installed with
+/// apt-get when missing: never a browser download), driven by `playwright-core` and checked by
+/// `axe-core`, both pinned by `tests/explorer/package-lock.json`.
+fn explorer(root: &Path, server: &str) -> Result<(), String> {
+    if !Path::new("/usr/bin/chromium").exists() {
+        step(
+            root,
+            "explorer: apt-get update",
+            "apt-get",
+            &["update", "-qq"],
+            &[],
+        )?;
+        step(
+            root,
+            "explorer: install chromium",
+            "apt-get",
+            &["install", "-y", "-qq", "chromium"],
+            &[("DEBIAN_FRONTEND", "noninteractive")],
+        )?;
+    }
+    let dir = root.join("tests/explorer");
+    step(
+        &dir,
+        "explorer: npm ci",
+        "npm",
+        &["ci", "--no-audit", "--no-fund", "--loglevel=error"],
+        &[],
+    )?;
+    step(
+        &dir,
+        "explorer (headless chromium)",
+        "node",
+        &[
+            "--test",
+            "--test-concurrency=1",
+            "signer.test.mjs",
+            "e2e.test.mjs",
+        ],
+        &[("DATAWORKS_SERVER_BIN", server)],
+    )
 }
 
 /// PostgreSQL is part of the suite, not optional: without it half of the storage tests would

@@ -1,8 +1,8 @@
 //! JSON and XML answers from the same serde types; the error envelope; request ids.
 
 use acs_protocol::answer::{
-    add_recommend, decode_error, decode_success, render_error, render_success, ErrorEnvelope, Format,
-    RequestId,
+    add_recommend, decode_error, decode_success, render_error, render_success, ErrorEnvelope,
+    Format, RequestId,
 };
 use acs_protocol::params::Params;
 use acs_protocol::AcsError;
@@ -322,7 +322,10 @@ fn add_recommend_fills_an_empty_recommend_in_both_formats_and_leaves_the_rest() 
     for format in [Format::Json, Format::Xml] {
         let r = render_error(&AcsError::missing_parameter("ProjectId"), &id, "h", format);
         let body = add_recommend(format, r.body(), |env| {
-            Some(format!("http://x/t?code={}&requestId={}", env.code, env.request_id))
+            Some(format!(
+                "http://x/t?code={}&requestId={}",
+                env.code, env.request_id
+            ))
         })
         .expect("an error envelope without Recommend");
         let env = decode_error(format, &body).expect("still an error envelope");

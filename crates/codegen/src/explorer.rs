@@ -31,10 +31,16 @@ pub fn generate(api: &Api, spec: &openapiv3::OpenAPI) -> String {
         .operations
         .iter()
         .filter_map(|op| {
-            let Style::Rpc { action, methods, .. } = &op.style else {
+            let Style::Rpc {
+                action, methods, ..
+            } = &op.style
+            else {
                 return None;
             };
-            let fields = api.request_struct(op).map(|s| s.fields.as_slice()).unwrap_or(&[]);
+            let fields = api
+                .request_struct(op)
+                .map(|s| s.fields.as_slice())
+                .unwrap_or(&[]);
             let mut params: Vec<Value> = fields.iter().map(|f| field(api, f)).collect();
             for common in &op.common_parameters {
                 if ["Action", "Version", "Format"].contains(&common.wire_name.as_str()) {
@@ -55,7 +61,13 @@ pub fn generate(api: &Api, spec: &openapiv3::OpenAPI) -> String {
                 "sdkMethodHttp": method,
                 "methods": methods.iter().map(|m| m.as_str()).collect::<Vec<_>>(),
                 "params": params,
-                "errors": op.errors.iter().map(&with_fix).collect::<Vec<_>>(),
+                // The operation's own codes; the common ones are listed once, below.
+                "errors": op
+                    .errors
+                    .iter()
+                    .filter(|e| !api.common_errors.iter().any(|c| c.code == e.code))
+                    .map(&with_fix)
+                    .collect::<Vec<_>>(),
             }))
         })
         .collect();
@@ -163,7 +175,7 @@ fn field(api: &Api, f: &Field) -> Value {
     p.insert("required".into(), f.required.into());
     let mut description = f.docs.description.clone();
     let mut example = f.docs.example.clone();
-    let mut set_scalar = |p: &mut Map<String, Value>, why: &mut Map<String, Value>, s: Scalar| {
+    let set_scalar = |p: &mut Map<String, Value>, why: &mut Map<String, Value>, s: Scalar| {
         let (ty, format) = scalar_type(s);
         p.insert("type".into(), ty.into());
         if let Some(format) = format {
@@ -188,12 +200,18 @@ fn field(api: &Api, f: &Field) -> Value {
                             if let Some(min) = c.minimum {
                                 p.insert("minimum".into(), json!(min));
                                 p.insert("exclusiveMinimum".into(), c.exclusive_minimum.into());
-                                why.insert("minimum".into(), reasons::minimum(min, c.exclusive_minimum).into());
+                                why.insert(
+                                    "minimum".into(),
+                                    reasons::minimum(min, c.exclusive_minimum).into(),
+                                );
                             }
                             if let Some(max) = c.maximum {
                                 p.insert("maximum".into(), json!(max));
                                 p.insert("exclusiveMaximum".into(), c.exclusive_maximum.into());
-                                why.insert("maximum".into(), reasons::maximum(max, c.exclusive_maximum).into());
+                                why.insert(
+                                    "maximum".into(),
+                                    reasons::maximum(max, c.exclusive_maximum).into(),
+                                );
                             }
                         } else {
                             if let Some(n) = c.min_length {
@@ -253,7 +271,10 @@ fn field(api: &Api, f: &Field) -> Value {
     p.insert("example".into(), example.unwrap_or(Value::Null));
     p.insert(
         "default".into(),
-        f.default.clone().or_else(|| f.docs.default.clone()).unwrap_or(Value::Null),
+        f.default
+            .clone()
+            .or_else(|| f.docs.default.clone())
+            .unwrap_or(Value::Null),
     );
     p.insert("secret".into(), f.secret.into());
     p.insert("reasons".into(), Value::Object(why));

@@ -418,8 +418,8 @@ function renderHistory() {
     box.append(el('li', {},
       el('span', { class: ok ? 'ok' : 'bad', text: ok ? '✓' : '✗', 'aria-label': ok ? 'succeeded' : 'failed' }),
       el('span', { text: `${h.op} ${h.code || h.status}` }),
-      el('button', { type: 'button', 'data-refill': h.id, 'aria-label': `Fill the form with ${h.op} from ${h.at}`, text: 'Fill' }),
-      el('button', { type: 'button', 'data-resend': h.id, 'aria-label': `Send ${h.op} from ${h.at} again`, text: 'Send again' })));
+      el('button', { type: 'button', 'data-refill': h.id, 'aria-label': `Fill: ${h.op} from ${h.at}`, text: 'Fill' }),
+      el('button', { type: 'button', 'data-resend': h.id, 'aria-label': `Send again: ${h.op} from ${h.at}`, text: 'Send again' })));
   }
 }
 function refill(id) {

@@ -39,14 +39,30 @@ const JS: &str = "text/javascript; charset=utf-8";
 
 /// Every file the pages load. The operations come from the generated `api.js` only.
 pub const ASSETS: &[Asset] = &[
-    ("style.css", "text/css; charset=utf-8", include_bytes!("../explorer/style.css")),
+    (
+        "style.css",
+        "text/css; charset=utf-8",
+        include_bytes!("../explorer/style.css"),
+    ),
     ("app.js", JS, include_bytes!("../explorer/app.js")),
     ("signer.js", JS, include_bytes!("../explorer/signer.js")),
     ("hash.js", JS, include_bytes!("../explorer/hash.js")),
     ("snippets.js", JS, include_bytes!("../explorer/snippets.js")),
-    ("troubleshoot.js", JS, include_bytes!("../explorer/troubleshoot.js")),
-    ("generated/api.js", JS, include_bytes!("../explorer/generated/api.js")),
-    ("favicon.svg", "image/svg+xml", include_bytes!("../explorer/favicon.svg")),
+    (
+        "troubleshoot.js",
+        JS,
+        include_bytes!("../explorer/troubleshoot.js"),
+    ),
+    (
+        "generated/api.js",
+        JS,
+        include_bytes!("../explorer/generated/api.js"),
+    ),
+    (
+        "favicon.svg",
+        "image/svg+xml",
+        include_bytes!("../explorer/favicon.svg"),
+    ),
 ];
 
 const INDEX: &str = include_str!("../explorer/index.html");
@@ -82,10 +98,7 @@ pub fn router() -> Router {
             PATH,
             get(|| async { page("text/html; charset=utf-8", INDEX.as_bytes()) }),
         )
-        .route(
-            "/explorer/",
-            get(|| async { Redirect::permanent(PATH) }),
-        )
+        .route("/explorer/", get(|| async { Redirect::permanent(PATH) }))
         .route(
             TROUBLESHOOT_PATH,
             get(|| async { page("text/html; charset=utf-8", TROUBLESHOOT.as_bytes()) }),
@@ -171,7 +184,11 @@ pub async fn recommend_layer(public_url: Option<String>, request: Request, next:
         }
     };
     match add_recommend(format, &bytes, |envelope| {
-        Some(troubleshoot_url(&base, &envelope.code, &envelope.request_id))
+        Some(troubleshoot_url(
+            &base,
+            &envelope.code,
+            &envelope.request_id,
+        ))
     }) {
         Some(rewritten) => {
             parts.headers.remove(CONTENT_LENGTH);

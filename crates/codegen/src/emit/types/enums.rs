@@ -38,7 +38,6 @@ pub fn emit(ctx: &Ctx, name: &str, def: &EnumDef, docs: TokenStream) -> TokenStr
             EnumValue::Int(i) => i.to_string(),
         })
         .collect::<Vec<_>>();
-    let allowed = allowed_values.join(", ");
     let strict_reason = crate::emit::reasons::one_of(&allowed_values);
     match def.repr {
         EnumRepr::String => {

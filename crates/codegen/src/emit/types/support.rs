@@ -1,8 +1,8 @@
 //! Items every generated types crate carries: the validation and parameter errors, the error-code
 //! record, and the RPC parameter codec trait with its scalar implementations.
 
-use proc_macro2::TokenStream;
 use crate::model::Scalar;
+use proc_macro2::TokenStream;
 use quote::quote;
 
 /// `ValidationError`, `ErrorCode` and (when integer enums exist) their decoding helper.

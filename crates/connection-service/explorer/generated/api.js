@@ -1,0 +1,992 @@
+// Generated from spec/dataworks.yaml by `cargo xtask codegen` (crates/codegen/src/explorer.rs). Do not edit.
+// The API Explorer's operations, parameters and error codes.
+export default {
+  "commonErrors": [
+    {
+      "code": "MissingParameter",
+      "description": "A required parameter is absent; `{name}` is the parameter's wire name.",
+      "fix": "Add the parameter named in the Message. In the explorer, required parameters are marked with *; the SDKs need it in the request object.",
+      "httpStatus": 400,
+      "message": "The input parameter \"{name}\" that is mandatory for processing this request is not supplied."
+    },
+    {
+      "code": "InvalidParameter",
+      "description": "A parameter has a value outside its type, range, length, enum or pattern, or occurs more than once; `{name}` is the parameter's wire name and the reason follows the fixed text.",
+      "fix": "Change the value of the parameter named in the Message so it meets the reason given after the fixed text (type, range, length, allowed values or pattern), and send each parameter only once.",
+      "httpStatus": 400,
+      "message": "The specified parameter \"{name}\" is not valid."
+    },
+    {
+      "code": "SignatureDoesNotMatch",
+      "description": "The signature differs from the server's; `{stringToSign}` is the server's string to sign, byte for byte (the classic Python SDK compares it with its own to diagnose a wrong secret).",
+      "fix": "Usually the AccessKey secret is wrong (a typo, a stray space, or the secret of another AccessKey): copy it again from the first-start output or `dataworks-server admin`. If you sign by hand, compare your string to sign with the one after \"is:\" in the Message; the explorer's signature inspector shows its own canonical request and string to sign for the same request.",
+      "httpStatus": 400,
+      "message": "Specified signature is not matched with our calculation. server string to sign is:{stringToSign}"
+    },
+    {
+      "code": "IncompleteSignature",
+      "description": "The signature parameters or the Authorization header are malformed or incomplete.",
+      "fix": "Send every signature field: for V3 the Authorization header (Credential, SignedHeaders, Signature) with x-acs-date, x-acs-signature-nonce and x-acs-content-sha256 signed; for v1 AccessKeyId, Signature, SignatureMethod=HMAC-SHA1, SignatureVersion=1.0, SignatureNonce and Timestamp.",
+      "httpStatus": 400,
+      "message": "The request signature does not conform to Aliyun standards."
+    },
+    {
+      "code": "InvalidAccessKeyId.NotFound",
+      "description": "No AccessKey has the given AccessKeyId.",
+      "fix": "Check the AccessKeyId: it must be one this server issued (first-start output, or `dataworks-server admin access-key list`). Keys from Alibaba Cloud do not exist on a local server.",
+      "httpStatus": 404,
+      "message": "Specified access key is not found."
+    },
+    {
+      "code": "InvalidAccessKeyId.Inactive",
+      "description": "The AccessKey exists but is disabled.",
+      "fix": "Enable the AccessKey again, or create a new one with `dataworks-server admin`, and use that.",
+      "httpStatus": 400,
+      "message": "Specified access key is disabled."
+    },
+    {
+      "code": "InvalidTimeStamp.Expired",
+      "description": "The request timestamp is more than 15 minutes away from the server's clock.",
+      "fix": "Set the client machine's clock right (UTC, within 15 minutes of the server) and sign a fresh request; a signed URL is only valid for 15 minutes.",
+      "httpStatus": 400,
+      "message": "Specified time stamp or date value is expired."
+    },
+    {
+      "code": "SignatureNonceUsed",
+      "description": "The nonce was already seen for this AccessKeyId within 15 minutes (a replay).",
+      "fix": "Sign the request again: every request needs a new SignatureNonce (x-acs-signature-nonce for V3). A signed URL can be sent only once.",
+      "httpStatus": 400,
+      "message": "Specified signature nonce was used already."
+    },
+    {
+      "code": "InvalidVersion",
+      "description": "The Version is not 2020-05-18.",
+      "fix": "Send Version=2020-05-18 (for V3 the x-acs-version header).",
+      "httpStatus": 400,
+      "message": "Specified parameter Version is not valid."
+    },
+    {
+      "code": "InvalidAction.NotFound",
+      "description": "The Action is not one of this API's operations.",
+      "fix": "Use one of the operations of this API (the explorer lists them); check the spelling and case of Action.",
+      "httpStatus": 404,
+      "message": "Specified api is not found, please check your url and method."
+    },
+    {
+      "code": "InternalError",
+      "description": "An unexpected server failure; details are only in the server log, under the RequestId.",
+      "fix": "Retry later. If it persists, give the operator the RequestId: the server log has the cause under it.",
+      "httpStatus": 500,
+      "message": "The request processing has failed due to some unknown error."
+    },
+    {
+      "code": "Throttling.User",
+      "description": "The caller sent more requests than its rate limit allows; retry later.",
+      "fix": "Send fewer requests per second, or retry after a short wait with backoff.",
+      "httpStatus": 400,
+      "message": "Request was denied due to user flow control."
+    },
+    {
+      "code": "Throttling",
+      "description": "The server is at a configured limit (e.g. its in-memory replay cache is full) and refuses rather than weakening a guarantee; the SDKs retry this code.",
+      "fix": "Retry after a short wait (the SDKs do this themselves); the operator can raise the configured limit.",
+      "httpStatus": 503,
+      "message": "Request was denied due to request throttling."
+    },
+    {
+      "code": "UnsupportedHTTPMethod",
+      "description": "The HTTP method is not GET, POST or PUT; the answer has the header `Allow: GET, POST, PUT`.",
+      "fix": "Use GET, POST or PUT.",
+      "httpStatus": 405,
+      "message": "This http method is not supported."
+    },
+    {
+      "code": "RequestBodyTooLarge",
+      "description": "The request body exceeds the server's configured limit.",
+      "fix": "Send a smaller request body (Content is at most 65536 characters), or ask the operator about the configured limit.",
+      "httpStatus": 413,
+      "message": "The request body is too large."
+    },
+    {
+      "code": "RequestTimeout",
+      "description": "Reading the request or answering it took longer than the server's configured timeout.",
+      "fix": "Send the request again, on a faster network, or ask the operator about the configured timeout.",
+      "httpStatus": 408,
+      "message": "The request was not completed within the server's time limit."
+    }
+  ],
+  "description": "Data-source (\"connection\") operations of Alibaba Cloud DataWorks (`dataworks-public`, API\nversion 2020-05-18), RPC style, as served by the local `dataworks-server` and by Alibaba Cloud.\n\nRPC convention: every operation is `GET|POST|PUT /?Action=<Name>&Version=2020-05-18&...` on the\none path `/`. This document writes each operation under the pseudo-path `/#Action=<Name>` (the\nconvention public OpenAPI directories use for AWS query APIs), with `get` and `post`. Parameters\nare read from the form-decoded query string merged with an `application/x-www-form-urlencoded`\nbody (POST/PUT); a parameter name given twice is `InvalidParameter`. Methods other than GET,\nPOST and PUT are answered 405 `UnsupportedHTTPMethod` with `Allow: GET, POST, PUT`.\n\nAnswers are JSON unless `Format=XML` (any case). XML answers have the root element\n`<{Action}Response>`; XML errors have the root `<Error>`. Every answer carries `RequestId` and\nthe header `x-acs-request-id` with the same value. Errors always carry `Code`; a success body\nnever does.\n\nError codes: `x-acs-common-errors` (document root) lists the protocol-level codes every\noperation can answer; `x-acs-error-codes` on each operation lists its business codes. Each entry\nis `{httpStatus, code, message, description}`; `{name}`-style placeholders in a message are\nfilled in at run time. Entries marked `x-acs-project-decision: true` are this project's choice\nwhere Alibaba documents nothing.\n",
+  "localServer": "http://127.0.0.1:8080",
+  "messages": {
+    "invalid": "The specified parameter \"{name}\" is not valid.",
+    "invalidValue": "The value {reason}.",
+    "missing": "The input parameter \"{name}\" that is mandatory for processing this request is not supplied."
+  },
+  "operations": [
+    {
+      "description": "Creates a data source (connection) of the given type in a project and environment, and\nreturns its id. The name must be unique in the project and environment. Secret values in\n`Content` (passwords, access keys) are encrypted at rest and masked in answers. The caller\nmust be the owner or an administrator of the project.\n",
+      "errors": [
+        {
+          "code": "Invalid.Tenant.ProjectNotExists",
+          "description": "The specified project does not exist in the caller's tenant.",
+          "fix": "Use the ProjectId of an existing project (the first start prints the default one; `dataworks-server admin projects list` shows them).",
+          "httpStatus": 400,
+          "message": "The project does not exist."
+        },
+        {
+          "code": "Invalid.Tenant.UserNotInProject",
+          "description": "The caller is not a member of the project.",
+          "fix": "Ask a project owner or administrator to add your user to the project, or use an AccessKey of a user who is a member.",
+          "httpStatus": 400,
+          "message": "The user is not in the project."
+        },
+        {
+          "code": "Invalid.Tenant.UserIsNotProjectOwnerOrAdmin",
+          "description": "The caller is not the project owner or a project administrator.",
+          "fix": "Use an AccessKey of the project's owner or an administrator, or ask an owner to give your user the admin role.",
+          "httpStatus": 403,
+          "message": "The user is not a project administrator or owner."
+        },
+        {
+          "code": "Invalid.Tenant.UserNotInTenant",
+          "description": "The caller does not belong to a tenant.",
+          "fix": "Use an AccessKey of a user who belongs to the tenant, or ask the operator to add your user to it.",
+          "httpStatus": 403,
+          "message": "The user is not in tenant."
+        },
+        {
+          "code": "Invalid.DataSource.NameDuplicate",
+          "description": "The name is already used by another data source of the same project and environment.",
+          "fix": "Choose another Name, or update the existing data source instead (ListConnections shows it).",
+          "httpStatus": 400,
+          "message": "A data source with the same name already exists in the project and environment."
+        }
+      ],
+      "methods": [
+        "GET",
+        "POST"
+      ],
+      "name": "CreateConnection",
+      "params": [
+        {
+          "default": null,
+          "description": "The ID of the DataWorks project (workspace) the data source belongs to.",
+          "example": 10000,
+          "exclusiveMinimum": false,
+          "format": "int64",
+          "minimum": 1.0,
+          "name": "ProjectId",
+          "reasons": {
+            "minimum": "must be at least 1, got {}",
+            "parse": "must be a 64-bit integer"
+          },
+          "required": true,
+          "rustSetter": "project_id",
+          "secret": false,
+          "snake": "project_id",
+          "type": "integer"
+        },
+        {
+          "default": null,
+          "description": "The name of the data source, 1 to 255 characters, unique in the project and environment.",
+          "example": "mysql_name",
+          "maxLength": 255,
+          "minLength": 1,
+          "name": "Name",
+          "reasons": {
+            "maxLength": "must be at most 255 characters long, got {}",
+            "minLength": "must be at least 1 character long, got {}"
+          },
+          "required": true,
+          "rustSetter": "name",
+          "secret": false,
+          "snake": "name",
+          "type": "string"
+        },
+        {
+          "default": null,
+          "description": "The type of the data source.",
+          "enum": [
+            {
+              "description": null,
+              "value": "odps"
+            },
+            {
+              "description": null,
+              "value": "mysql"
+            },
+            {
+              "description": null,
+              "value": "rds"
+            },
+            {
+              "description": null,
+              "value": "oss"
+            },
+            {
+              "description": null,
+              "value": "sqlserver"
+            },
+            {
+              "description": null,
+              "value": "polardb"
+            },
+            {
+              "description": null,
+              "value": "oracle"
+            },
+            {
+              "description": null,
+              "value": "mongodb"
+            },
+            {
+              "description": null,
+              "value": "emr"
+            },
+            {
+              "description": null,
+              "value": "postgresql"
+            },
+            {
+              "description": null,
+              "value": "analyticdb_for_mysql"
+            },
+            {
+              "description": null,
+              "value": "hybriddb_for_postgresql"
+            },
+            {
+              "description": null,
+              "value": "holo"
+            },
+            {
+              "description": null,
+              "value": "kafka"
+            }
+          ],
+          "example": "mysql",
+          "name": "ConnectionType",
+          "reasons": {
+            "enum": "must be one of: odps, mysql, rds, oss, sqlserver, polardb, oracle, mongodb, emr, postgresql, analyticdb_for_mysql, hybriddb_for_postgresql, holo, kafka"
+          },
+          "required": true,
+          "rustSetter": "connection_type",
+          "rustType": "ConnectionType",
+          "secret": false,
+          "snake": "connection_type",
+          "type": "string"
+        },
+        {
+          "default": null,
+          "description": "Details of the data source: a JSON object given as a string (at most 65536 characters).\nIts keys depend on the connection type; see the schemas `OdpsContent`, `MysqlContent`,\n`RdsContent`, `OssContent`, `SqlserverContent`, `PolardbContent`, `OracleContent`,\n`MongodbContent`, `EmrContent`, `PostgresqlContent`, `AnalyticdbForMysqlContent`,\n`HybriddbForPostgresqlContent`, `HoloContent` and `KafkaContent` in\n`components/schemas` (matched by their `x-connection-type`). Value types inside are\nloose: numbers may be given as numbers or strings. Secret keys are masked in answers;\nsending the mask back unchanged keeps the stored secret.\n",
+          "example": "{\"database\":\"dbname\",\"instanceName\":\"instancename\",\"password\":\"password\",\"rdsOwnerId\":\"123\",\"username\":\"username\"}",
+          "maxLength": 65536,
+          "minLength": 1,
+          "name": "Content",
+          "reasons": {
+            "maxLength": "must be at most 65536 characters long, got {}",
+            "minLength": "must be at least 1 character long, got {}"
+          },
+          "required": true,
+          "rustSetter": "content",
+          "secret": true,
+          "snake": "content",
+          "type": "string"
+        },
+        {
+          "default": null,
+          "description": "The environment of the data source: 0 development, 1 production.",
+          "example": 1,
+          "exclusiveMaximum": false,
+          "exclusiveMinimum": false,
+          "format": "int32",
+          "maximum": 1.0,
+          "minimum": 0.0,
+          "name": "EnvType",
+          "reasons": {
+            "maximum": "must be at most 1, got {}",
+            "minimum": "must be at least 0, got {}",
+            "parse": "must be a 32-bit integer"
+          },
+          "required": true,
+          "rustSetter": "env_type",
+          "secret": false,
+          "snake": "env_type",
+          "type": "integer"
+        },
+        {
+          "default": null,
+          "description": "The sub-type of an `rds` data source (`mysql`, `sqlserver` or `postgresql`); only for ConnectionType `rds`.",
+          "enum": [
+            {
+              "description": null,
+              "value": "mysql"
+            },
+            {
+              "description": null,
+              "value": "sqlserver"
+            },
+            {
+              "description": null,
+              "value": "postgresql"
+            }
+          ],
+          "example": "mysql",
+          "name": "SubType",
+          "reasons": {
+            "enum": "must be one of: mysql, sqlserver, postgresql"
+          },
+          "required": false,
+          "rustSetter": "sub_type",
+          "rustType": "SubType",
+          "secret": false,
+          "snake": "sub_type",
+          "type": "string"
+        },
+        {
+          "default": null,
+          "description": "A description of the data source, at most 3000 characters.",
+          "example": "abc",
+          "maxLength": 3000,
+          "name": "Description",
+          "reasons": {
+            "maxLength": "must be at most 3000 characters long, got {}"
+          },
+          "required": false,
+          "rustSetter": "description",
+          "secret": false,
+          "snake": "description",
+          "type": "string"
+        },
+        {
+          "common": true,
+          "description": "The region of the project. Alibaba's reference text marks it required, but the current official SDK never sends it, so it is optional here; when present it is recorded in the request context.",
+          "example": "cn-shanghai",
+          "name": "RegionId",
+          "required": false,
+          "type": "string"
+        }
+      ],
+      "sdkMethod": "create_connection",
+      "sdkMethodHttp": "POST",
+      "summary": "Creates a data source in a DataWorks project."
+    },
+    {
+      "description": "Replaces the content, environment, and optionally the description and status of a data\nsource. The connection is looked up in the caller's tenant only; the caller must be the\nowner or an administrator of its project. The official SDKs call this operation with PUT.\n",
+      "errors": [
+        {
+          "code": "Invalid.Tenant.ConnectionNotExists",
+          "description": "The data source does not exist (in the caller's tenant).",
+          "fix": "Use the Id of a data source of your tenant: ListConnections with the project's ProjectId shows them (Create answers the new Id in Data).",
+          "httpStatus": 400,
+          "message": "The connection does not exist."
+        },
+        {
+          "code": "Invalid.Tenant.ProjectNotExists",
+          "description": "The specified project does not exist in the caller's tenant.",
+          "fix": "Use the ProjectId of an existing project (the first start prints the default one; `dataworks-server admin projects list` shows them).",
+          "httpStatus": 400,
+          "message": "The project does not exist."
+        },
+        {
+          "code": "Invalid.Tenant.UserIsNotProjectOwnerOrAdmin",
+          "description": "The caller is not the project owner or a project administrator.",
+          "fix": "Use an AccessKey of the project's owner or an administrator, or ask an owner to give your user the admin role.",
+          "httpStatus": 403,
+          "message": "The user is not a project administrator or owner."
+        },
+        {
+          "code": "Invalid.Tenant.UserNotInProject",
+          "description": "The caller is not a member of the project.",
+          "fix": "Ask a project owner or administrator to add your user to the project, or use an AccessKey of a user who is a member.",
+          "httpStatus": 400,
+          "message": "The user is not in the project."
+        },
+        {
+          "code": "Invalid.Tenant.UserNotInTenant",
+          "description": "The caller does not belong to a tenant.",
+          "fix": "Use an AccessKey of a user who belongs to the tenant, or ask the operator to add your user to it.",
+          "httpStatus": 403,
+          "message": "The user is not in tenant."
+        },
+        {
+          "code": "Invalid.DataSource.DataSourceStatus",
+          "description": "The requested status cannot be applied to the data source; `{status}` is the value given.",
+          "fix": "Send Status as ENABLED or DISABLED (any case), or 0/1 (enabled) or 2 (disabled); for TestNetworkConnection, enable the data source first.",
+          "httpStatus": 400,
+          "message": "The specified dataSourceStatus {status} is invalid."
+        },
+        {
+          "code": "Invalid.DataSource.NameDuplicate",
+          "description": "The name is already used by another data source of the same project and environment.",
+          "fix": "Choose another Name, or update the existing data source instead (ListConnections shows it).",
+          "httpStatus": 400,
+          "message": "A data source with the same name already exists in the project and environment."
+        }
+      ],
+      "methods": [
+        "GET",
+        "POST"
+      ],
+      "name": "UpdateConnection",
+      "params": [
+        {
+          "default": null,
+          "description": "The ID of the data source.",
+          "example": 1,
+          "exclusiveMinimum": false,
+          "format": "int64",
+          "minimum": 1.0,
+          "name": "ConnectionId",
+          "reasons": {
+            "minimum": "must be at least 1, got {}",
+            "parse": "must be a 64-bit integer"
+          },
+          "required": true,
+          "rustSetter": "connection_id",
+          "secret": false,
+          "snake": "connection_id",
+          "type": "integer"
+        },
+        {
+          "default": null,
+          "description": "Details of the data source: a JSON object given as a string (at most 65536 characters).\nIts keys depend on the connection type; see the schemas `OdpsContent`, `MysqlContent`,\n`RdsContent`, `OssContent`, `SqlserverContent`, `PolardbContent`, `OracleContent`,\n`MongodbContent`, `EmrContent`, `PostgresqlContent`, `AnalyticdbForMysqlContent`,\n`HybriddbForPostgresqlContent`, `HoloContent` and `KafkaContent` in\n`components/schemas` (matched by their `x-connection-type`). Value types inside are\nloose: numbers may be given as numbers or strings. Secret keys are masked in answers;\nsending the mask back unchanged keeps the stored secret.\n",
+          "example": "{\"database\":\"dbname\",\"instanceName\":\"instancename\",\"password\":\"password\",\"rdsOwnerId\":\"123\",\"username\":\"username\"}",
+          "maxLength": 65536,
+          "minLength": 1,
+          "name": "Content",
+          "reasons": {
+            "maxLength": "must be at most 65536 characters long, got {}",
+            "minLength": "must be at least 1 character long, got {}"
+          },
+          "required": true,
+          "rustSetter": "content",
+          "secret": true,
+          "snake": "content",
+          "type": "string"
+        },
+        {
+          "default": null,
+          "description": "Environment of the data source: 0 development, 1 production.",
+          "example": 1,
+          "exclusiveMaximum": false,
+          "exclusiveMinimum": false,
+          "format": "int32",
+          "maximum": 1.0,
+          "minimum": 0.0,
+          "name": "EnvType",
+          "reasons": {
+            "maximum": "must be at most 1, got {}",
+            "minimum": "must be at least 0, got {}",
+            "parse": "must be a 32-bit integer"
+          },
+          "required": true,
+          "rustSetter": "env_type",
+          "secret": false,
+          "snake": "env_type",
+          "type": "integer"
+        },
+        {
+          "default": null,
+          "description": "Describes the data source, at most 3000 characters.",
+          "example": "abc",
+          "maxLength": 3000,
+          "name": "Description",
+          "reasons": {
+            "maxLength": "must be at most 3000 characters long, got {}"
+          },
+          "required": false,
+          "rustSetter": "description",
+          "secret": false,
+          "snake": "description",
+          "type": "string"
+        },
+        {
+          "default": null,
+          "description": "The status of the data source: `ENABLED` or `DISABLED` in any case (what the current\nSDKs send), or the numeric forms `0` and `1` (enabled) and `2` (disabled).\n",
+          "example": "ENABLED",
+          "name": "Status",
+          "pattern": "^([Ee][Nn][Aa][Bb][Ll][Ee][Dd]|[Dd][Ii][Ss][Aa][Bb][Ll][Ee][Dd]|0|1|2)$",
+          "reasons": {
+            "pattern": "must match the pattern ^([Ee][Nn][Aa][Bb][Ll][Ee][Dd]|[Dd][Ii][Ss][Aa][Bb][Ll][Ee][Dd]|0|1|2)$"
+          },
+          "required": false,
+          "rustSetter": "status",
+          "secret": false,
+          "snake": "status",
+          "type": "string"
+        },
+        {
+          "common": true,
+          "description": "The region of the project. Alibaba's reference text marks it required, but the current official SDK never sends it, so it is optional here; when present it is recorded in the request context.",
+          "example": "cn-shanghai",
+          "name": "RegionId",
+          "required": false,
+          "type": "string"
+        }
+      ],
+      "sdkMethod": "update_connection",
+      "sdkMethodHttp": "PUT",
+      "summary": "Updates a data source."
+    },
+    {
+      "description": "Returns one page of the data sources of a project, optionally filtered, sorted by\n`Sequence` descending. Secret values in `Content` are masked. The caller must be a member\nof the project.\n",
+      "errors": [
+        {
+          "code": "Invalid.Tenant.ProjectNotExists",
+          "description": "The specified project does not exist in the caller's tenant.",
+          "fix": "Use the ProjectId of an existing project (the first start prints the default one; `dataworks-server admin projects list` shows them).",
+          "httpStatus": 400,
+          "message": "The project does not exist."
+        },
+        {
+          "code": "Invalid.Tenant.UserNotInProject",
+          "description": "The caller is not a member of the project.",
+          "fix": "Ask a project owner or administrator to add your user to the project, or use an AccessKey of a user who is a member.",
+          "httpStatus": 400,
+          "message": "The user is not in the project."
+        },
+        {
+          "code": "Invalid.Tenant.UserNotInTenant",
+          "description": "The caller does not belong to a tenant.",
+          "fix": "Use an AccessKey of a user who belongs to the tenant, or ask the operator to add your user to it.",
+          "httpStatus": 403,
+          "message": "The user is not in tenant."
+        }
+      ],
+      "methods": [
+        "GET",
+        "POST"
+      ],
+      "name": "ListConnections",
+      "params": [
+        {
+          "default": null,
+          "description": "The ID of the DataWorks project (workspace).",
+          "example": 10000,
+          "exclusiveMinimum": false,
+          "format": "int64",
+          "minimum": 1.0,
+          "name": "ProjectId",
+          "reasons": {
+            "minimum": "must be at least 1, got {}",
+            "parse": "must be a 64-bit integer"
+          },
+          "required": true,
+          "rustSetter": "project_id",
+          "secret": false,
+          "snake": "project_id",
+          "type": "integer"
+        },
+        {
+          "default": 1,
+          "description": "The page to return, counting from 1.",
+          "example": 1,
+          "exclusiveMinimum": false,
+          "format": "int32",
+          "minimum": 1.0,
+          "name": "PageNumber",
+          "reasons": {
+            "minimum": "must be at least 1, got {}",
+            "parse": "must be a 32-bit integer"
+          },
+          "required": false,
+          "rustSetter": "page_number",
+          "secret": false,
+          "snake": "page_number",
+          "type": "integer"
+        },
+        {
+          "default": 10,
+          "description": "The number of data sources per page, 1 to 100.",
+          "example": 10,
+          "exclusiveMaximum": false,
+          "exclusiveMinimum": false,
+          "format": "int32",
+          "maximum": 100.0,
+          "minimum": 1.0,
+          "name": "PageSize",
+          "reasons": {
+            "maximum": "must be at most 100, got {}",
+            "minimum": "must be at least 1, got {}",
+            "parse": "must be a 32-bit integer"
+          },
+          "required": false,
+          "rustSetter": "page_size",
+          "secret": false,
+          "snake": "page_size",
+          "type": "integer"
+        },
+        {
+          "default": null,
+          "description": "Only data sources whose name contains this text (1 to 255 characters).",
+          "example": "mysql_name",
+          "maxLength": 255,
+          "minLength": 1,
+          "name": "Name",
+          "reasons": {
+            "maxLength": "must be at most 255 characters long, got {}",
+            "minLength": "must be at least 1 character long, got {}"
+          },
+          "required": false,
+          "rustSetter": "name",
+          "secret": false,
+          "snake": "name",
+          "type": "string"
+        },
+        {
+          "default": null,
+          "description": "Only data sources of this type.",
+          "enum": [
+            {
+              "description": null,
+              "value": "odps"
+            },
+            {
+              "description": null,
+              "value": "mysql"
+            },
+            {
+              "description": null,
+              "value": "rds"
+            },
+            {
+              "description": null,
+              "value": "oss"
+            },
+            {
+              "description": null,
+              "value": "sqlserver"
+            },
+            {
+              "description": null,
+              "value": "polardb"
+            },
+            {
+              "description": null,
+              "value": "oracle"
+            },
+            {
+              "description": null,
+              "value": "mongodb"
+            },
+            {
+              "description": null,
+              "value": "emr"
+            },
+            {
+              "description": null,
+              "value": "postgresql"
+            },
+            {
+              "description": null,
+              "value": "analyticdb_for_mysql"
+            },
+            {
+              "description": null,
+              "value": "hybriddb_for_postgresql"
+            },
+            {
+              "description": null,
+              "value": "holo"
+            },
+            {
+              "description": null,
+              "value": "kafka"
+            }
+          ],
+          "example": "mysql",
+          "name": "ConnectionType",
+          "reasons": {
+            "enum": "must be one of: odps, mysql, rds, oss, sqlserver, polardb, oracle, mongodb, emr, postgresql, analyticdb_for_mysql, hybriddb_for_postgresql, holo, kafka"
+          },
+          "required": false,
+          "rustSetter": "connection_type",
+          "rustType": "ConnectionType",
+          "secret": false,
+          "snake": "connection_type",
+          "type": "string"
+        },
+        {
+          "default": null,
+          "description": "Only `rds` data sources of this sub-type.",
+          "enum": [
+            {
+              "description": null,
+              "value": "mysql"
+            },
+            {
+              "description": null,
+              "value": "sqlserver"
+            },
+            {
+              "description": null,
+              "value": "postgresql"
+            }
+          ],
+          "example": "mysql",
+          "name": "SubType",
+          "reasons": {
+            "enum": "must be one of: mysql, sqlserver, postgresql"
+          },
+          "required": false,
+          "rustSetter": "sub_type",
+          "rustType": "SubType",
+          "secret": false,
+          "snake": "sub_type",
+          "type": "string"
+        },
+        {
+          "default": null,
+          "description": "The status of the data source: `ENABLED` or `DISABLED` in any case (what the current\nSDKs send), or the numeric forms `0` and `1` (enabled) and `2` (disabled).\n",
+          "example": "ENABLED",
+          "name": "Status",
+          "pattern": "^([Ee][Nn][Aa][Bb][Ll][Ee][Dd]|[Dd][Ii][Ss][Aa][Bb][Ll][Ee][Dd]|0|1|2)$",
+          "reasons": {
+            "pattern": "must match the pattern ^([Ee][Nn][Aa][Bb][Ll][Ee][Dd]|[Dd][Ii][Ss][Aa][Bb][Ll][Ee][Dd]|0|1|2)$"
+          },
+          "required": false,
+          "rustSetter": "status",
+          "secret": false,
+          "snake": "status",
+          "type": "string"
+        },
+        {
+          "default": null,
+          "description": "Only data sources of this environment: 0 development, 1 production.",
+          "example": 1,
+          "exclusiveMaximum": false,
+          "exclusiveMinimum": false,
+          "format": "int32",
+          "maximum": 1.0,
+          "minimum": 0.0,
+          "name": "EnvType",
+          "reasons": {
+            "maximum": "must be at most 1, got {}",
+            "minimum": "must be at least 0, got {}",
+            "parse": "must be a 32-bit integer"
+          },
+          "required": false,
+          "rustSetter": "env_type",
+          "secret": false,
+          "snake": "env_type",
+          "type": "integer"
+        },
+        {
+          "common": true,
+          "description": "The region of the project. Alibaba's reference text marks it required, but the current official SDK never sends it, so it is optional here; when present it is recorded in the request context.",
+          "example": "cn-shanghai",
+          "name": "RegionId",
+          "required": false,
+          "type": "string"
+        }
+      ],
+      "sdkMethod": "list_connections",
+      "sdkMethodHttp": "GET",
+      "summary": "Lists the data sources of a project."
+    },
+    {
+      "description": "Deletes a data source. The connection is looked up in the caller's tenant only; the caller\nmust be the owner or an administrator of its project.\n",
+      "errors": [
+        {
+          "code": "Invalid.Tenant.ConnectionNotExists",
+          "description": "The data source does not exist (in the caller's tenant).",
+          "fix": "Use the Id of a data source of your tenant: ListConnections with the project's ProjectId shows them (Create answers the new Id in Data).",
+          "httpStatus": 400,
+          "message": "The connection does not exist."
+        },
+        {
+          "code": "Invalid.Tenant.ProjectNotExists",
+          "description": "The specified project does not exist in the caller's tenant.",
+          "fix": "Use the ProjectId of an existing project (the first start prints the default one; `dataworks-server admin projects list` shows them).",
+          "httpStatus": 400,
+          "message": "The project does not exist."
+        },
+        {
+          "code": "Invalid.Tenant.UserIsNotProjectOwnerOrAdmin",
+          "description": "The caller is not the project owner or a project administrator.",
+          "fix": "Use an AccessKey of the project's owner or an administrator, or ask an owner to give your user the admin role.",
+          "httpStatus": 403,
+          "message": "The user is not a project administrator or owner."
+        },
+        {
+          "code": "Invalid.Tenant.UserNotInProject",
+          "description": "The caller is not a member of the project.",
+          "fix": "Ask a project owner or administrator to add your user to the project, or use an AccessKey of a user who is a member.",
+          "httpStatus": 400,
+          "message": "The user is not in the project."
+        },
+        {
+          "code": "Invalid.Tenant.UserNotInTenant",
+          "description": "The caller does not belong to a tenant.",
+          "fix": "Use an AccessKey of a user who belongs to the tenant, or ask the operator to add your user to it.",
+          "httpStatus": 403,
+          "message": "The user is not in tenant."
+        }
+      ],
+      "methods": [
+        "GET",
+        "POST"
+      ],
+      "name": "DeleteConnection",
+      "params": [
+        {
+          "default": null,
+          "description": "The ID of the data source to delete.",
+          "example": 123,
+          "exclusiveMinimum": false,
+          "format": "int64",
+          "minimum": 1.0,
+          "name": "ConnectionId",
+          "reasons": {
+            "minimum": "must be at least 1, got {}",
+            "parse": "must be a 64-bit integer"
+          },
+          "required": true,
+          "rustSetter": "connection_id",
+          "secret": false,
+          "snake": "connection_id",
+          "type": "integer"
+        },
+        {
+          "common": true,
+          "description": "The region of the project. Alibaba's reference text marks it required, but the current official SDK never sends it, so it is optional here; when present it is recorded in the request context.",
+          "example": "cn-shanghai",
+          "name": "RegionId",
+          "required": false,
+          "type": "string"
+        }
+      ],
+      "sdkMethod": "delete_connection",
+      "sdkMethodHttp": "POST",
+      "summary": "Deletes a data source."
+    },
+    {
+      "description": "Checks whether the resource group can reach the data source named `DatasourceName` in the\ngiven project and environment. A failed check is still a successful call: `TaskList`\nsays whether the data source is reachable and why not. The caller must be a member of\nthe project.\n",
+      "errors": [
+        {
+          "code": "Invalid.Tenant.ConnectionNotExists",
+          "description": "The data source does not exist (in the caller's tenant).",
+          "fix": "Use the Id of a data source of your tenant: ListConnections with the project's ProjectId shows them (Create answers the new Id in Data).",
+          "httpStatus": 400,
+          "message": "The connection does not exist."
+        },
+        {
+          "code": "Invalid.Tenant.ProjectNotExists",
+          "description": "The specified project does not exist in the caller's tenant.",
+          "fix": "Use the ProjectId of an existing project (the first start prints the default one; `dataworks-server admin projects list` shows them).",
+          "httpStatus": 400,
+          "message": "The project does not exist."
+        },
+        {
+          "code": "Invalid.Tenant.UserNotInProject",
+          "description": "The caller is not a member of the project.",
+          "fix": "Ask a project owner or administrator to add your user to the project, or use an AccessKey of a user who is a member.",
+          "httpStatus": 400,
+          "message": "The user is not in the project."
+        },
+        {
+          "code": "Invalid.Tenant.UserNotInTenant",
+          "description": "The caller does not belong to a tenant.",
+          "fix": "Use an AccessKey of a user who belongs to the tenant, or ask the operator to add your user to it.",
+          "httpStatus": 403,
+          "message": "The user is not in tenant."
+        },
+        {
+          "code": "Invalid.DataSource.DataSourceStatus",
+          "description": "The requested status cannot be applied to the data source; `{status}` is the value given.",
+          "fix": "Send Status as ENABLED or DISABLED (any case), or 0/1 (enabled) or 2 (disabled); for TestNetworkConnection, enable the data source first.",
+          "httpStatus": 400,
+          "message": "The specified dataSourceStatus {status} is invalid."
+        }
+      ],
+      "methods": [
+        "GET",
+        "POST"
+      ],
+      "name": "TestNetworkConnection",
+      "params": [
+        {
+          "default": null,
+          "description": "The ID of the DataWorks project (workspace) the data source belongs to.",
+          "example": 10000,
+          "exclusiveMinimum": false,
+          "format": "int64",
+          "minimum": 1.0,
+          "name": "ProjectId",
+          "reasons": {
+            "minimum": "must be at least 1, got {}",
+            "parse": "must be a 64-bit integer"
+          },
+          "required": true,
+          "rustSetter": "project_id",
+          "secret": false,
+          "snake": "project_id",
+          "type": "integer"
+        },
+        {
+          "default": null,
+          "description": "The name of the data source, 1 to 255 characters.",
+          "example": "mysql_name",
+          "maxLength": 255,
+          "minLength": 1,
+          "name": "DatasourceName",
+          "reasons": {
+            "maxLength": "must be at most 255 characters long, got {}",
+            "minLength": "must be at least 1 character long, got {}"
+          },
+          "required": true,
+          "rustSetter": "datasource_name",
+          "secret": false,
+          "snake": "datasource_name",
+          "type": "string"
+        },
+        {
+          "default": null,
+          "description": "The environment of the data source, as a string: \"0\" development, \"1\" production.",
+          "example": "1",
+          "name": "EnvType",
+          "pattern": "^[01]$",
+          "reasons": {
+            "pattern": "must match the pattern ^[01]$"
+          },
+          "required": true,
+          "rustSetter": "env_type",
+          "secret": false,
+          "snake": "env_type",
+          "type": "string"
+        },
+        {
+          "default": null,
+          "description": "The identifier of the resource group to test from, 1 to 255 characters.",
+          "example": "S_res_group_2XXXX4_1619100XXXXX",
+          "maxLength": 255,
+          "minLength": 1,
+          "name": "ResourceGroup",
+          "reasons": {
+            "maxLength": "must be at most 255 characters long, got {}",
+            "minLength": "must be at least 1 character long, got {}"
+          },
+          "required": true,
+          "rustSetter": "resource_group",
+          "secret": false,
+          "snake": "resource_group",
+          "type": "string"
+        },
+        {
+          "common": true,
+          "description": "The region of the project. Alibaba's reference text marks it required, but the current official SDK never sends it, so it is optional here; when present it is recorded in the request context.",
+          "example": "cn-shanghai",
+          "name": "RegionId",
+          "required": false,
+          "type": "string"
+        }
+      ],
+      "sdkMethod": "test_network_connection",
+      "sdkMethodHttp": "POST",
+      "summary": "Tests the network connectivity between a data source and a resource group."
+    }
+  ],
+  "title": "DataWorks Connection API",
+  "version": "2020-05-18"
+};
