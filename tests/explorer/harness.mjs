@@ -77,7 +77,11 @@ export async function startBrowser(extraFlags = []) {
   });
   const requests = [];
   const consoleErrors = [];
-  context.on('request', (r) => requests.push(r));
+  // Recorded while the page is open: every header as sent (cookies included), the body.
+  context.on('request', (r) => requests.push({
+    url: r.url(), method: r.method(), postData: r.postData() || '', headers: r.headers(),
+    allHeaders: r.allHeaders().catch(() => r.headers()),
+  }));
   context.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
   context.on('weberror', (e) => consoleErrors.push(String(e.error())));
   return {
