@@ -158,6 +158,8 @@ function renderForm() {
   }
   applyRequiredOnly();
   $('form-errors').hidden = true;
+  // Another operation's answer below this form would read as this one's.
+  $('results').hidden = true;
   renderOperations();
 }
 function applyRequiredOnly() {
