@@ -5,7 +5,7 @@ use crate::model::{Api, TypeKind};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-pub fn emit(api: &Api) -> Option<TokenStream> {
+pub fn emit(api: &Api, support: &TokenStream) -> Option<TokenStream> {
     let entries: Vec<TokenStream> = api
         .types
         .iter()
@@ -34,22 +34,7 @@ pub fn emit(api: &Api) -> Option<TokenStream> {
         return None;
     }
     Some(quote! {
-        /// The schema of one connection type's `Content` (a schema with `x-connection-type`).
-        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-        pub struct ContentSchemaInfo {
-            /// The generated struct's name.
-            pub name: &'static str,
-            /// The `x-connection-type` value (`mysql`).
-            pub connection_type: &'static str,
-            /// Wire names of every property, in spec order.
-            pub properties: &'static [&'static str],
-            /// Wire names of the required properties.
-            pub required: &'static [&'static str],
-            /// Wire names of the `x-secret` properties.
-            pub secret: &'static [&'static str],
-            /// `x-required-any-of`: groups of which at least one property must be present.
-            pub required_any_of: &'static [&'static [&'static str]],
-        }
+        pub use #support ContentSchemaInfo;
 
         /// Every schema with `x-connection-type`, in spec order.
         pub const CONTENT_SCHEMAS: &[ContentSchemaInfo] = &[#(#entries),*];
