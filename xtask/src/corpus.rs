@@ -121,8 +121,9 @@ fn one_spec(path: &Path, scratch: &Path, lock: Option<&[u8]>) -> Row {
         .unwrap_or_default();
     let crate_name = format!("corpus-{}-types", stem.replace(['.', '_'], "-"));
     let crate_ident = crate_name.replace('-', "_");
-    let (examples, untyped) = codegen::examples::collect(&api, &read.document);
-    let program = codegen::examples::check_program(&examples, &crate_ident, &spec);
+    let collected = codegen::examples::collect(&api, &read.document);
+    let untyped = &collected.untyped;
+    let program = codegen::examples::check_program(&collected.typed, &crate_ident, &spec);
     let dir = scratch.join(&stem);
     if let Err(e) = write_crate(&dir, &crate_name, &lib, &program, lock) {
         row.types_compile = "error".into();
@@ -139,10 +140,20 @@ fn one_spec(path: &Path, scratch: &Path, lock: Option<&[u8]>) -> Row {
             return row;
         }
     }
-    let untyped_note = if untyped.is_empty() {
+    let mut extra = Vec::new();
+    if !untyped.is_empty() {
+        extra.push(format!("{} without a type", untyped.len()));
+    }
+    if !collected.contradicting.is_empty() {
+        extra.push(format!(
+            "{} contradict their schema",
+            collected.contradicting.len()
+        ));
+    }
+    let untyped_note = if extra.is_empty() {
         String::new()
     } else {
-        format!(" ({} without a generated type)", untyped.len())
+        format!(" ({})", extra.join(", "))
     };
     match cargo(
         &dir,
@@ -165,10 +176,13 @@ fn one_spec(path: &Path, scratch: &Path, lock: Option<&[u8]>) -> Row {
         }
     }
     row.notes.extend(
-        untyped
+        collected
+            .contradicting
             .iter()
-            .map(|p| format!("untyped example {p}")),
+            .map(|p| format!("example contradicts its schema's type: {p}")),
     );
+    row.notes
+        .extend(untyped.iter().map(|p| format!("untyped example {p}")));
     row
 }
 

@@ -19,14 +19,45 @@ pub struct Example {
     pub value: Value,
 }
 
-/// Every example in `document` whose schema has a generated type, and the pointers of the
-/// examples that have none (where the generator emits no type: a parameter, an XML-only body).
-pub fn collect(api: &Api, document: &Value) -> (Vec<Example>, Vec<String>) {
+/// The examples of one spec, sorted by what can be checked.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Collected {
+    /// Examples whose schema has a generated type: each must round-trip.
+    pub typed: Vec<Example>,
+    /// Pointers of examples with no generated type of their own (a parameter's, or a property
+    /// of an inline schema reached through a `$ref`).
+    pub untyped: Vec<String>,
+    /// Examples of a scalar property whose JSON type contradicts the schema (`"123.45"` for a
+    /// `number`): the spec's own mistake, listed rather than checked.
+    pub contradicting: Vec<String>,
+}
+
+/// Every example in `document`, with the generated type of its schema where there is one.
+pub fn collect(api: &Api, document: &Value) -> Collected {
     let types = types_by_pointer(api);
     let mut found = Vec::new();
     let mut untyped = Vec::new();
     walk(document, document, "#", &types, &mut found, &mut untyped);
-    (found, untyped)
+    let (typed, contradicting): (Vec<Example>, Vec<Example>) = found
+        .into_iter()
+        .partition(|e| scalar_fits(&e.ty, &e.value));
+    Collected {
+        typed,
+        untyped,
+        contradicting: contradicting.into_iter().map(|e| e.pointer).collect(),
+    }
+}
+
+/// Whether a value has the JSON type a scalar schema asks for (other types: always).
+fn scalar_fits(ty: &TypeRef, value: &Value) -> bool {
+    use crate::model::Scalar;
+    match ty {
+        TypeRef::Scalar(Scalar::String) => value.is_string(),
+        TypeRef::Scalar(Scalar::Bool) => value.is_boolean(),
+        TypeRef::Scalar(Scalar::I32 | Scalar::I64) => value.is_i64() || value.is_u64(),
+        TypeRef::Scalar(Scalar::F32 | Scalar::F64) => value.is_number(),
+        _ => true,
+    }
 }
 
 /// Schema pointer -> the type generated for it.

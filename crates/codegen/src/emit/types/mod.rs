@@ -205,6 +205,13 @@ pub fn generate(api: &Api) -> TokenStream {
     if uses_checked {
         items.push(support::checked_params());
     }
+    if api
+        .types
+        .iter()
+        .any(|t| matches!(t.kind, TypeKind::Untagged(_)))
+    {
+        items.push(unions::best_match_support());
+    }
     let has_common = !api.common_errors.is_empty();
     for op in &api.operations {
         let doc = format!(" The errors `{}` is documented to answer.", op.name);
