@@ -155,7 +155,14 @@ fn walk(
         }
         Value::Array(items) => {
             for (i, child) in items.iter().enumerate() {
-                walk(document, child, &format!("{pointer}/{i}"), types, found, untyped);
+                walk(
+                    document,
+                    child,
+                    &format!("{pointer}/{i}"),
+                    types,
+                    found,
+                    untyped,
+                );
             }
         }
         _ => {}
@@ -163,9 +170,19 @@ fn walk(
 }
 
 fn looks_like_schema(map: &serde_json::Map<String, Value>) -> bool {
-    ["type", "properties", "allOf", "oneOf", "anyOf", "$ref", "items", "enum", "schema"]
-        .iter()
-        .any(|k| map.contains_key(*k))
+    [
+        "type",
+        "properties",
+        "allOf",
+        "oneOf",
+        "anyOf",
+        "$ref",
+        "items",
+        "enum",
+        "schema",
+    ]
+    .iter()
+    .any(|k| map.contains_key(*k))
 }
 
 /// A `$ref` to `#/components/examples/X` is followed.
@@ -290,5 +307,6 @@ pub fn check_program(examples: &[Example], types_crate: &str, spec_name: &str) -
             println!("round-tripped {}/{}", #total - failures.len(), #total);
         }
     };
-    crate::format_file(tokens, spec_name).unwrap_or_else(|e| format!("compile_error!({:?});", e.to_string()))
+    crate::format_file(tokens, spec_name)
+        .unwrap_or_else(|e| format!("compile_error!({:?});", e.to_string()))
 }

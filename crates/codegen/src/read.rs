@@ -168,7 +168,10 @@ components:
             "openapi: 3.0.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        200: {description: ok}\n",
         )
         .unwrap();
-        assert!(read.document.pointer("/paths/~1a/get/responses/200").is_some());
+        assert!(read
+            .document
+            .pointer("/paths/~1a/get/responses/200")
+            .is_some());
         assert!(read.dropped.is_empty());
     }
 }

@@ -96,7 +96,9 @@ fn merge_into(a: &mut AnySchema, b: AnySchema) -> Result<(), String> {
             if (integer(x) && number(y)) || (number(x) && integer(y)) {
                 a.typ = Some("integer".into());
             } else {
-                return Err(format!("`allOf` members have different types (`{x}` and `{y}`)"));
+                return Err(format!(
+                    "`allOf` members have different types (`{x}` and `{y}`)"
+                ));
             }
         }
         (None, Some(_)) => a.typ = b.typ.clone(),
@@ -236,8 +238,7 @@ impl<'s> Lowerer<'s> {
                 return AllOf::Object;
             }
             let inner = normalize(&s.schema_kind);
-            if !inner.all_of.is_empty()
-                && matches!(self.classify_all_of(s, &inner), AllOf::Object)
+            if !inner.all_of.is_empty() && matches!(self.classify_all_of(s, &inner), AllOf::Object)
             {
                 return AllOf::Object;
             }
