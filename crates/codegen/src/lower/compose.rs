@@ -16,7 +16,7 @@ pub(crate) enum AllOf {
     /// discriminator): the struct path merges the members' properties.
     Object,
     /// Exactly one member says what the value is, and it is this `$ref`; the others only annotate.
-    Ref(ReferenceOr<Schema>),
+    Ref(Box<ReferenceOr<Schema>>),
     /// Scalars/arrays with constraints from several members, merged into one schema.
     Merged(Box<Schema>),
     /// The members contradict each other (`string` and `integer`): the reason.
@@ -221,7 +221,7 @@ impl<'s> Lowerer<'s> {
                 .resolve_owned(member)
                 .is_ok_and(|(_, s)| s.schema_data.discriminator.is_some());
             if !is_base {
-                return AllOf::Ref((*member).clone());
+                return AllOf::Ref(Box::new((*member).clone()));
             }
         }
         let mut resolved = Vec::new();
