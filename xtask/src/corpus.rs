@@ -66,7 +66,26 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     std::fs::write(scratch.join("report.md"), &table)
         .map_err(|e| format!("cannot write target/corpus/report.md: {e}"))?;
     println!("(also in target/corpus/report.md, with the details)");
-    Ok(())
+    // Refusals are answers (listed with pointers); a crate that does not compile or an example
+    // that does not round-trip is a generator bug.
+    let broken: Vec<&str> = rows
+        .iter()
+        .filter(|r| {
+            matches!(r.types_compile.as_str(), "FAIL" | "error")
+                || r.generate == "error"
+                || r.notes.iter().any(|n| n.starts_with("FAIL "))
+                || r.examples.starts_with("check program")
+        })
+        .map(|r| r.spec.as_str())
+        .collect();
+    if broken.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "corpus: generator bugs in {} (details in target/corpus/report.md)",
+            broken.join(", ")
+        ))
+    }
 }
 
 fn one_spec(path: &Path, scratch: &Path, lock: Option<&[u8]>) -> Row {
