@@ -104,3 +104,19 @@ fn no_schema_lowers_to_an_empty_struct_and_every_refusal_pointer_resolves() {
     eprintln!("{}", report.join("\n"));
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// The fixture that collects one of each refusal: every pointer resolves there too.
+#[test]
+fn every_refusal_pointer_of_the_refusal_fixture_resolves() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/refused.yaml");
+    let read = codegen::read::read_spec(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let refusals = codegen::lower(&read.spec, "refused.yaml").unwrap_err();
+    let dangling: Vec<String> = refusals
+        .items
+        .iter()
+        .filter(|r| at(&read.document, &r.pointer).is_none())
+        .map(|r| format!("{}: {}", r.pointer, r.reason))
+        .collect();
+    assert!(!refusals.items.is_empty());
+    assert!(dangling.is_empty(), "{}", dangling.join("\n"));
+}

@@ -68,7 +68,11 @@ fn check_defaults(api: &mut Api, refusals: &mut Vec<Refusal>) {
                 Ok(false) => f.default = None,
                 Err(reason) => {
                     refusals.push(Refusal {
-                        pointer: format!("{}/properties/{}", t.pointer, f.wire_name),
+                        pointer: format!(
+                            "{}/properties/{}",
+                            t.pointer,
+                            crate::refusal::escape_segment(&f.wire_name)
+                        ),
                         reason: format!("default {default} is invalid: {reason}"),
                     });
                     f.default = None;
