@@ -76,9 +76,11 @@
 
 pub mod client;
 pub mod emit;
+pub mod examples;
 mod format;
 pub mod lower;
 pub mod model;
+pub mod read;
 pub mod refusal;
 pub mod server;
 

@@ -12,7 +12,11 @@ pub fn emit(api: &Api, support: &TokenStream) -> Option<TokenStream> {
         .filter_map(|t| match &t.kind {
             TypeKind::Struct(s) => s.connection_type.as_ref().map(|ct| {
                 let name = &t.name;
-                let required = s.fields.iter().filter(|f| f.required).map(|f| &f.wire_name);
+                let required = s
+                    .fields
+                    .iter()
+                    .filter(|f| f.required && !f.flatten)
+                    .map(|f| &f.wire_name);
                 let secret = s.fields.iter().filter(|f| f.secret).map(|f| &f.wire_name);
                 let properties = s.fields.iter().map(|f| &f.wire_name);
                 let any_of = s.required_any_of.iter().map(|group| quote!(&[#(#group),*]));

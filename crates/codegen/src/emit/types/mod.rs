@@ -188,6 +188,13 @@ pub fn generate(api: &Api, support: &syn::Path) -> TokenStream {
     for name in ctx.json_params() {
         items.push(support::json_param_impl(&ctx, &ident(name)));
     }
+    if api
+        .types
+        .iter()
+        .any(|t| matches!(t.kind, TypeKind::Untagged(_)))
+    {
+        items.push(unions::best_match_support());
+    }
     let has_common = !api.common_errors.is_empty();
     for op in &api.operations {
         let doc = format!(" The errors `{}` is documented to answer.", op.name);

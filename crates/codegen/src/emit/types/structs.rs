@@ -85,6 +85,14 @@ pub fn emit(
                 let field = ident(&f.rust_name);
                 let ty = field_type(f, *plain);
                 let mut serde_args = Vec::new();
+                if f.flatten {
+                    // A `oneOf`/`anyOf` beside properties: its members' fields are ours.
+                    return quote! {
+                        #docs
+                        #[serde(flatten)]
+                        pub #field: #ty,
+                    };
+                }
                 if f.wire_name != f.rust_name {
                     let wire = &f.wire_name;
                     serde_args.push(quote!(rename = #wire));
@@ -183,7 +191,7 @@ pub fn emit(
         let required = def
             .fields
             .iter()
-            .filter(|f| f.required)
+            .filter(|f| f.required && !f.flatten)
             .map(|f| &f.wire_name);
         quote! {
             impl #name_ident {
