@@ -90,12 +90,13 @@ fn reasons_are_the_generated_checks_wording() {
         param(list, "ProjectId")["reasons"]["parse"],
         "must be a 64-bit integer"
     );
-    // The very strings the types crate's checks use.
-    let types = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../dataworks-types/src/lib.rs"
-    ))
-    .unwrap();
+    // The very strings the types crate's checks (and its runtime, `acs-types`) use.
+    let types = [
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../dataworks-types/src/lib.rs"),
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../acs-types/src/params.rs"),
+    ]
+    .map(|path| std::fs::read_to_string(path).unwrap())
+    .join("\n");
     for reason in [
         "must be at most 100, got {}",
         "must be at most 255 characters long, got {}",
