@@ -22,6 +22,10 @@ pub const OUTPUTS: &[(&str, Generator)] = &[
         "crates/dataworks-client/src/lib.rs",
         codegen::generate_client,
     ),
+    (
+        "crates/dataworks-cli/src/generated/mod.rs",
+        codegen::generate_cli,
+    ),
 ];
 
 /// One generated file whose checked-in text differs from what the spec generates, or a leftover
