@@ -11,6 +11,8 @@
 //!   shared replay caches).
 //! - [`admin`], [`bootstrap`], [`config`], [`http`]: operator tasks, first start, settings, and
 //!   the health endpoints.
+//! - [`test_controls`]: `--test-controls`, the `/_test/` endpoints (reset, faults, request log)
+//!   for test suites that use this server as a test double.
 
 pub mod access_keys;
 pub mod admin;
@@ -30,3 +32,4 @@ pub mod network;
 pub mod nonce;
 pub mod redact;
 pub mod store;
+pub mod test_controls;

@@ -153,7 +153,7 @@ pub enum AccessKeyCommand {
 
 /// Runs an admin task, printing results to stdout.
 pub async fn run(cli: &Cli, command: &AdminCommand) -> Result<(), String> {
-    let settings = settings(cli, None)?;
+    let settings = settings(cli, &super::ServeArgs::default())?;
     let key = master_key(&settings)?;
     let store = store::open(&settings.database, &settings.store)
         .await

@@ -56,6 +56,13 @@ pub struct ServeArgs {
     /// Address to listen on.
     #[arg(long, env = "DATAWORKS_LISTEN", value_name = "ADDR")]
     pub listen: Option<String>,
+    /// Serve the test-double controls under /_test/ (reset, faults, request log); for test
+    /// suites only. Refused on a non-loopback address without --test-controls-token.
+    #[arg(long)]
+    pub test_controls: bool,
+    /// Bearer token every /_test/ request must then carry (Authorization: Bearer TOKEN).
+    #[arg(long, env = "DATAWORKS_TEST_CONTROLS_TOKEN", value_name = "TOKEN")]
+    pub test_controls_token: Option<String>,
 }
 
 fn env_var(name: &str) -> Option<String> {
@@ -63,7 +70,7 @@ fn env_var(name: &str) -> Option<String> {
 }
 
 /// Resolves the settings from the file, the environment and the flags.
-pub fn settings(cli: &Cli, listen: Option<String>) -> Result<Settings, String> {
+pub fn settings(cli: &Cli, serve: &ServeArgs) -> Result<Settings, String> {
     let file = match &cli.config {
         Some(path) => FileConfig::load(path).map_err(|e| e.to_string())?,
         None => FileConfig::default(),
@@ -71,11 +78,16 @@ pub fn settings(cli: &Cli, listen: Option<String>) -> Result<Settings, String> {
     Settings::resolve(
         file,
         Overrides {
-            listen,
+            listen: serve.listen.clone(),
             database: cli.database.clone(),
             region: env_var("DATAWORKS_REGION"),
             log_format: env_var("DATAWORKS_LOG_FORMAT"),
             nonce_store: env_var("DATAWORKS_NONCE_STORE"),
+            test_controls: serve.test_controls || cli.serve.test_controls,
+            test_controls_token: serve
+                .test_controls_token
+                .clone()
+                .or_else(|| cli.serve.test_controls_token.clone()),
         },
     )
     .map_err(|e| e.to_string())

@@ -50,7 +50,7 @@ where
 
 /// Runs the server until SIGTERM or Ctrl-C.
 pub async fn run(cli: &Cli, args: &ServeArgs) -> Result<(), String> {
-    let settings: Settings = settings(cli, args.listen.clone())?;
+    let settings: Settings = settings(cli, args)?;
     let _log_writer = init_logging(settings.log_format);
     let key = master_key(&settings)?;
     let cipher = Cipher::new(&key);
@@ -77,7 +77,8 @@ pub async fn run(cli: &Cli, args: &ServeArgs) -> Result<(), String> {
     let local = listener
         .local_addr()
         .map_err(|e| format!("listening on {}: {e}", settings.listen))?;
-    tracing::info!(address = %local, "serving");
+    settings.test_controls.check_listen(local)?;
+    tracing::info!(address = %local, test_controls = settings.test_controls.enabled, "serving");
     let app = app(&settings, store, cipher, nonces, Metrics::default());
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
