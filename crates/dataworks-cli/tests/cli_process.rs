@@ -87,7 +87,15 @@ impl Server {
                     .push_str(&String::from_utf8_lossy(&buf[..n]));
             }
         });
-        let endpoint = format!("http://127.0.0.1:{port}");
+        // Owned by `Server` from here on, so that a failed start still kills and waits for it.
+        let mut server = Server {
+            child,
+            endpoint: format!("http://127.0.0.1:{port}"),
+            project: 0,
+            id: String::new(),
+            secret: String::new(),
+            _dir: dir,
+        };
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
             let banner = text.lock().unwrap().clone();
@@ -102,15 +110,11 @@ impl Server {
                 value("AccessKeyId="),
                 value("AccessKeySecret="),
             ) {
-                if reqwest::blocking::get(format!("{endpoint}/healthz")).is_ok() {
-                    return Server {
-                        child,
-                        endpoint,
-                        project: project.parse().unwrap(),
-                        id,
-                        secret,
-                        _dir: dir,
-                    };
+                if reqwest::blocking::get(format!("{}/healthz", server.endpoint)).is_ok() {
+                    server.project = project.parse().unwrap();
+                    server.id = id;
+                    server.secret = secret;
+                    return server;
                 }
             }
             assert!(Instant::now() < deadline, "the server did not start");
