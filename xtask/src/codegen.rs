@@ -162,6 +162,10 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     for (path, text) in &outputs {
         let full = root.join(path);
         if std::fs::read_to_string(&full).ok().as_deref() != Some(text.as_str()) {
+            if let Some(dir) = full.parent() {
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+            }
             std::fs::write(&full, text)
                 .map_err(|e| format!("cannot write {}: {e}", full.display()))?;
             written += 1;
