@@ -375,7 +375,7 @@ fn every_operation_with_json_table_and_xml_output() {
         "--resource-group",
         "S_res_group_1",
     ]);
-    assert!(probed["Data"].is_object(), "{probed}");
+    assert!(probed["TaskList"]["ConnectStatus"].is_boolean(), "{probed}");
 
     let deleted = w.json(&["delete-connection", "--connection-id", &id]);
     assert_eq!(deleted["Data"], true);
