@@ -57,6 +57,12 @@ SCENARIOS = (
     Scenario(
         "classic", "aliyun-python-sdk-core + aliyun-python-sdk-dataworks-public (JSON and XML)", ("classic_sdk.py",)
     ),
+    # Last: its resets remove what the other scenarios created.
+    Scenario(
+        "double",
+        "the README's test-double example: faults, request log and reset with the Tea SDK",
+        ("test_double.py",),
+    ),
 )
 
 # The first-start lines, wherever they sit in a line (a log prefix is tolerated).
@@ -181,7 +187,15 @@ class Server:
         self.log_lock = threading.Lock()
         log_path.parent.mkdir(parents=True, exist_ok=True)
         self.log_file = open(log_path, "w", encoding="utf-8")
-        argv = [str(binary), "serve", "--listen", f"127.0.0.1:{self.port}", "--database", database_url]
+        argv = [
+            str(binary),
+            "serve",
+            "--test-controls",
+            "--listen",
+            f"127.0.0.1:{self.port}",
+            "--database",
+            database_url,
+        ]
         shown = [*argv[:-1], redact_url(database_url)]
         self.write_log(f"# {' '.join(shown)}\n# cwd {workdir}\n")
         log(f"starting {binary} on 127.0.0.1:{self.port} (log: {log_path})")

@@ -26,6 +26,10 @@ pub const OUTPUTS: &[(&str, Generator)] = &[
         "crates/connection-service/explorer/generated/api.js",
         codegen::generate_explorer,
     ),
+    (
+        "crates/dataworks-cli/src/generated/mod.rs",
+        codegen::generate_cli,
+    ),
 ];
 
 /// One generated file whose checked-in text differs from what the spec generates, or a leftover
@@ -162,6 +166,10 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     for (path, text) in &outputs {
         let full = root.join(path);
         if std::fs::read_to_string(&full).ok().as_deref() != Some(text.as_str()) {
+            if let Some(dir) = full.parent() {
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+            }
             std::fs::write(&full, text)
                 .map_err(|e| format!("cannot write {}: {e}", full.display()))?;
             written += 1;

@@ -10,9 +10,10 @@
 //! cannot lower is collected and returned as one [`refusal::Refusals`] (file, JSON pointer, why).
 //! Emitters read only the [`model`]: plain data, spec order, unique names.
 //!
-//! Emitters: [`emit::types`] (the types crate), [`server`] (the server stub) and [`client`] (the
+//! Emitters: [`emit::types`] (the types crate), [`server`] (the server stub), [`client`] (the
 //! client crate: a generated `lib.rs` over the hand-written, spec-independent runtime crate
-//! `acs-client`, see [`generate_client`]).
+//! `acs-client`, see [`generate_client`]) and [`cli`] (the `dataworks` command line's
+//! subcommands and flags, see [`generate_cli`]).
 //!
 //! # The model (IR) in one screen
 //! - [`model::Api`]: `types: Vec<TypeDef>`, `operations: Vec<Operation>`, `common_errors`.
@@ -74,6 +75,7 @@
 //! - `content_schema_for(connection_type) -> Option<ContentSchemaInfo>` and `CONTENT_SCHEMAS`
 //!   from the schemas marked `x-connection-type`; `API_VERSION`.
 
+pub mod cli;
 pub mod client;
 pub mod emit;
 pub mod examples;
@@ -204,4 +206,15 @@ pub fn generate_client(spec: &openapiv3::OpenAPI, spec_name: &str) -> Result<Str
 pub fn generate_explorer(spec: &openapiv3::OpenAPI, spec_name: &str) -> Result<String, Error> {
     let api = lower(spec, spec_name)?;
     Ok(explorer::generate(&api, spec))
+}
+
+/// The `dataworks` CLI's generated module (`crates/dataworks-cli/src/generated/mod.rs`, see
+/// [`cli`]), formatted.
+pub fn generate_cli(spec: &openapiv3::OpenAPI, spec_name: &str) -> Result<String, Error> {
+    let api = lower(spec, spec_name)?;
+    let tokens = cli::generate(&api)?;
+    format_file(tokens, spec_name).map_err(|source| Error::Format {
+        spec_name: spec_name.to_owned(),
+        source,
+    })
 }

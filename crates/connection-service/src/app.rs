@@ -1,5 +1,6 @@
 //! The whole HTTP application: the generated RPC router on the domain service, plus the
-//! service's own `/healthz`, `/readyz` and `/metrics`.
+//! service's own `/healthz`, `/readyz` and `/metrics`, and the test-double controls under
+//! `/_test/` (see [`crate::test_controls`]).
 
 use std::sync::Arc;
 
@@ -18,6 +19,7 @@ use crate::http::health_router;
 use crate::metrics::Metrics;
 use crate::nonce::{PgNonceStore, RedisNonceStore};
 use crate::store::{postgres::PgStore, Store};
+use crate::test_controls::TestControls;
 
 /// Redis keys of the shared replay cache start with this.
 const REDIS_NONCE_PREFIX: &str = "dataworks:nonce:";
@@ -60,7 +62,8 @@ pub fn app(
     let config = ServerConfig::new(verifier)
         .with_host_id(format!("dataworks.{}.aliyuncs.com", settings.region))
         .with_hooks(Arc::new(metrics.clone()));
-    let mut rpc = router(Arc::new(Api::new(service)), config);
+    let controls = TestControls::new(settings.test_controls.clone(), store.clone());
+    let mut rpc = controls.wrap(router(Arc::new(Api::new(service)), config));
     if settings.explorer.enabled {
         let public_url = settings.explorer.public_url.clone();
         rpc = rpc
@@ -69,11 +72,13 @@ pub fn app(
             }))
             .merge(explorer::router());
     }
-    rpc.merge(health_router(store)).route(
-        "/metrics",
-        get(move || {
-            let metrics = metrics.clone();
-            async move { metrics.render() }
-        }),
-    )
+    rpc.merge(controls.router())
+        .merge(health_router(store))
+        .route(
+            "/metrics",
+            get(move || {
+                let metrics = metrics.clone();
+                async move { metrics.render() }
+            }),
+        )
 }

@@ -11,6 +11,7 @@ use crate::crypto::{CryptoError, MasterKey};
 use crate::network::{DenyList, ProbeConfig, DEFAULT_DENY};
 use crate::redact::url_without_password;
 use crate::store::{DatabaseUrl, StoreOptions};
+use crate::test_controls::TestControlsSettings;
 
 /// Default listen address.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
@@ -60,6 +61,8 @@ pub enum ConfigError {
 /// log_format = "text"            # or "json"
 /// nonce_store = "memory"         # or "postgres", or "redis://127.0.0.1:6379"
 /// master_key_file = "/etc/dataworks/master.key"
+/// test_controls = false          # the /_test/ endpoints (test-double controls)
+/// test_controls_token = "..."    # then required as `Authorization: Bearer ...`
 /// [network]
 /// connect_timeout_ms = 2000
 /// deny = ["169.254.0.0/16", "fe80::/10", "100.100.100.200", "fd00:ec2::254"]
@@ -87,6 +90,10 @@ pub struct FileConfig {
     pub nonce_store: Option<String>,
     /// File holding the master key (base64).
     pub master_key_file: Option<PathBuf>,
+    /// Serve the test-double controls under `/_test/`.
+    pub test_controls: Option<bool>,
+    /// The bearer token the controls then require.
+    pub test_controls_token: Option<String>,
     /// TestNetworkConnection settings.
     #[serde(default)]
     pub network: NetworkSection,
@@ -248,6 +255,10 @@ pub struct Overrides {
     pub nonce_store: Option<String>,
     /// `--no-explorer`.
     pub no_explorer: bool,
+    /// `--test-controls`.
+    pub test_controls: bool,
+    /// `--test-controls-token` / `DATAWORKS_TEST_CONTROLS_TOKEN`.
+    pub test_controls_token: Option<String>,
 }
 
 /// The resolved settings. Debug hides the database password.
@@ -271,6 +282,8 @@ pub struct Settings {
     pub store: StoreOptions,
     /// The API Explorer.
     pub explorer: ExplorerSettings,
+    /// The test-double controls (off by default).
+    pub test_controls: TestControlsSettings,
 }
 
 impl std::fmt::Debug for FileConfig {
@@ -327,6 +340,7 @@ impl std::fmt::Debug for Settings {
             .field("probe", &self.probe)
             .field("store", &self.store)
             .field("explorer", &self.explorer)
+            .field("test_controls", &self.test_controls)
             .finish()
     }
 }
@@ -369,6 +383,13 @@ impl Settings {
                     .unwrap_or(default_nonce),
             )?,
             master_key_file: file.master_key_file,
+            test_controls: TestControlsSettings {
+                enabled: over.test_controls || file.test_controls.unwrap_or(false),
+                token: over
+                    .test_controls_token
+                    .or(file.test_controls_token)
+                    .filter(|t| !t.trim().is_empty()),
+            },
             probe: ProbeConfig {
                 timeout: Duration::from_millis(file.network.connect_timeout_ms.unwrap_or(2000)),
                 deny,

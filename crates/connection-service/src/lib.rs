@@ -13,6 +13,8 @@
 //!   the health endpoints.
 //! - [`explorer`]: the API Explorer page at `/explorer` (embedded assets, generated metadata)
 //!   and the troubleshoot links in every error answer.
+//! - [`test_controls`]: `--test-controls`, the `/_test/` endpoints (reset, faults, request log)
+//!   for test suites that use this server as a test double.
 
 pub mod access_keys;
 pub mod admin;
@@ -33,3 +35,4 @@ pub mod network;
 pub mod nonce;
 pub mod redact;
 pub mod store;
+pub mod test_controls;

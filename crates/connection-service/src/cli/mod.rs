@@ -59,6 +59,13 @@ pub struct ServeArgs {
     /// Do not serve the API Explorer page at /explorer (config: `[explorer] enabled = false`).
     #[arg(long)]
     pub no_explorer: bool,
+    /// Serve the test-double controls under /_test/ (reset, faults, request log); for test
+    /// suites only. Refused on a non-loopback address without --test-controls-token.
+    #[arg(long)]
+    pub test_controls: bool,
+    /// Bearer token every /_test/ request must then carry (Authorization: Bearer TOKEN).
+    #[arg(long, env = "DATAWORKS_TEST_CONTROLS_TOKEN", value_name = "TOKEN")]
+    pub test_controls_token: Option<String>,
 }
 
 fn env_var(name: &str) -> Option<String> {
@@ -80,6 +87,11 @@ pub fn settings(cli: &Cli, args: &ServeArgs) -> Result<Settings, String> {
             region: env_var("DATAWORKS_REGION"),
             log_format: env_var("DATAWORKS_LOG_FORMAT"),
             nonce_store: env_var("DATAWORKS_NONCE_STORE"),
+            test_controls: args.test_controls || cli.serve.test_controls,
+            test_controls_token: args
+                .test_controls_token
+                .clone()
+                .or_else(|| cli.serve.test_controls_token.clone()),
         },
     )
     .map_err(|e| e.to_string())

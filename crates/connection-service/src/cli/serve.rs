@@ -81,7 +81,13 @@ pub async fn run(cli: &Cli, args: &ServeArgs) -> Result<(), String> {
     let local = listener
         .local_addr()
         .map_err(|e| format!("listening on {}: {e}", settings.listen))?;
-    tracing::info!(address = %local, explorer = settings.explorer.enabled, "serving");
+    settings.test_controls.check_listen(local)?;
+    tracing::info!(
+        address = %local,
+        explorer = settings.explorer.enabled,
+        test_controls = settings.test_controls.enabled,
+        "serving"
+    );
     let app = app(&settings, store, cipher, nonces, Metrics::default());
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())

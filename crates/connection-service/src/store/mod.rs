@@ -386,6 +386,10 @@ pub trait Store: Send + Sync + 'static {
     async fn set_access_key_active(&self, id: &str, active: bool) -> Result<bool, StoreError>;
     /// Deletes an AccessKey.
     async fn delete_access_key(&self, id: &str) -> Result<bool, StoreError>;
+    /// Deletes every connection and restarts the connection ids and per-project sequences, in
+    /// one transaction (the test-double controls' `POST /_test/reset`). Tenants, projects, users
+    /// and AccessKeys stay, so clients keep working.
+    async fn reset_connections(&self) -> Result<(), StoreError>;
 
     /// On a database without tenants, creates the seed's tenant, project, owner and AccessKey in
     /// one transaction and returns their ids; `None` when the database was not empty. Safe when

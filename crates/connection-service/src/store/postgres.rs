@@ -775,6 +775,19 @@ impl Store for PgStore {
         Ok(n > 0)
     }
 
+    async fn reset_connections(&self) -> Result<(), StoreError> {
+        let c = self.client().await?;
+        // TRUNCATE fires no row triggers: the counts are emptied with the rows.
+        c.batch_execute(
+            "BEGIN; \
+             TRUNCATE connections, connection_counts RESTART IDENTITY; \
+             UPDATE projects SET connection_seq = 0; \
+             COMMIT;",
+        )
+        .await
+        .map_err(db_err)
+    }
+
     async fn bootstrap_if_empty(
         &self,
         seed: &BootstrapSeed,

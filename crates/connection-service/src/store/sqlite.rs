@@ -1026,6 +1026,19 @@ impl Store for SqliteStore {
         .await
     }
 
+    async fn reset_connections(&self) -> Result<(), StoreError> {
+        self.write(|c| {
+            c.execute_batch(
+                "DELETE FROM connections; \
+                 DELETE FROM connection_counts; \
+                 DELETE FROM sqlite_sequence WHERE name = 'connections'; \
+                 UPDATE projects SET connection_seq = 0;",
+            )
+            .map_err(db_err)
+        })
+        .await
+    }
+
     async fn bootstrap_if_empty(
         &self,
         seed: &BootstrapSeed,
