@@ -16,7 +16,8 @@ use crate::domain::ConnectionService;
 use crate::http::health_router;
 use crate::metrics::Metrics;
 use crate::nonce::{PgNonceStore, RedisNonceStore};
-use crate::store::{postgres::PgStore, Store};
+use crate::revocation;
+use crate::store::{postgres::PgStore, Backend, Store};
 
 /// Redis keys of the shared replay cache start with this.
 const REDIS_NONCE_PREFIX: &str = "dataworks:nonce:";
@@ -46,7 +47,16 @@ pub async fn nonce_store(settings: &Settings) -> Result<Nonces, String> {
     })
 }
 
-/// The router `dataworks-server serve` answers with.
+/// Where AccessKey changes are announced: the PostgreSQL database, when the store is one.
+fn revocation_config(settings: &Settings, store: &dyn Store) -> Option<tokio_postgres::Config> {
+    if store.backend() != Backend::Postgres {
+        return None;
+    }
+    settings.database.parse().ok()
+}
+
+/// The router `dataworks-server serve` answers with (call it inside a Tokio runtime: on
+/// PostgreSQL it starts the task hearing AccessKey changes, [`revocation::spawn_listener`]).
 pub fn app(
     settings: &Settings,
     store: Arc<dyn Store>,
@@ -55,9 +65,17 @@ pub fn app(
     metrics: Metrics,
 ) -> Router {
     let service = ConnectionService::new(store.clone(), cipher.clone(), settings.probe.clone());
-    let verifier = Verifier::new(StoreCredentials::new(store.clone(), cipher), nonces);
+    let credentials = match revocation_config(settings, store.as_ref()) {
+        Some(config) => {
+            let (credentials, invalidator) = StoreCredentials::announced(store.clone(), cipher);
+            revocation::spawn_listener(config, invalidator);
+            credentials
+        }
+        None => StoreCredentials::new(store.clone(), cipher),
+    };
+    let verifier = Verifier::new(credentials, nonces);
     let config = ServerConfig::new(verifier)
-        .with_host_id(format!("dataworks.{}.aliyuncs.com", settings.region))
+        .with_host_id(settings.host_id())
         .with_hooks(Arc::new(metrics.clone()));
     let rpc = router(Arc::new(Api::new(service)), config);
     rpc.merge(health_router(store)).route(

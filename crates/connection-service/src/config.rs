@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
+use crate::connections::HttpSettings;
 use crate::crypto::{CryptoError, MasterKey};
 use crate::network::{DenyList, ProbeConfig, DEFAULT_DENY};
 use crate::redact::url_without_password;
@@ -93,6 +94,22 @@ pub struct FileConfig {
     /// SQLite settings.
     #[serde(default)]
     pub sqlite: SqliteSection,
+    /// Connection limits and timeouts.
+    #[serde(default)]
+    pub http: HttpSection,
+}
+
+/// `[http]`: see [`crate::connections::HttpSettings`].
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HttpSection {
+    /// Most connections served at once (default 10000); one more is answered 503
+    /// `ServiceUnavailable`.
+    pub max_connections: Option<usize>,
+    /// Limit for a whole request head, in milliseconds (default 10000).
+    pub header_timeout_ms: Option<u64>,
+    /// Limit between two requests on a kept-alive connection, in milliseconds (default 75000).
+    pub idle_timeout_ms: Option<u64>,
 }
 
 /// `[network]`.
@@ -241,6 +258,8 @@ pub struct Settings {
     pub probe: ProbeConfig,
     /// Store settings.
     pub store: StoreOptions,
+    /// Connection limits and timeouts.
+    pub http: HttpSettings,
 }
 
 impl std::fmt::Debug for FileConfig {
@@ -261,6 +280,7 @@ impl std::fmt::Debug for FileConfig {
             .field("network", &self.network)
             .field("postgres", &self.postgres)
             .field("sqlite", &self.sqlite)
+            .field("http", &self.http)
             .finish()
     }
 }
@@ -294,11 +314,17 @@ impl std::fmt::Debug for Settings {
             .field("master_key_file", &self.master_key_file)
             .field("probe", &self.probe)
             .field("store", &self.store)
+            .field("http", &self.http)
             .finish()
     }
 }
 
 impl Settings {
+    /// `HostId` of every answer: the region's endpoint name.
+    pub fn host_id(&self) -> String {
+        format!("dataworks.{}.aliyuncs.com", self.region)
+    }
+
     /// Merges overrides over the file over the defaults.
     pub fn resolve(file: FileConfig, over: Overrides) -> Result<Self, ConfigError> {
         let deny = match &file.network.deny {
@@ -307,6 +333,7 @@ impl Settings {
         }
         .map_err(ConfigError::Invalid)?;
         let defaults = StoreOptions::default();
+        let http_defaults = HttpSettings::default();
         let database = over
             .database
             .or(file.database)
@@ -344,6 +371,20 @@ impl Settings {
                 pg_pool_size: file.postgres.pool_size.unwrap_or(defaults.pg_pool_size),
                 sqlite_readers: file.sqlite.readers.unwrap_or(defaults.sqlite_readers),
                 sqlite_max_batch: file.sqlite.max_batch.unwrap_or(defaults.sqlite_max_batch),
+            },
+            http: HttpSettings {
+                max_connections: file
+                    .http
+                    .max_connections
+                    .unwrap_or(http_defaults.max_connections),
+                header_timeout: file
+                    .http
+                    .header_timeout_ms
+                    .map_or(http_defaults.header_timeout, Duration::from_millis),
+                idle_timeout: file
+                    .http
+                    .idle_timeout_ms
+                    .map_or(http_defaults.idle_timeout, Duration::from_millis),
             },
         })
     }

@@ -2368,8 +2368,13 @@ pub struct CreateConnectionRequest {
     /// `MongodbContent`, `EmrContent`, `PostgresqlContent`, `AnalyticdbForMysqlContent`,
     /// `HybriddbForPostgresqlContent`, `HoloContent` and `KafkaContent` in
     /// `components/schemas` (matched by their `x-connection-type`). Value types inside are
-    /// loose: numbers may be given as numbers or strings. Secret keys are masked in answers;
-    /// sending the mask back unchanged keeps the stored secret.
+    /// loose: numbers may be given as numbers or strings. Secrets are the values of the keys
+    /// the schemas mark `x-secret` (and of `accessKeySecret`, `secretKey`,
+    /// `secretAccessKey`, `securityToken`, `token`, `sslPassword`, `keystorePassword`,
+    /// `truststorePassword` and `privateKey`), in any type, with the key matched in any
+    /// letter case and at any depth (nested objects and arrays are walked): they must be
+    /// strings, are encrypted at rest and masked in answers; sending the mask back unchanged
+    /// at the same place keeps the stored secret.
     ///
     /// Wire name: `Content`. Constraints: at least 1 character, at most 65536 characters. Example: `{"database":"dbname","instanceName":"instancename","password":"password","rdsOwnerId":"123","username":"username"}`.
     #[serde(rename = "Content", deserialize_with = "checked_param::<_, Content, _>")]
@@ -2643,8 +2648,13 @@ pub struct UpdateConnectionRequest {
     /// `MongodbContent`, `EmrContent`, `PostgresqlContent`, `AnalyticdbForMysqlContent`,
     /// `HybriddbForPostgresqlContent`, `HoloContent` and `KafkaContent` in
     /// `components/schemas` (matched by their `x-connection-type`). Value types inside are
-    /// loose: numbers may be given as numbers or strings. Secret keys are masked in answers;
-    /// sending the mask back unchanged keeps the stored secret.
+    /// loose: numbers may be given as numbers or strings. Secrets are the values of the keys
+    /// the schemas mark `x-secret` (and of `accessKeySecret`, `secretKey`,
+    /// `secretAccessKey`, `securityToken`, `token`, `sslPassword`, `keystorePassword`,
+    /// `truststorePassword` and `privateKey`), in any type, with the key matched in any
+    /// letter case and at any depth (nested objects and arrays are walked): they must be
+    /// strings, are encrypted at rest and masked in answers; sending the mask back unchanged
+    /// at the same place keeps the stored secret.
     ///
     /// Wire name: `Content`. Constraints: at least 1 character, at most 65536 characters. Example: `{"database":"dbname","instanceName":"instancename","password":"password","rdsOwnerId":"123","username":"username"}`.
     #[serde(rename = "Content", deserialize_with = "checked_param::<_, Content, _>")]
@@ -3833,8 +3843,24 @@ pub enum CreateConnectionError {
     RequestBodyTooLarge,
     /// 408 `RequestTimeout`: The request was not completed within the server's time limit.
     ///
-    /// Reading the request or answering it took longer than the server's configured timeout.
+    /// Reading the request or answering it took longer than the server's configured timeout; also a request head (request line and headers) not complete within the header timeout (10 s by default) after its first byte, answered before the connection is closed.
     RequestTimeout,
+    /// 414 `RequestURITooLong`: The request URI is longer than 65534 bytes; send the parameters in a form body with POST.
+    ///
+    /// The request target exceeds 65,534 bytes (the HTTP server's fixed limit). Every operation accepts its parameters in an `application/x-www-form-urlencoded` POST body instead (up to the body limit, 1 MiB by default). The connection is closed after this answer.
+    RequestUriTooLong,
+    /// 431 `RequestHeaderFieldsTooLarge`: The request header section is larger than 98304 bytes or has more than 100 fields.
+    ///
+    /// The request line and headers together exceed 98,304 bytes, or there are more than 100 header fields. The connection is closed after this answer.
+    RequestHeaderFieldsTooLarge,
+    /// 400 `MalformedRequest`: The request is not valid HTTP/1.1: {reason}.
+    ///
+    /// The bytes received are not an HTTP/1.1 request the server can read (a malformed request line, method, URI or header, a control character in a header value, an invalid Content-Length or Transfer-Encoding, or TLS sent to the plain-HTTP port); `{reason}` says which. The connection is closed after this answer.
+    MalformedRequest { message: ::std::string::String },
+    /// 503 `ServiceUnavailable`: The server is at its connection limit; retry later.
+    ///
+    /// The server holds as many open connections as it is configured to serve (`[http] max_connections`, 10,000 by default); a connection beyond that is answered with this code and closed, rather than left waiting or refused at `accept`. The SDKs retry it.
+    ServiceUnavailable,
     /// A code the spec does not list here (decoded as is, never invented by the server).
     Unlisted {
         http_status: u16,
@@ -3970,7 +3996,31 @@ impl CreateConnectionError {
             http_status: 408u16,
             code: "RequestTimeout",
             message: "The request was not completed within the server's time limit.",
-            description: "Reading the request or answering it took longer than the server's configured timeout.",
+            description: "Reading the request or answering it took longer than the server's configured timeout; also a request head (request line and headers) not complete within the header timeout (10 s by default) after its first byte, answered before the connection is closed.",
+        },
+        ErrorCode {
+            http_status: 414u16,
+            code: "RequestURITooLong",
+            message: "The request URI is longer than 65534 bytes; send the parameters in a form body with POST.",
+            description: "The request target exceeds 65,534 bytes (the HTTP server's fixed limit). Every operation accepts its parameters in an `application/x-www-form-urlencoded` POST body instead (up to the body limit, 1 MiB by default). The connection is closed after this answer.",
+        },
+        ErrorCode {
+            http_status: 431u16,
+            code: "RequestHeaderFieldsTooLarge",
+            message: "The request header section is larger than 98304 bytes or has more than 100 fields.",
+            description: "The request line and headers together exceed 98,304 bytes, or there are more than 100 header fields. The connection is closed after this answer.",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "MalformedRequest",
+            message: "The request is not valid HTTP/1.1: {reason}.",
+            description: "The bytes received are not an HTTP/1.1 request the server can read (a malformed request line, method, URI or header, a control character in a header value, an invalid Content-Length or Transfer-Encoding, or TLS sent to the plain-HTTP port); `{reason}` says which. The connection is closed after this answer.",
+        },
+        ErrorCode {
+            http_status: 503u16,
+            code: "ServiceUnavailable",
+            message: "The server is at its connection limit; retry later.",
+            description: "The server holds as many open connections as it is configured to serve (`[http] max_connections`, 10,000 by default); a connection beyond that is answered with this code and closed, rather than left waiting or refused at `accept`. The SDKs retry it.",
         },
     ];
     /// The HTTP status the code is answered with.
@@ -3997,6 +4047,10 @@ impl CreateConnectionError {
             Self::UnsupportedHttpMethod => 405u16,
             Self::RequestBodyTooLarge => 413u16,
             Self::RequestTimeout => 408u16,
+            Self::RequestUriTooLong => 414u16,
+            Self::RequestHeaderFieldsTooLarge => 431u16,
+            Self::MalformedRequest { .. } => 400u16,
+            Self::ServiceUnavailable => 503u16,
             Self::Unlisted { http_status, .. } => *http_status,
         }
     }
@@ -4026,6 +4080,10 @@ impl CreateConnectionError {
             Self::UnsupportedHttpMethod => "UnsupportedHTTPMethod",
             Self::RequestBodyTooLarge => "RequestBodyTooLarge",
             Self::RequestTimeout => "RequestTimeout",
+            Self::RequestUriTooLong => "RequestURITooLong",
+            Self::RequestHeaderFieldsTooLarge => "RequestHeaderFieldsTooLarge",
+            Self::MalformedRequest { .. } => "MalformedRequest",
+            Self::ServiceUnavailable => "ServiceUnavailable",
             Self::Unlisted { code, .. } => code,
         }
     }
@@ -4066,6 +4124,16 @@ impl CreateConnectionError {
             Self::RequestBodyTooLarge => "The request body is too large.",
             Self::RequestTimeout => {
                 "The request was not completed within the server's time limit."
+            }
+            Self::RequestUriTooLong => {
+                "The request URI is longer than 65534 bytes; send the parameters in a form body with POST."
+            }
+            Self::RequestHeaderFieldsTooLarge => {
+                "The request header section is larger than 98304 bytes or has more than 100 fields."
+            }
+            Self::MalformedRequest { message } => message,
+            Self::ServiceUnavailable => {
+                "The server is at its connection limit; retry later."
             }
             Self::Unlisted { message, .. } => message,
         }
@@ -4109,6 +4177,14 @@ impl CreateConnectionError {
             "UnsupportedHTTPMethod" => Self::UnsupportedHttpMethod,
             "RequestBodyTooLarge" => Self::RequestBodyTooLarge,
             "RequestTimeout" => Self::RequestTimeout,
+            "RequestURITooLong" => Self::RequestUriTooLong,
+            "RequestHeaderFieldsTooLarge" => Self::RequestHeaderFieldsTooLarge,
+            "MalformedRequest" => {
+                Self::MalformedRequest {
+                    message: ::std::borrow::ToOwned::to_owned(message),
+                }
+            }
+            "ServiceUnavailable" => Self::ServiceUnavailable,
             _ => {
                 Self::Unlisted {
                     http_status,
@@ -4229,8 +4305,24 @@ pub enum UpdateConnectionError {
     RequestBodyTooLarge,
     /// 408 `RequestTimeout`: The request was not completed within the server's time limit.
     ///
-    /// Reading the request or answering it took longer than the server's configured timeout.
+    /// Reading the request or answering it took longer than the server's configured timeout; also a request head (request line and headers) not complete within the header timeout (10 s by default) after its first byte, answered before the connection is closed.
     RequestTimeout,
+    /// 414 `RequestURITooLong`: The request URI is longer than 65534 bytes; send the parameters in a form body with POST.
+    ///
+    /// The request target exceeds 65,534 bytes (the HTTP server's fixed limit). Every operation accepts its parameters in an `application/x-www-form-urlencoded` POST body instead (up to the body limit, 1 MiB by default). The connection is closed after this answer.
+    RequestUriTooLong,
+    /// 431 `RequestHeaderFieldsTooLarge`: The request header section is larger than 98304 bytes or has more than 100 fields.
+    ///
+    /// The request line and headers together exceed 98,304 bytes, or there are more than 100 header fields. The connection is closed after this answer.
+    RequestHeaderFieldsTooLarge,
+    /// 400 `MalformedRequest`: The request is not valid HTTP/1.1: {reason}.
+    ///
+    /// The bytes received are not an HTTP/1.1 request the server can read (a malformed request line, method, URI or header, a control character in a header value, an invalid Content-Length or Transfer-Encoding, or TLS sent to the plain-HTTP port); `{reason}` says which. The connection is closed after this answer.
+    MalformedRequest { message: ::std::string::String },
+    /// 503 `ServiceUnavailable`: The server is at its connection limit; retry later.
+    ///
+    /// The server holds as many open connections as it is configured to serve (`[http] max_connections`, 10,000 by default); a connection beyond that is answered with this code and closed, rather than left waiting or refused at `accept`. The SDKs retry it.
+    ServiceUnavailable,
     /// A code the spec does not list here (decoded as is, never invented by the server).
     Unlisted {
         http_status: u16,
@@ -4378,7 +4470,31 @@ impl UpdateConnectionError {
             http_status: 408u16,
             code: "RequestTimeout",
             message: "The request was not completed within the server's time limit.",
-            description: "Reading the request or answering it took longer than the server's configured timeout.",
+            description: "Reading the request or answering it took longer than the server's configured timeout; also a request head (request line and headers) not complete within the header timeout (10 s by default) after its first byte, answered before the connection is closed.",
+        },
+        ErrorCode {
+            http_status: 414u16,
+            code: "RequestURITooLong",
+            message: "The request URI is longer than 65534 bytes; send the parameters in a form body with POST.",
+            description: "The request target exceeds 65,534 bytes (the HTTP server's fixed limit). Every operation accepts its parameters in an `application/x-www-form-urlencoded` POST body instead (up to the body limit, 1 MiB by default). The connection is closed after this answer.",
+        },
+        ErrorCode {
+            http_status: 431u16,
+            code: "RequestHeaderFieldsTooLarge",
+            message: "The request header section is larger than 98304 bytes or has more than 100 fields.",
+            description: "The request line and headers together exceed 98,304 bytes, or there are more than 100 header fields. The connection is closed after this answer.",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "MalformedRequest",
+            message: "The request is not valid HTTP/1.1: {reason}.",
+            description: "The bytes received are not an HTTP/1.1 request the server can read (a malformed request line, method, URI or header, a control character in a header value, an invalid Content-Length or Transfer-Encoding, or TLS sent to the plain-HTTP port); `{reason}` says which. The connection is closed after this answer.",
+        },
+        ErrorCode {
+            http_status: 503u16,
+            code: "ServiceUnavailable",
+            message: "The server is at its connection limit; retry later.",
+            description: "The server holds as many open connections as it is configured to serve (`[http] max_connections`, 10,000 by default); a connection beyond that is answered with this code and closed, rather than left waiting or refused at `accept`. The SDKs retry it.",
         },
     ];
     /// The HTTP status the code is answered with.
@@ -4407,6 +4523,10 @@ impl UpdateConnectionError {
             Self::UnsupportedHttpMethod => 405u16,
             Self::RequestBodyTooLarge => 413u16,
             Self::RequestTimeout => 408u16,
+            Self::RequestUriTooLong => 414u16,
+            Self::RequestHeaderFieldsTooLarge => 431u16,
+            Self::MalformedRequest { .. } => 400u16,
+            Self::ServiceUnavailable => 503u16,
             Self::Unlisted { http_status, .. } => *http_status,
         }
     }
@@ -4442,6 +4562,10 @@ impl UpdateConnectionError {
             Self::UnsupportedHttpMethod => "UnsupportedHTTPMethod",
             Self::RequestBodyTooLarge => "RequestBodyTooLarge",
             Self::RequestTimeout => "RequestTimeout",
+            Self::RequestUriTooLong => "RequestURITooLong",
+            Self::RequestHeaderFieldsTooLarge => "RequestHeaderFieldsTooLarge",
+            Self::MalformedRequest { .. } => "MalformedRequest",
+            Self::ServiceUnavailable => "ServiceUnavailable",
             Self::Unlisted { code, .. } => code,
         }
     }
@@ -4484,6 +4608,16 @@ impl UpdateConnectionError {
             Self::RequestBodyTooLarge => "The request body is too large.",
             Self::RequestTimeout => {
                 "The request was not completed within the server's time limit."
+            }
+            Self::RequestUriTooLong => {
+                "The request URI is longer than 65534 bytes; send the parameters in a form body with POST."
+            }
+            Self::RequestHeaderFieldsTooLarge => {
+                "The request header section is larger than 98304 bytes or has more than 100 fields."
+            }
+            Self::MalformedRequest { message } => message,
+            Self::ServiceUnavailable => {
+                "The server is at its connection limit; retry later."
             }
             Self::Unlisted { message, .. } => message,
         }
@@ -4535,6 +4669,14 @@ impl UpdateConnectionError {
             "UnsupportedHTTPMethod" => Self::UnsupportedHttpMethod,
             "RequestBodyTooLarge" => Self::RequestBodyTooLarge,
             "RequestTimeout" => Self::RequestTimeout,
+            "RequestURITooLong" => Self::RequestUriTooLong,
+            "RequestHeaderFieldsTooLarge" => Self::RequestHeaderFieldsTooLarge,
+            "MalformedRequest" => {
+                Self::MalformedRequest {
+                    message: ::std::borrow::ToOwned::to_owned(message),
+                }
+            }
+            "ServiceUnavailable" => Self::ServiceUnavailable,
             _ => {
                 Self::Unlisted {
                     http_status,
@@ -4639,8 +4781,24 @@ pub enum ListConnectionsError {
     RequestBodyTooLarge,
     /// 408 `RequestTimeout`: The request was not completed within the server's time limit.
     ///
-    /// Reading the request or answering it took longer than the server's configured timeout.
+    /// Reading the request or answering it took longer than the server's configured timeout; also a request head (request line and headers) not complete within the header timeout (10 s by default) after its first byte, answered before the connection is closed.
     RequestTimeout,
+    /// 414 `RequestURITooLong`: The request URI is longer than 65534 bytes; send the parameters in a form body with POST.
+    ///
+    /// The request target exceeds 65,534 bytes (the HTTP server's fixed limit). Every operation accepts its parameters in an `application/x-www-form-urlencoded` POST body instead (up to the body limit, 1 MiB by default). The connection is closed after this answer.
+    RequestUriTooLong,
+    /// 431 `RequestHeaderFieldsTooLarge`: The request header section is larger than 98304 bytes or has more than 100 fields.
+    ///
+    /// The request line and headers together exceed 98,304 bytes, or there are more than 100 header fields. The connection is closed after this answer.
+    RequestHeaderFieldsTooLarge,
+    /// 400 `MalformedRequest`: The request is not valid HTTP/1.1: {reason}.
+    ///
+    /// The bytes received are not an HTTP/1.1 request the server can read (a malformed request line, method, URI or header, a control character in a header value, an invalid Content-Length or Transfer-Encoding, or TLS sent to the plain-HTTP port); `{reason}` says which. The connection is closed after this answer.
+    MalformedRequest { message: ::std::string::String },
+    /// 503 `ServiceUnavailable`: The server is at its connection limit; retry later.
+    ///
+    /// The server holds as many open connections as it is configured to serve (`[http] max_connections`, 10,000 by default); a connection beyond that is answered with this code and closed, rather than left waiting or refused at `accept`. The SDKs retry it.
+    ServiceUnavailable,
     /// A code the spec does not list here (decoded as is, never invented by the server).
     Unlisted {
         http_status: u16,
@@ -4764,7 +4922,31 @@ impl ListConnectionsError {
             http_status: 408u16,
             code: "RequestTimeout",
             message: "The request was not completed within the server's time limit.",
-            description: "Reading the request or answering it took longer than the server's configured timeout.",
+            description: "Reading the request or answering it took longer than the server's configured timeout; also a request head (request line and headers) not complete within the header timeout (10 s by default) after its first byte, answered before the connection is closed.",
+        },
+        ErrorCode {
+            http_status: 414u16,
+            code: "RequestURITooLong",
+            message: "The request URI is longer than 65534 bytes; send the parameters in a form body with POST.",
+            description: "The request target exceeds 65,534 bytes (the HTTP server's fixed limit). Every operation accepts its parameters in an `application/x-www-form-urlencoded` POST body instead (up to the body limit, 1 MiB by default). The connection is closed after this answer.",
+        },
+        ErrorCode {
+            http_status: 431u16,
+            code: "RequestHeaderFieldsTooLarge",
+            message: "The request header section is larger than 98304 bytes or has more than 100 fields.",
+            description: "The request line and headers together exceed 98,304 bytes, or there are more than 100 header fields. The connection is closed after this answer.",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "MalformedRequest",
+            message: "The request is not valid HTTP/1.1: {reason}.",
+            description: "The bytes received are not an HTTP/1.1 request the server can read (a malformed request line, method, URI or header, a control character in a header value, an invalid Content-Length or Transfer-Encoding, or TLS sent to the plain-HTTP port); `{reason}` says which. The connection is closed after this answer.",
+        },
+        ErrorCode {
+            http_status: 503u16,
+            code: "ServiceUnavailable",
+            message: "The server is at its connection limit; retry later.",
+            description: "The server holds as many open connections as it is configured to serve (`[http] max_connections`, 10,000 by default); a connection beyond that is answered with this code and closed, rather than left waiting or refused at `accept`. The SDKs retry it.",
         },
     ];
     /// The HTTP status the code is answered with.
@@ -4789,6 +4971,10 @@ impl ListConnectionsError {
             Self::UnsupportedHttpMethod => 405u16,
             Self::RequestBodyTooLarge => 413u16,
             Self::RequestTimeout => 408u16,
+            Self::RequestUriTooLong => 414u16,
+            Self::RequestHeaderFieldsTooLarge => 431u16,
+            Self::MalformedRequest { .. } => 400u16,
+            Self::ServiceUnavailable => 503u16,
             Self::Unlisted { http_status, .. } => *http_status,
         }
     }
@@ -4814,6 +5000,10 @@ impl ListConnectionsError {
             Self::UnsupportedHttpMethod => "UnsupportedHTTPMethod",
             Self::RequestBodyTooLarge => "RequestBodyTooLarge",
             Self::RequestTimeout => "RequestTimeout",
+            Self::RequestUriTooLong => "RequestURITooLong",
+            Self::RequestHeaderFieldsTooLarge => "RequestHeaderFieldsTooLarge",
+            Self::MalformedRequest { .. } => "MalformedRequest",
+            Self::ServiceUnavailable => "ServiceUnavailable",
             Self::Unlisted { code, .. } => code,
         }
     }
@@ -4848,6 +5038,16 @@ impl ListConnectionsError {
             Self::RequestBodyTooLarge => "The request body is too large.",
             Self::RequestTimeout => {
                 "The request was not completed within the server's time limit."
+            }
+            Self::RequestUriTooLong => {
+                "The request URI is longer than 65534 bytes; send the parameters in a form body with POST."
+            }
+            Self::RequestHeaderFieldsTooLarge => {
+                "The request header section is larger than 98304 bytes or has more than 100 fields."
+            }
+            Self::MalformedRequest { message } => message,
+            Self::ServiceUnavailable => {
+                "The server is at its connection limit; retry later."
             }
             Self::Unlisted { message, .. } => message,
         }
@@ -4887,6 +5087,14 @@ impl ListConnectionsError {
             "UnsupportedHTTPMethod" => Self::UnsupportedHttpMethod,
             "RequestBodyTooLarge" => Self::RequestBodyTooLarge,
             "RequestTimeout" => Self::RequestTimeout,
+            "RequestURITooLong" => Self::RequestUriTooLong,
+            "RequestHeaderFieldsTooLarge" => Self::RequestHeaderFieldsTooLarge,
+            "MalformedRequest" => {
+                Self::MalformedRequest {
+                    message: ::std::borrow::ToOwned::to_owned(message),
+                }
+            }
+            "ServiceUnavailable" => Self::ServiceUnavailable,
             _ => {
                 Self::Unlisted {
                     http_status,
@@ -4999,8 +5207,24 @@ pub enum DeleteConnectionError {
     RequestBodyTooLarge,
     /// 408 `RequestTimeout`: The request was not completed within the server's time limit.
     ///
-    /// Reading the request or answering it took longer than the server's configured timeout.
+    /// Reading the request or answering it took longer than the server's configured timeout; also a request head (request line and headers) not complete within the header timeout (10 s by default) after its first byte, answered before the connection is closed.
     RequestTimeout,
+    /// 414 `RequestURITooLong`: The request URI is longer than 65534 bytes; send the parameters in a form body with POST.
+    ///
+    /// The request target exceeds 65,534 bytes (the HTTP server's fixed limit). Every operation accepts its parameters in an `application/x-www-form-urlencoded` POST body instead (up to the body limit, 1 MiB by default). The connection is closed after this answer.
+    RequestUriTooLong,
+    /// 431 `RequestHeaderFieldsTooLarge`: The request header section is larger than 98304 bytes or has more than 100 fields.
+    ///
+    /// The request line and headers together exceed 98,304 bytes, or there are more than 100 header fields. The connection is closed after this answer.
+    RequestHeaderFieldsTooLarge,
+    /// 400 `MalformedRequest`: The request is not valid HTTP/1.1: {reason}.
+    ///
+    /// The bytes received are not an HTTP/1.1 request the server can read (a malformed request line, method, URI or header, a control character in a header value, an invalid Content-Length or Transfer-Encoding, or TLS sent to the plain-HTTP port); `{reason}` says which. The connection is closed after this answer.
+    MalformedRequest { message: ::std::string::String },
+    /// 503 `ServiceUnavailable`: The server is at its connection limit; retry later.
+    ///
+    /// The server holds as many open connections as it is configured to serve (`[http] max_connections`, 10,000 by default); a connection beyond that is answered with this code and closed, rather than left waiting or refused at `accept`. The SDKs retry it.
+    ServiceUnavailable,
     /// A code the spec does not list here (decoded as is, never invented by the server).
     Unlisted {
         http_status: u16,
@@ -5136,7 +5360,31 @@ impl DeleteConnectionError {
             http_status: 408u16,
             code: "RequestTimeout",
             message: "The request was not completed within the server's time limit.",
-            description: "Reading the request or answering it took longer than the server's configured timeout.",
+            description: "Reading the request or answering it took longer than the server's configured timeout; also a request head (request line and headers) not complete within the header timeout (10 s by default) after its first byte, answered before the connection is closed.",
+        },
+        ErrorCode {
+            http_status: 414u16,
+            code: "RequestURITooLong",
+            message: "The request URI is longer than 65534 bytes; send the parameters in a form body with POST.",
+            description: "The request target exceeds 65,534 bytes (the HTTP server's fixed limit). Every operation accepts its parameters in an `application/x-www-form-urlencoded` POST body instead (up to the body limit, 1 MiB by default). The connection is closed after this answer.",
+        },
+        ErrorCode {
+            http_status: 431u16,
+            code: "RequestHeaderFieldsTooLarge",
+            message: "The request header section is larger than 98304 bytes or has more than 100 fields.",
+            description: "The request line and headers together exceed 98,304 bytes, or there are more than 100 header fields. The connection is closed after this answer.",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "MalformedRequest",
+            message: "The request is not valid HTTP/1.1: {reason}.",
+            description: "The bytes received are not an HTTP/1.1 request the server can read (a malformed request line, method, URI or header, a control character in a header value, an invalid Content-Length or Transfer-Encoding, or TLS sent to the plain-HTTP port); `{reason}` says which. The connection is closed after this answer.",
+        },
+        ErrorCode {
+            http_status: 503u16,
+            code: "ServiceUnavailable",
+            message: "The server is at its connection limit; retry later.",
+            description: "The server holds as many open connections as it is configured to serve (`[http] max_connections`, 10,000 by default); a connection beyond that is answered with this code and closed, rather than left waiting or refused at `accept`. The SDKs retry it.",
         },
     ];
     /// The HTTP status the code is answered with.
@@ -5163,6 +5411,10 @@ impl DeleteConnectionError {
             Self::UnsupportedHttpMethod => 405u16,
             Self::RequestBodyTooLarge => 413u16,
             Self::RequestTimeout => 408u16,
+            Self::RequestUriTooLong => 414u16,
+            Self::RequestHeaderFieldsTooLarge => 431u16,
+            Self::MalformedRequest { .. } => 400u16,
+            Self::ServiceUnavailable => 503u16,
             Self::Unlisted { http_status, .. } => *http_status,
         }
     }
@@ -5194,6 +5446,10 @@ impl DeleteConnectionError {
             Self::UnsupportedHttpMethod => "UnsupportedHTTPMethod",
             Self::RequestBodyTooLarge => "RequestBodyTooLarge",
             Self::RequestTimeout => "RequestTimeout",
+            Self::RequestUriTooLong => "RequestURITooLong",
+            Self::RequestHeaderFieldsTooLarge => "RequestHeaderFieldsTooLarge",
+            Self::MalformedRequest { .. } => "MalformedRequest",
+            Self::ServiceUnavailable => "ServiceUnavailable",
             Self::Unlisted { code, .. } => code,
         }
     }
@@ -5232,6 +5488,16 @@ impl DeleteConnectionError {
             Self::RequestBodyTooLarge => "The request body is too large.",
             Self::RequestTimeout => {
                 "The request was not completed within the server's time limit."
+            }
+            Self::RequestUriTooLong => {
+                "The request URI is longer than 65534 bytes; send the parameters in a form body with POST."
+            }
+            Self::RequestHeaderFieldsTooLarge => {
+                "The request header section is larger than 98304 bytes or has more than 100 fields."
+            }
+            Self::MalformedRequest { message } => message,
+            Self::ServiceUnavailable => {
+                "The server is at its connection limit; retry later."
             }
             Self::Unlisted { message, .. } => message,
         }
@@ -5277,6 +5543,14 @@ impl DeleteConnectionError {
             "UnsupportedHTTPMethod" => Self::UnsupportedHttpMethod,
             "RequestBodyTooLarge" => Self::RequestBodyTooLarge,
             "RequestTimeout" => Self::RequestTimeout,
+            "RequestURITooLong" => Self::RequestUriTooLong,
+            "RequestHeaderFieldsTooLarge" => Self::RequestHeaderFieldsTooLarge,
+            "MalformedRequest" => {
+                Self::MalformedRequest {
+                    message: ::std::borrow::ToOwned::to_owned(message),
+                }
+            }
+            "ServiceUnavailable" => Self::ServiceUnavailable,
             _ => {
                 Self::Unlisted {
                     http_status,
@@ -5389,8 +5663,24 @@ pub enum TestNetworkConnectionError {
     RequestBodyTooLarge,
     /// 408 `RequestTimeout`: The request was not completed within the server's time limit.
     ///
-    /// Reading the request or answering it took longer than the server's configured timeout.
+    /// Reading the request or answering it took longer than the server's configured timeout; also a request head (request line and headers) not complete within the header timeout (10 s by default) after its first byte, answered before the connection is closed.
     RequestTimeout,
+    /// 414 `RequestURITooLong`: The request URI is longer than 65534 bytes; send the parameters in a form body with POST.
+    ///
+    /// The request target exceeds 65,534 bytes (the HTTP server's fixed limit). Every operation accepts its parameters in an `application/x-www-form-urlencoded` POST body instead (up to the body limit, 1 MiB by default). The connection is closed after this answer.
+    RequestUriTooLong,
+    /// 431 `RequestHeaderFieldsTooLarge`: The request header section is larger than 98304 bytes or has more than 100 fields.
+    ///
+    /// The request line and headers together exceed 98,304 bytes, or there are more than 100 header fields. The connection is closed after this answer.
+    RequestHeaderFieldsTooLarge,
+    /// 400 `MalformedRequest`: The request is not valid HTTP/1.1: {reason}.
+    ///
+    /// The bytes received are not an HTTP/1.1 request the server can read (a malformed request line, method, URI or header, a control character in a header value, an invalid Content-Length or Transfer-Encoding, or TLS sent to the plain-HTTP port); `{reason}` says which. The connection is closed after this answer.
+    MalformedRequest { message: ::std::string::String },
+    /// 503 `ServiceUnavailable`: The server is at its connection limit; retry later.
+    ///
+    /// The server holds as many open connections as it is configured to serve (`[http] max_connections`, 10,000 by default); a connection beyond that is answered with this code and closed, rather than left waiting or refused at `accept`. The SDKs retry it.
+    ServiceUnavailable,
     /// A code the spec does not list here (decoded as is, never invented by the server).
     Unlisted {
         http_status: u16,
@@ -5526,7 +5816,31 @@ impl TestNetworkConnectionError {
             http_status: 408u16,
             code: "RequestTimeout",
             message: "The request was not completed within the server's time limit.",
-            description: "Reading the request or answering it took longer than the server's configured timeout.",
+            description: "Reading the request or answering it took longer than the server's configured timeout; also a request head (request line and headers) not complete within the header timeout (10 s by default) after its first byte, answered before the connection is closed.",
+        },
+        ErrorCode {
+            http_status: 414u16,
+            code: "RequestURITooLong",
+            message: "The request URI is longer than 65534 bytes; send the parameters in a form body with POST.",
+            description: "The request target exceeds 65,534 bytes (the HTTP server's fixed limit). Every operation accepts its parameters in an `application/x-www-form-urlencoded` POST body instead (up to the body limit, 1 MiB by default). The connection is closed after this answer.",
+        },
+        ErrorCode {
+            http_status: 431u16,
+            code: "RequestHeaderFieldsTooLarge",
+            message: "The request header section is larger than 98304 bytes or has more than 100 fields.",
+            description: "The request line and headers together exceed 98,304 bytes, or there are more than 100 header fields. The connection is closed after this answer.",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "MalformedRequest",
+            message: "The request is not valid HTTP/1.1: {reason}.",
+            description: "The bytes received are not an HTTP/1.1 request the server can read (a malformed request line, method, URI or header, a control character in a header value, an invalid Content-Length or Transfer-Encoding, or TLS sent to the plain-HTTP port); `{reason}` says which. The connection is closed after this answer.",
+        },
+        ErrorCode {
+            http_status: 503u16,
+            code: "ServiceUnavailable",
+            message: "The server is at its connection limit; retry later.",
+            description: "The server holds as many open connections as it is configured to serve (`[http] max_connections`, 10,000 by default); a connection beyond that is answered with this code and closed, rather than left waiting or refused at `accept`. The SDKs retry it.",
         },
     ];
     /// The HTTP status the code is answered with.
@@ -5553,6 +5867,10 @@ impl TestNetworkConnectionError {
             Self::UnsupportedHttpMethod => 405u16,
             Self::RequestBodyTooLarge => 413u16,
             Self::RequestTimeout => 408u16,
+            Self::RequestUriTooLong => 414u16,
+            Self::RequestHeaderFieldsTooLarge => 431u16,
+            Self::MalformedRequest { .. } => 400u16,
+            Self::ServiceUnavailable => 503u16,
             Self::Unlisted { http_status, .. } => *http_status,
         }
     }
@@ -5584,6 +5902,10 @@ impl TestNetworkConnectionError {
             Self::UnsupportedHttpMethod => "UnsupportedHTTPMethod",
             Self::RequestBodyTooLarge => "RequestBodyTooLarge",
             Self::RequestTimeout => "RequestTimeout",
+            Self::RequestUriTooLong => "RequestURITooLong",
+            Self::RequestHeaderFieldsTooLarge => "RequestHeaderFieldsTooLarge",
+            Self::MalformedRequest { .. } => "MalformedRequest",
+            Self::ServiceUnavailable => "ServiceUnavailable",
             Self::Unlisted { code, .. } => code,
         }
     }
@@ -5620,6 +5942,16 @@ impl TestNetworkConnectionError {
             Self::RequestBodyTooLarge => "The request body is too large.",
             Self::RequestTimeout => {
                 "The request was not completed within the server's time limit."
+            }
+            Self::RequestUriTooLong => {
+                "The request URI is longer than 65534 bytes; send the parameters in a form body with POST."
+            }
+            Self::RequestHeaderFieldsTooLarge => {
+                "The request header section is larger than 98304 bytes or has more than 100 fields."
+            }
+            Self::MalformedRequest { message } => message,
+            Self::ServiceUnavailable => {
+                "The server is at its connection limit; retry later."
             }
             Self::Unlisted { message, .. } => message,
         }
@@ -5667,6 +5999,14 @@ impl TestNetworkConnectionError {
             "UnsupportedHTTPMethod" => Self::UnsupportedHttpMethod,
             "RequestBodyTooLarge" => Self::RequestBodyTooLarge,
             "RequestTimeout" => Self::RequestTimeout,
+            "RequestURITooLong" => Self::RequestUriTooLong,
+            "RequestHeaderFieldsTooLarge" => Self::RequestHeaderFieldsTooLarge,
+            "MalformedRequest" => {
+                Self::MalformedRequest {
+                    message: ::std::borrow::ToOwned::to_owned(message),
+                }
+            }
+            "ServiceUnavailable" => Self::ServiceUnavailable,
             _ => {
                 Self::Unlisted {
                     http_status,
@@ -5759,8 +6099,24 @@ pub enum CommonError {
     RequestBodyTooLarge,
     /// 408 `RequestTimeout`: The request was not completed within the server's time limit.
     ///
-    /// Reading the request or answering it took longer than the server's configured timeout.
+    /// Reading the request or answering it took longer than the server's configured timeout; also a request head (request line and headers) not complete within the header timeout (10 s by default) after its first byte, answered before the connection is closed.
     RequestTimeout,
+    /// 414 `RequestURITooLong`: The request URI is longer than 65534 bytes; send the parameters in a form body with POST.
+    ///
+    /// The request target exceeds 65,534 bytes (the HTTP server's fixed limit). Every operation accepts its parameters in an `application/x-www-form-urlencoded` POST body instead (up to the body limit, 1 MiB by default). The connection is closed after this answer.
+    RequestUriTooLong,
+    /// 431 `RequestHeaderFieldsTooLarge`: The request header section is larger than 98304 bytes or has more than 100 fields.
+    ///
+    /// The request line and headers together exceed 98,304 bytes, or there are more than 100 header fields. The connection is closed after this answer.
+    RequestHeaderFieldsTooLarge,
+    /// 400 `MalformedRequest`: The request is not valid HTTP/1.1: {reason}.
+    ///
+    /// The bytes received are not an HTTP/1.1 request the server can read (a malformed request line, method, URI or header, a control character in a header value, an invalid Content-Length or Transfer-Encoding, or TLS sent to the plain-HTTP port); `{reason}` says which. The connection is closed after this answer.
+    MalformedRequest { message: ::std::string::String },
+    /// 503 `ServiceUnavailable`: The server is at its connection limit; retry later.
+    ///
+    /// The server holds as many open connections as it is configured to serve (`[http] max_connections`, 10,000 by default); a connection beyond that is answered with this code and closed, rather than left waiting or refused at `accept`. The SDKs retry it.
+    ServiceUnavailable,
     /// A code the spec does not list here (decoded as is, never invented by the server).
     Unlisted {
         http_status: u16,
@@ -5866,7 +6222,31 @@ impl CommonError {
             http_status: 408u16,
             code: "RequestTimeout",
             message: "The request was not completed within the server's time limit.",
-            description: "Reading the request or answering it took longer than the server's configured timeout.",
+            description: "Reading the request or answering it took longer than the server's configured timeout; also a request head (request line and headers) not complete within the header timeout (10 s by default) after its first byte, answered before the connection is closed.",
+        },
+        ErrorCode {
+            http_status: 414u16,
+            code: "RequestURITooLong",
+            message: "The request URI is longer than 65534 bytes; send the parameters in a form body with POST.",
+            description: "The request target exceeds 65,534 bytes (the HTTP server's fixed limit). Every operation accepts its parameters in an `application/x-www-form-urlencoded` POST body instead (up to the body limit, 1 MiB by default). The connection is closed after this answer.",
+        },
+        ErrorCode {
+            http_status: 431u16,
+            code: "RequestHeaderFieldsTooLarge",
+            message: "The request header section is larger than 98304 bytes or has more than 100 fields.",
+            description: "The request line and headers together exceed 98,304 bytes, or there are more than 100 header fields. The connection is closed after this answer.",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "MalformedRequest",
+            message: "The request is not valid HTTP/1.1: {reason}.",
+            description: "The bytes received are not an HTTP/1.1 request the server can read (a malformed request line, method, URI or header, a control character in a header value, an invalid Content-Length or Transfer-Encoding, or TLS sent to the plain-HTTP port); `{reason}` says which. The connection is closed after this answer.",
+        },
+        ErrorCode {
+            http_status: 503u16,
+            code: "ServiceUnavailable",
+            message: "The server is at its connection limit; retry later.",
+            description: "The server holds as many open connections as it is configured to serve (`[http] max_connections`, 10,000 by default); a connection beyond that is answered with this code and closed, rather than left waiting or refused at `accept`. The SDKs retry it.",
         },
     ];
     /// The HTTP status the code is answered with.
@@ -5888,6 +6268,10 @@ impl CommonError {
             Self::UnsupportedHttpMethod => 405u16,
             Self::RequestBodyTooLarge => 413u16,
             Self::RequestTimeout => 408u16,
+            Self::RequestUriTooLong => 414u16,
+            Self::RequestHeaderFieldsTooLarge => 431u16,
+            Self::MalformedRequest { .. } => 400u16,
+            Self::ServiceUnavailable => 503u16,
             Self::Unlisted { http_status, .. } => *http_status,
         }
     }
@@ -5910,6 +6294,10 @@ impl CommonError {
             Self::UnsupportedHttpMethod => "UnsupportedHTTPMethod",
             Self::RequestBodyTooLarge => "RequestBodyTooLarge",
             Self::RequestTimeout => "RequestTimeout",
+            Self::RequestUriTooLong => "RequestURITooLong",
+            Self::RequestHeaderFieldsTooLarge => "RequestHeaderFieldsTooLarge",
+            Self::MalformedRequest { .. } => "MalformedRequest",
+            Self::ServiceUnavailable => "ServiceUnavailable",
             Self::Unlisted { code, .. } => code,
         }
     }
@@ -5941,6 +6329,16 @@ impl CommonError {
             Self::RequestBodyTooLarge => "The request body is too large.",
             Self::RequestTimeout => {
                 "The request was not completed within the server's time limit."
+            }
+            Self::RequestUriTooLong => {
+                "The request URI is longer than 65534 bytes; send the parameters in a form body with POST."
+            }
+            Self::RequestHeaderFieldsTooLarge => {
+                "The request header section is larger than 98304 bytes or has more than 100 fields."
+            }
+            Self::MalformedRequest { message } => message,
+            Self::ServiceUnavailable => {
+                "The server is at its connection limit; retry later."
             }
             Self::Unlisted { message, .. } => message,
         }
@@ -5977,6 +6375,14 @@ impl CommonError {
             "UnsupportedHTTPMethod" => Self::UnsupportedHttpMethod,
             "RequestBodyTooLarge" => Self::RequestBodyTooLarge,
             "RequestTimeout" => Self::RequestTimeout,
+            "RequestURITooLong" => Self::RequestUriTooLong,
+            "RequestHeaderFieldsTooLarge" => Self::RequestHeaderFieldsTooLarge,
+            "MalformedRequest" => {
+                Self::MalformedRequest {
+                    message: ::std::borrow::ToOwned::to_owned(message),
+                }
+            }
+            "ServiceUnavailable" => Self::ServiceUnavailable,
             _ => {
                 Self::Unlisted {
                     http_status,
