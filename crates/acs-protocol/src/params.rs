@@ -64,7 +64,9 @@ impl Params {
     /// when it is `application/x-www-form-urlencoded` (parameters such as `; charset=UTF-8` and
     /// any letter case allowed). Decoding is `application/x-www-form-urlencoded` exactly as the
     /// `form_urlencoded` crate does it (`+` is a space, a `%` not followed by two hex digits
-    /// stays, invalid UTF-8 becomes U+FFFD, empty `&&` segments are skipped).
+    /// stays, empty `&&` segments are skipped), except that a name or value that is not UTF-8
+    /// once decoded is `InvalidParameter` naming the parameter (the crate would substitute
+    /// U+FFFD).
     pub fn from_parts(
         query: Option<&str>,
         content_type: Option<&str>,
@@ -77,7 +79,7 @@ impl Params {
         if !body.is_empty() && content_type.is_some_and(is_form) {
             raw.decode(body, Origin::Body);
         }
-        raw.finish().checked()
+        raw.finish()?.checked()
     }
 
     /// Builds a set from already-decoded pairs (all counted as query parameters), refusing
@@ -201,9 +203,11 @@ impl RawParams {
         }
     }
 
-    /// Validates UTF-8 per name and value (so every range is on a char boundary); a component
-    /// that is not UTF-8 is replaced lossily, like `form_urlencoded` does.
-    fn finish(self) -> Params {
+    /// Validates UTF-8 per name and value. A component that is not UTF-8 is refused with
+    /// `InvalidParameter` naming the parameter (its name shown lossily when the name itself is
+    /// the broken part): replacing bytes by U+FFFD would only turn the caller's mistake into a
+    /// misleading `SignatureDoesNotMatch`, since the signature covers the original bytes.
+    fn finish(self) -> Result<Params, AcsError> {
         let RawParams { bytes, entries } = self;
         // Whole buffer valid and every boundary a char boundary <=> every component valid.
         let bytes = match String::from_utf8(bytes) {
@@ -214,30 +218,24 @@ impl RawParams {
                         && buf.is_char_boundary(e.end)
                 });
                 if aligned {
-                    return Params { buf, entries };
+                    return Ok(Params { buf, entries });
                 }
                 buf.into_bytes()
             }
             Err(e) => e.into_bytes(),
         };
-        let mut params = Params::default();
-        for e in &entries {
-            let start = params.buf.len();
-            params
-                .buf
-                .push_str(&String::from_utf8_lossy(&bytes[e.start..e.mid]));
-            let mid = params.buf.len();
-            params
-                .buf
-                .push_str(&String::from_utf8_lossy(&bytes[e.mid..e.end]));
-            params.entries.push(Entry {
-                start,
-                mid,
-                end: params.buf.len(),
-                origin: e.origin,
-            });
-        }
-        params
+        let broken = entries
+            .iter()
+            .find(|e| {
+                std::str::from_utf8(&bytes[e.start..e.mid]).is_err()
+                    || std::str::from_utf8(&bytes[e.mid..e.end]).is_err()
+            })
+            .map(|e| String::from_utf8_lossy(&bytes[e.start..e.mid]).into_owned())
+            .unwrap_or_default();
+        Err(AcsError::invalid_parameter(
+            &broken,
+            "The value is not valid UTF-8 once percent-decoded.",
+        ))
     }
 }
 

@@ -142,3 +142,24 @@ fn target_from_params_else_headers() {
     let e = RpcTarget::resolve(&only_action, &HeaderMap::new()).expect_err("missing version");
     assert!(e.message().contains("\"Version\""));
 }
+
+#[test]
+fn invalid_utf8_is_invalid_parameter_naming_it() {
+    // In the query, in a form body, and a broken sequence split across name and value.
+    let cases: [(Option<&str>, &[u8], &str); 4] = [
+        (Some("Action=ListConnections&Name=ab%FFcd"), b"", "\"Name\""),
+        (Some("Name=ok"), b"Content=%C3%28", "\"Content\""),
+        (Some("Name=%E2%82"), b"", "\"Name\""),
+        (Some("Na%FFme=x"), b"", "\"Na\u{FFFD}me\""),
+    ];
+    for (query, body, named) in cases {
+        let e = Params::from_parts(query, Some("application/x-www-form-urlencoded"), body)
+            .expect_err("invalid UTF-8 refused");
+        assert_eq!(e.code(), "InvalidParameter", "{query:?}");
+        assert!(e.message().contains(named), "{query:?}: {}", e.message());
+        assert!(e.message().contains("UTF-8"), "{}", e.message());
+    }
+    // Valid multi-byte text still decodes.
+    let p = Params::from_parts(Some("Name=%E4%BD%A0%E5%A5%BD"), None, b"").expect("ok");
+    assert_eq!(p.get("Name"), Some("你好"));
+}

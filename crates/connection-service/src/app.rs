@@ -18,7 +18,8 @@ use crate::explorer;
 use crate::http::health_router;
 use crate::metrics::Metrics;
 use crate::nonce::{PgNonceStore, RedisNonceStore};
-use crate::store::{postgres::PgStore, Store};
+use crate::revocation;
+use crate::store::{postgres::PgStore, Backend, Store};
 use crate::test_controls::TestControls;
 
 /// Redis keys of the shared replay cache start with this.
@@ -49,7 +50,16 @@ pub async fn nonce_store(settings: &Settings) -> Result<Nonces, String> {
     })
 }
 
-/// The router `dataworks-server serve` answers with.
+/// Where AccessKey changes are announced: the PostgreSQL database, when the store is one.
+fn revocation_config(settings: &Settings, store: &dyn Store) -> Option<tokio_postgres::Config> {
+    if store.backend() != Backend::Postgres {
+        return None;
+    }
+    settings.database.parse().ok()
+}
+
+/// The router `dataworks-server serve` answers with (call it inside a Tokio runtime: on
+/// PostgreSQL it starts the task hearing AccessKey changes, [`revocation::spawn_listener`]).
 pub fn app(
     settings: &Settings,
     store: Arc<dyn Store>,
@@ -58,9 +68,17 @@ pub fn app(
     metrics: Metrics,
 ) -> Router {
     let service = ConnectionService::new(store.clone(), cipher.clone(), settings.probe.clone());
-    let verifier = Verifier::new(StoreCredentials::new(store.clone(), cipher), nonces);
+    let credentials = match revocation_config(settings, store.as_ref()) {
+        Some(config) => {
+            let (credentials, invalidator) = StoreCredentials::announced(store.clone(), cipher);
+            revocation::spawn_listener(config, invalidator);
+            credentials
+        }
+        None => StoreCredentials::new(store.clone(), cipher),
+    };
+    let verifier = Verifier::new(credentials, nonces);
     let config = ServerConfig::new(verifier)
-        .with_host_id(format!("dataworks.{}.aliyuncs.com", settings.region))
+        .with_host_id(settings.host_id())
         .with_hooks(Arc::new(metrics.clone()));
     let controls = TestControls::new(settings.test_controls.clone(), store.clone());
     let mut rpc = controls.wrap(router(Arc::new(Api::new(service)), config));

@@ -2,7 +2,8 @@
 //! secrets and remembers nonces.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, Instant};
 
 use acs_protocol::auth::{
@@ -20,7 +21,9 @@ use crate::store::Store;
 
 /// How long a looked-up AccessKey is reused. Every signed request needs its secret, and a database
 /// read plus an AES-GCM open per request would cost more than the rest of the request; the price
-/// is that disabling or deleting a key takes effect within this time, not at once.
+/// is that disabling or deleting a key takes effect within this time, not at once — except on
+/// PostgreSQL, where every change to a key is announced (LISTEN/NOTIFY, see
+/// [`crate::revocation`]) and each replica drops it from its cache at once.
 pub const CREDENTIAL_CACHE_TTL: Duration = Duration::from_secs(5);
 
 /// Bound on cached keys, so a flood of distinct valid ids cannot grow memory without limit.
@@ -37,7 +40,60 @@ pub struct StoreCredentials {
     store: Arc<dyn Store>,
     cipher: Cipher,
     ttl: Duration,
-    cache: Mutex<HashMap<String, (Instant, Credential)>>,
+    cache: Arc<KeyCache>,
+}
+
+/// The cached keys, shared with whatever announces changes ([`CacheInvalidator`]).
+#[derive(Default)]
+struct KeyCache {
+    entries: Mutex<HashMap<String, (Instant, Credential)>>,
+    /// Set for a cache kept coherent by announcements: it is used only while they are heard
+    /// (a lost listener means possibly missed revocations, so every lookup reads the store).
+    needs_listener: bool,
+    listening: AtomicBool,
+}
+
+impl KeyCache {
+    fn usable(&self) -> bool {
+        !self.needs_listener || self.listening.load(Ordering::Acquire)
+    }
+
+    fn clear(&self) {
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.clear();
+        }
+    }
+}
+
+/// Tells a [`StoreCredentials`] cache that keys changed elsewhere. Holds the cache weakly: once
+/// the credentials are dropped, its methods answer `false` (the announcer can stop).
+#[derive(Clone)]
+pub struct CacheInvalidator {
+    cache: Weak<KeyCache>,
+}
+
+impl CacheInvalidator {
+    /// Drops `access_key_id` from the cache.
+    pub fn forget(&self, access_key_id: &str) -> bool {
+        let Some(cache) = self.cache.upgrade() else {
+            return false;
+        };
+        if let Ok(mut entries) = cache.entries.lock() {
+            entries.remove(access_key_id);
+        }
+        true
+    }
+
+    /// Whether announcements are heard now. Either way the cache is emptied: what it held may
+    /// have changed while nothing was heard.
+    pub fn set_listening(&self, listening: bool) -> bool {
+        let Some(cache) = self.cache.upgrade() else {
+            return false;
+        };
+        cache.listening.store(listening, Ordering::Release);
+        cache.clear();
+        true
+    }
 }
 
 impl StoreCredentials {
@@ -52,21 +108,44 @@ impl StoreCredentials {
             store,
             cipher,
             ttl,
-            cache: Mutex::new(HashMap::new()),
+            cache: Arc::default(),
         }
     }
 
+    /// Same as [`StoreCredentials::new`], with a cache used only while the returned
+    /// [`CacheInvalidator`] says changes are heard (`set_listening(true)`), and emptied of each
+    /// key it is told changed.
+    pub fn announced(store: Arc<dyn Store>, cipher: Cipher) -> (Self, CacheInvalidator) {
+        let cache = Arc::new(KeyCache {
+            needs_listener: true,
+            ..KeyCache::default()
+        });
+        let invalidator = CacheInvalidator {
+            cache: Arc::downgrade(&cache),
+        };
+        let credentials = Self {
+            store,
+            cipher,
+            ttl: CREDENTIAL_CACHE_TTL,
+            cache,
+        };
+        (credentials, invalidator)
+    }
+
     fn cached(&self, access_key_id: &str) -> Option<Credential> {
-        let cache = self.cache.lock().ok()?;
+        if !self.cache.usable() {
+            return None;
+        }
+        let cache = self.cache.entries.lock().ok()?;
         let (at, credential) = cache.get(access_key_id)?;
         (at.elapsed() < self.ttl).then(|| credential.clone())
     }
 
     fn remember(&self, access_key_id: &str, credential: &Credential) {
-        if self.ttl.is_zero() {
+        if self.ttl.is_zero() || !self.cache.usable() {
             return;
         }
-        if let Ok(mut cache) = self.cache.lock() {
+        if let Ok(mut cache) = self.cache.entries.lock() {
             if cache.len() >= CREDENTIAL_CACHE_MAX {
                 let ttl = self.ttl;
                 cache.retain(|_, (at, _)| at.elapsed() < ttl);

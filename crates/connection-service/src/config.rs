@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
+use crate::connections::HttpSettings;
 use crate::crypto::{CryptoError, MasterKey};
 use crate::network::{DenyList, ProbeConfig, DEFAULT_DENY};
 use crate::redact::url_without_password;
@@ -103,6 +104,9 @@ pub struct FileConfig {
     /// SQLite settings.
     #[serde(default)]
     pub sqlite: SqliteSection,
+    /// Connection limits and timeouts.
+    #[serde(default)]
+    pub http: HttpSection,
     /// The API Explorer page.
     #[serde(default)]
     pub explorer: ExplorerSection,
@@ -126,6 +130,19 @@ pub struct ExplorerSettings {
     pub enabled: bool,
     /// Base URL for those links, without a trailing `/`.
     pub public_url: Option<String>,
+}
+
+/// `[http]`: see [`crate::connections::HttpSettings`].
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HttpSection {
+    /// Most connections served at once (default 10000); one more is answered 503
+    /// `ServiceUnavailable`.
+    pub max_connections: Option<usize>,
+    /// Limit for a whole request head, in milliseconds (default 10000).
+    pub header_timeout_ms: Option<u64>,
+    /// Limit between two requests on a kept-alive connection, in milliseconds (default 75000).
+    pub idle_timeout_ms: Option<u64>,
 }
 
 /// `[network]`.
@@ -284,6 +301,8 @@ pub struct Settings {
     pub explorer: ExplorerSettings,
     /// The test-double controls (off by default).
     pub test_controls: TestControlsSettings,
+    /// Connection limits and timeouts.
+    pub http: HttpSettings,
 }
 
 impl std::fmt::Debug for FileConfig {
@@ -305,6 +324,7 @@ impl std::fmt::Debug for FileConfig {
             .field("postgres", &self.postgres)
             .field("sqlite", &self.sqlite)
             .field("explorer", &self.explorer)
+            .field("http", &self.http)
             .finish()
     }
 }
@@ -341,11 +361,17 @@ impl std::fmt::Debug for Settings {
             .field("store", &self.store)
             .field("explorer", &self.explorer)
             .field("test_controls", &self.test_controls)
+            .field("http", &self.http)
             .finish()
     }
 }
 
 impl Settings {
+    /// `HostId` of every answer: the region's endpoint name.
+    pub fn host_id(&self) -> String {
+        format!("dataworks.{}.aliyuncs.com", self.region)
+    }
+
     /// Merges overrides over the file over the defaults.
     pub fn resolve(file: FileConfig, over: Overrides) -> Result<Self, ConfigError> {
         let deny = match &file.network.deny {
@@ -354,6 +380,7 @@ impl Settings {
         }
         .map_err(ConfigError::Invalid)?;
         let defaults = StoreOptions::default();
+        let http_defaults = HttpSettings::default();
         let database = over
             .database
             .or(file.database)
@@ -412,6 +439,20 @@ impl Settings {
                     }
                     None => None,
                 },
+            },
+            http: HttpSettings {
+                max_connections: file
+                    .http
+                    .max_connections
+                    .unwrap_or(http_defaults.max_connections),
+                header_timeout: file
+                    .http
+                    .header_timeout_ms
+                    .map_or(http_defaults.header_timeout, Duration::from_millis),
+                idle_timeout: file
+                    .http
+                    .idle_timeout_ms
+                    .map_or(http_defaults.idle_timeout, Duration::from_millis),
             },
         })
     }

@@ -4,8 +4,9 @@
 //! schemas through the generated `dataworks_types::content_schema_for`.
 //!
 //! Secrets are the values under [`SECRET_KEYS`] (a superset of every key the spec marks
-//! `x-secret`, checked by a test), whatever the connection type: a key named
-//! `password` is never shown back, and over-masking costs nothing. Keeping the set independent of
+//! `x-secret`, checked by a test), whatever the connection type, matched in any letter case and
+//! at any depth (nested objects and arrays are walked): a key named `password`, `Password` or
+//! `extra.password` is never shown back nor stored in plaintext, and over-masking costs nothing. Keeping the set independent of
 //! the type also lets an update seal the new Content before it knows the stored connection's type,
 //! which is what makes the one-round-trip update possible (see `service::update_connection`).
 
@@ -25,7 +26,8 @@ pub const MASK: &str = "******";
 /// hostile request cannot make the service parse and store megabytes.
 pub const MAX_CONTENT_BYTES: usize = 64 * 1024;
 
-/// Keys whose values are secrets, in every type. Matched exactly (Content keys are camelCase).
+/// Keys whose values are secrets, in every type. Matched ignoring ASCII letter case: a caller
+/// who writes `Password` or `PASSWORD` means a password too.
 pub const SECRET_KEYS: &[&str] = &[
     "password",
     "accessKey",
@@ -59,9 +61,76 @@ pub fn schema_for(connection_type: &str) -> Option<ContentSchemaInfo> {
     content_schema_for(connection_type)
 }
 
-/// Whether `key` holds a secret.
+/// Whether `key` holds a secret (any letter case).
 pub fn is_secret_key(key: &str) -> bool {
-    SECRET_KEYS.contains(&key)
+    SECRET_KEYS.iter().any(|k| k.eq_ignore_ascii_case(key))
+}
+
+/// JSON pointers (RFC 6901) of every secret value in `map`: values under a secret key at any
+/// depth, in nested objects and arrays. A secret key's own value is not walked further (it must
+/// be a string; [`parse`] refuses anything else).
+fn secret_pointers(map: &Map<String, Value>) -> Vec<String> {
+    fn walk_map(map: &Map<String, Value>, at: &mut String, out: &mut Vec<String>) {
+        for (key, value) in map {
+            let len = at.len();
+            at.push('/');
+            at.push_str(&key.replace('~', "~0").replace('/', "~1"));
+            if is_secret_key(key) {
+                out.push(at.clone());
+            } else {
+                walk(value, at, out);
+            }
+            at.truncate(len);
+        }
+    }
+    fn walk(value: &Value, at: &mut String, out: &mut Vec<String>) {
+        match value {
+            Value::Object(map) => walk_map(map, at, out),
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    let len = at.len();
+                    at.push('/');
+                    at.push_str(&i.to_string());
+                    walk(item, at, out);
+                    at.truncate(len);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk_map(map, &mut String::new(), &mut out);
+    out
+}
+
+/// The value at `pointer` in `map` (a pointer from [`secret_pointers`], so never empty).
+fn at_pointer<'a>(map: &'a mut Map<String, Value>, pointer: &str) -> Option<&'a mut Value> {
+    let (first, rest) = pointer
+        .strip_prefix('/')?
+        .split_once('/')
+        .unwrap_or((pointer.strip_prefix('/').unwrap_or_default(), ""));
+    let key = first.replace("~1", "/").replace("~0", "~");
+    let value = map.get_mut(&key)?;
+    if rest.is_empty() {
+        Some(value)
+    } else {
+        value.pointer_mut(&format!("/{rest}"))
+    }
+}
+
+/// Same as [`at_pointer`], read-only.
+fn get_pointer<'a>(map: &'a Map<String, Value>, pointer: &str) -> Option<&'a Value> {
+    let (first, rest) = pointer
+        .strip_prefix('/')?
+        .split_once('/')
+        .unwrap_or((pointer.strip_prefix('/').unwrap_or_default(), ""));
+    let key = first.replace("~1", "/").replace("~0", "~");
+    let value = map.get(&key)?;
+    if rest.is_empty() {
+        Some(value)
+    } else {
+        value.pointer(&format!("/{rest}"))
+    }
 }
 
 /// Why a Content was refused; the text is for the caller and never quotes values.
@@ -83,9 +152,11 @@ pub fn parse(text: &str) -> Result<Map<String, Value>, ContentError> {
     let Value::Object(map) = value else {
         return Err(ContentError("must be a JSON object".to_owned()));
     };
-    for (key, value) in &map {
-        if is_secret_key(key) && !value.is_string() {
-            return Err(ContentError(format!("\"{key}\" must be a string")));
+    for pointer in secret_pointers(&map) {
+        if !get_pointer(&map, &pointer).is_some_and(Value::is_string) {
+            return Err(ContentError(format!(
+                "the secret at \"{pointer}\" must be a string"
+            )));
         }
     }
     Ok(map)
@@ -147,8 +218,9 @@ fn satisfies(schema: &ContentSchemaInfo, map: &Map<String, Value>) -> bool {
 
 /// Whether any secret value is the mask (then the update must read the stored secrets).
 pub fn has_masked_secret(map: &Map<String, Value>) -> bool {
-    map.iter()
-        .any(|(k, v)| is_secret_key(k) && v.as_str() == Some(MASK))
+    secret_pointers(map)
+        .iter()
+        .any(|p| get_pointer(map, p).and_then(Value::as_str) == Some(MASK))
 }
 
 /// Encrypts every secret value of a freshly parsed Content and renders it for storage.
@@ -156,11 +228,9 @@ pub fn has_masked_secret(map: &Map<String, Value>) -> bool {
 /// Every secret is encrypted, even one that looks like an envelope: stored envelopes are always
 /// ones the service made itself from the caller's own plaintext.
 pub fn seal(mut map: Map<String, Value>, cipher: &Cipher) -> String {
-    for (key, value) in map.iter_mut() {
-        if is_secret_key(key) {
-            if let Value::String(s) = value {
-                *s = cipher.seal(s);
-            }
+    for pointer in secret_pointers(&map) {
+        if let Some(Value::String(s)) = at_pointer(&mut map, &pointer) {
+            *s = cipher.seal(s);
         }
     }
     Value::Object(map).to_string()
@@ -174,17 +244,17 @@ pub fn seal_keeping_masked(
     cipher: &Cipher,
 ) -> Result<String, ContentError> {
     let stored: Map<String, Value> = serde_json::from_str(stored_text).unwrap_or_default();
-    for (key, value) in incoming.iter_mut() {
-        if !is_secret_key(key) {
+    for pointer in secret_pointers(&incoming) {
+        let Some(Value::String(s)) = at_pointer(&mut incoming, &pointer) else {
             continue;
-        }
-        let Value::String(s) = value else { continue };
+        };
         if s == MASK {
-            match stored.get(key) {
+            // Kept only from the same place (same keys, same case, same indices).
+            match get_pointer(&stored, &pointer) {
                 Some(Value::String(kept)) => *s = kept.clone(),
                 _ => {
                     return Err(ContentError(format!(
-                        "\"{key}\" is the mask but no value is stored to keep"
+                        "the secret at \"{pointer}\" is the mask but no value is stored to keep"
                     )))
                 }
             }
@@ -199,8 +269,8 @@ pub fn seal_keeping_masked(
 pub fn masked(stored_text: &str) -> String {
     match serde_json::from_str::<Value>(stored_text) {
         Ok(Value::Object(mut map)) => {
-            for (key, value) in map.iter_mut() {
-                if is_secret_key(key) {
+            for pointer in secret_pointers(&map) {
+                if let Some(value) = at_pointer(&mut map, &pointer) {
                     *value = Value::String(MASK.to_owned());
                 }
             }
@@ -219,11 +289,9 @@ pub fn unsealed(
 ) -> Result<Map<String, Value>, crate::crypto::CryptoError> {
     let mut map: Map<String, Value> =
         serde_json::from_str(stored_text).map_err(|_| crate::crypto::CryptoError::Undecryptable)?;
-    for (key, value) in map.iter_mut() {
-        if is_secret_key(key) {
-            if let Value::String(s) = value {
-                *s = cipher.open(s)?.to_string();
-            }
+    for pointer in secret_pointers(&map) {
+        if let Some(Value::String(s)) = at_pointer(&mut map, &pointer) {
+            *s = cipher.open(s)?.to_string();
         }
     }
     Ok(map)
@@ -368,5 +436,31 @@ mod tests {
         assert_eq!(unsealed(&resealed, &cipher).unwrap()["password"], "new-pw");
         let orphan = parse(r#"{"accessKey":"******"}"#).unwrap();
         assert!(seal_keeping_masked(orphan, &stored, &cipher).is_err());
+    }
+
+    #[test]
+    fn secrets_are_found_in_any_case_and_at_any_depth() {
+        let cipher = Cipher::new(&MasterKey::generate());
+        let text = r#"{"password":"p","Password":"S3CRET","extra":{"password":"S3CRET2","list":[{"PASSWORD":"S3CRET3"},"plain"]},"a/b":{"Token":"S3CRET4"}}"#;
+        let stored = seal(parse(text).unwrap(), &cipher);
+        for plain in ["S3CRET", "S3CRET2", "S3CRET3", "S3CRET4", "\"p\""] {
+            assert!(!stored.contains(plain), "{plain} stored: {stored}");
+        }
+        assert!(stored.contains("\"plain\""), "non-secrets stay: {stored}");
+        let shown = masked(&stored);
+        assert_eq!(shown.matches(MASK).count(), 5, "{shown}");
+        assert!(!shown.contains("S3CRET") && !shown.contains("enc:v1:"));
+        let open = unsealed(&stored, &cipher).unwrap();
+        assert_eq!(open["extra"]["list"][0]["PASSWORD"], "S3CRET3");
+        assert_eq!(open["a/b"]["Token"], "S3CRET4");
+        // The mask sent back keeps each nested secret from its own place.
+        let incoming = parse(&shown).unwrap();
+        assert!(has_masked_secret(&incoming));
+        let kept = seal_keeping_masked(incoming, &stored, &cipher).unwrap();
+        assert_eq!(unsealed(&kept, &cipher).unwrap(), open);
+        let moved = parse(r#"{"extra":{"Password":"******"}}"#).unwrap();
+        assert!(seal_keeping_masked(moved, &stored, &cipher).is_err());
+        let err = parse(r#"{"extra":[{"passWord":5}]}"#).unwrap_err();
+        assert!(err.0.contains("/extra/0/passWord"), "{err}");
     }
 }

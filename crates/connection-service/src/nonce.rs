@@ -16,6 +16,8 @@ use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 use tokio::sync::{mpsc, oneshot, Semaphore};
 
+use crate::store::postgres::describe;
+
 /// A shared nonce store failed.
 #[derive(Debug, thiserror::Error)]
 pub enum NonceError {
@@ -148,7 +150,7 @@ async fn sweep(pool: &deadpool_postgres::Pool, now: OffsetDateTime) -> Result<u6
     client
         .execute("DELETE FROM request_nonces WHERE expires_at <= $1", &[&now])
         .await
-        .map_err(|e| err(&e))
+        .map_err(|e| NonceError::Postgres(describe(&e)))
 }
 
 /// Gathers what is queued (up to [`MAX_BATCH`]) whenever a batch slot is free.
@@ -218,11 +220,11 @@ async fn answer_batch(pool: &deadpool_postgres::Pool, mut batch: Vec<Claim>) -> 
                  RETURNING digest",
             )
             .await
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| describe(&e))?;
         let rows = client
             .query(&stmt, &[&keys, &expiries, &now])
             .await
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| describe(&e))?;
         Ok::<_, String>(
             rows.iter()
                 .map(|r| r.get::<_, Vec<u8>>(0))

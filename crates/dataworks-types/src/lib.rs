@@ -2166,8 +2166,13 @@ pub struct CreateConnectionRequest {
     /// `MongodbContent`, `EmrContent`, `PostgresqlContent`, `AnalyticdbForMysqlContent`,
     /// `HybriddbForPostgresqlContent`, `HoloContent` and `KafkaContent` in
     /// `components/schemas` (matched by their `x-connection-type`). Value types inside are
-    /// loose: numbers may be given as numbers or strings. Secret keys are masked in answers;
-    /// sending the mask back unchanged keeps the stored secret.
+    /// loose: numbers may be given as numbers or strings. Secrets are the values of the keys
+    /// the schemas mark `x-secret` (and of `accessKeySecret`, `secretKey`,
+    /// `secretAccessKey`, `securityToken`, `token`, `sslPassword`, `keystorePassword`,
+    /// `truststorePassword` and `privateKey`), in any type, with the key matched in any
+    /// letter case and at any depth (nested objects and arrays are walked): they must be
+    /// strings, are encrypted at rest and masked in answers; sending the mask back unchanged
+    /// at the same place keeps the stored secret.
     ///
     /// Wire name: `Content`. Constraints: at least 1 character, at most 65536 characters. Example: `{"database":"dbname","instanceName":"instancename","password":"password","rdsOwnerId":"123","username":"username"}`.
     #[serde(
@@ -2448,8 +2453,13 @@ pub struct UpdateConnectionRequest {
     /// `MongodbContent`, `EmrContent`, `PostgresqlContent`, `AnalyticdbForMysqlContent`,
     /// `HybriddbForPostgresqlContent`, `HoloContent` and `KafkaContent` in
     /// `components/schemas` (matched by their `x-connection-type`). Value types inside are
-    /// loose: numbers may be given as numbers or strings. Secret keys are masked in answers;
-    /// sending the mask back unchanged keeps the stored secret.
+    /// loose: numbers may be given as numbers or strings. Secrets are the values of the keys
+    /// the schemas mark `x-secret` (and of `accessKeySecret`, `secretKey`,
+    /// `secretAccessKey`, `securityToken`, `token`, `sslPassword`, `keystorePassword`,
+    /// `truststorePassword` and `privateKey`), in any type, with the key matched in any
+    /// letter case and at any depth (nested objects and arrays are walked): they must be
+    /// strings, are encrypted at rest and masked in answers; sending the mask back unchanged
+    /// at the same place keeps the stored secret.
     ///
     /// Wire name: `Content`. Constraints: at least 1 character, at most 65536 characters. Example: `{"database":"dbname","instanceName":"instancename","password":"password","rdsOwnerId":"123","username":"username"}`.
     #[serde(
@@ -3642,8 +3652,24 @@ pub enum CreateConnectionError {
     RequestBodyTooLarge,
     /// 408 `RequestTimeout`: The request was not completed within the server's time limit.
     ///
-    /// Reading the request or answering it took longer than the server's configured timeout.
+    /// Reading the request or answering it took longer than the server's configured timeout; also a request head (request line and headers) not complete within the header timeout (10 s by default) after its first byte, answered before the connection is closed.
     RequestTimeout,
+    /// 414 `RequestURITooLong`: The request URI is longer than 65534 bytes; send the parameters in a form body with POST.
+    ///
+    /// The request target exceeds 65,534 bytes (the HTTP server's fixed limit). Every operation accepts its parameters in an `application/x-www-form-urlencoded` POST body instead (up to the body limit, 1 MiB by default). The connection is closed after this answer.
+    RequestUriTooLong,
+    /// 431 `RequestHeaderFieldsTooLarge`: The request header section is larger than 98304 bytes or has more than 100 fields.
+    ///
+    /// The request line and headers together exceed 98,304 bytes, or there are more than 100 header fields. The connection is closed after this answer.
+    RequestHeaderFieldsTooLarge,
+    /// 400 `MalformedRequest`: The request is not valid HTTP/1.1: {reason}.
+    ///
+    /// The bytes received are not an HTTP/1.1 request the server can read (a malformed request line, method, URI or header, a control character in a header value, an invalid Content-Length or Transfer-Encoding, or TLS sent to the plain-HTTP port); `{reason}` says which. The connection is closed after this answer.
+    MalformedRequest { message: ::std::string::String },
+    /// 503 `ServiceUnavailable`: The server is at its connection limit; retry later.
+    ///
+    /// The server holds as many open connections as it is configured to serve (`[http] max_connections`, 10,000 by default); a connection beyond that is answered with this code and closed, rather than left waiting or refused at `accept`. The SDKs retry it.
+    ServiceUnavailable,
     /// A code the spec does not list here (decoded as is, never invented by the server).
     Unlisted {
         http_status: u16,
@@ -3779,7 +3805,31 @@ impl CreateConnectionError {
             http_status: 408u16,
             code: "RequestTimeout",
             message: "The request was not completed within the server's time limit.",
-            description: "Reading the request or answering it took longer than the server's configured timeout.",
+            description: "Reading the request or answering it took longer than the server's configured timeout; also a request head (request line and headers) not complete within the header timeout (10 s by default) after its first byte, answered before the connection is closed.",
+        },
+        ErrorCode {
+            http_status: 414u16,
+            code: "RequestURITooLong",
+            message: "The request URI is longer than 65534 bytes; send the parameters in a form body with POST.",
+            description: "The request target exceeds 65,534 bytes (the HTTP server's fixed limit). Every operation accepts its parameters in an `application/x-www-form-urlencoded` POST body instead (up to the body limit, 1 MiB by default). The connection is closed after this answer.",
+        },
+        ErrorCode {
+            http_status: 431u16,
+            code: "RequestHeaderFieldsTooLarge",
+            message: "The request header section is larger than 98304 bytes or has more than 100 fields.",
+            description: "The request line and headers together exceed 98,304 bytes, or there are more than 100 header fields. The connection is closed after this answer.",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "MalformedRequest",
+            message: "The request is not valid HTTP/1.1: {reason}.",
+            description: "The bytes received are not an HTTP/1.1 request the server can read (a malformed request line, method, URI or header, a control character in a header value, an invalid Content-Length or Transfer-Encoding, or TLS sent to the plain-HTTP port); `{reason}` says which. The connection is closed after this answer.",
+        },
+        ErrorCode {
+            http_status: 503u16,
+            code: "ServiceUnavailable",
+            message: "The server is at its connection limit; retry later.",
+            description: "The server holds as many open connections as it is configured to serve (`[http] max_connections`, 10,000 by default); a connection beyond that is answered with this code and closed, rather than left waiting or refused at `accept`. The SDKs retry it.",
         },
     ];
     /// The HTTP status the code is answered with.
@@ -3806,6 +3856,10 @@ impl CreateConnectionError {
             Self::UnsupportedHttpMethod => 405u16,
             Self::RequestBodyTooLarge => 413u16,
             Self::RequestTimeout => 408u16,
+            Self::RequestUriTooLong => 414u16,
+            Self::RequestHeaderFieldsTooLarge => 431u16,
+            Self::MalformedRequest { .. } => 400u16,
+            Self::ServiceUnavailable => 503u16,
             Self::Unlisted { http_status, .. } => *http_status,
         }
     }
@@ -3835,6 +3889,10 @@ impl CreateConnectionError {
             Self::UnsupportedHttpMethod => "UnsupportedHTTPMethod",
             Self::RequestBodyTooLarge => "RequestBodyTooLarge",
             Self::RequestTimeout => "RequestTimeout",
+            Self::RequestUriTooLong => "RequestURITooLong",
+            Self::RequestHeaderFieldsTooLarge => "RequestHeaderFieldsTooLarge",
+            Self::MalformedRequest { .. } => "MalformedRequest",
+            Self::ServiceUnavailable => "ServiceUnavailable",
             Self::Unlisted { code, .. } => code,
         }
     }
@@ -3875,6 +3933,16 @@ impl CreateConnectionError {
             Self::RequestBodyTooLarge => "The request body is too large.",
             Self::RequestTimeout => {
                 "The request was not completed within the server's time limit."
+            }
+            Self::RequestUriTooLong => {
+                "The request URI is longer than 65534 bytes; send the parameters in a form body with POST."
+            }
+            Self::RequestHeaderFieldsTooLarge => {
+                "The request header section is larger than 98304 bytes or has more than 100 fields."
+            }
+            Self::MalformedRequest { message } => message,
+            Self::ServiceUnavailable => {
+                "The server is at its connection limit; retry later."
             }
             Self::Unlisted { message, .. } => message,
         }
@@ -3918,6 +3986,14 @@ impl CreateConnectionError {
             "UnsupportedHTTPMethod" => Self::UnsupportedHttpMethod,
             "RequestBodyTooLarge" => Self::RequestBodyTooLarge,
             "RequestTimeout" => Self::RequestTimeout,
+            "RequestURITooLong" => Self::RequestUriTooLong,
+            "RequestHeaderFieldsTooLarge" => Self::RequestHeaderFieldsTooLarge,
+            "MalformedRequest" => {
+                Self::MalformedRequest {
+                    message: ::std::borrow::ToOwned::to_owned(message),
+                }
+            }
+            "ServiceUnavailable" => Self::ServiceUnavailable,
             _ => {
                 Self::Unlisted {
                     http_status,
@@ -4038,8 +4114,24 @@ pub enum UpdateConnectionError {
     RequestBodyTooLarge,
     /// 408 `RequestTimeout`: The request was not completed within the server's time limit.
     ///
-    /// Reading the request or answering it took longer than the server's configured timeout.
+    /// Reading the request or answering it took longer than the server's configured timeout; also a request head (request line and headers) not complete within the header timeout (10 s by default) after its first byte, answered before the connection is closed.
     RequestTimeout,
+    /// 414 `RequestURITooLong`: The request URI is longer than 65534 bytes; send the parameters in a form body with POST.
+    ///
+    /// The request target exceeds 65,534 bytes (the HTTP server's fixed limit). Every operation accepts its parameters in an `application/x-www-form-urlencoded` POST body instead (up to the body limit, 1 MiB by default). The connection is closed after this answer.
+    RequestUriTooLong,
+    /// 431 `RequestHeaderFieldsTooLarge`: The request header section is larger than 98304 bytes or has more than 100 fields.
+    ///
+    /// The request line and headers together exceed 98,304 bytes, or there are more than 100 header fields. The connection is closed after this answer.
+    RequestHeaderFieldsTooLarge,
+    /// 400 `MalformedRequest`: The request is not valid HTTP/1.1: {reason}.
+    ///
+    /// The bytes received are not an HTTP/1.1 request the server can read (a malformed request line, method, URI or header, a control character in a header value, an invalid Content-Length or Transfer-Encoding, or TLS sent to the plain-HTTP port); `{reason}` says which. The connection is closed after this answer.
+    MalformedRequest { message: ::std::string::String },
+    /// 503 `ServiceUnavailable`: The server is at its connection limit; retry later.
+    ///
+    /// The server holds as many open connections as it is configured to serve (`[http] max_connections`, 10,000 by default); a connection beyond that is answered with this code and closed, rather than left waiting or refused at `accept`. The SDKs retry it.
+    ServiceUnavailable,
     /// A code the spec does not list here (decoded as is, never invented by the server).
     Unlisted {
         http_status: u16,
@@ -4187,7 +4279,31 @@ impl UpdateConnectionError {
             http_status: 408u16,
             code: "RequestTimeout",
             message: "The request was not completed within the server's time limit.",
-            description: "Reading the request or answering it took longer than the server's configured timeout.",
+            description: "Reading the request or answering it took longer than the server's configured timeout; also a request head (request line and headers) not complete within the header timeout (10 s by default) after its first byte, answered before the connection is closed.",
+        },
+        ErrorCode {
+            http_status: 414u16,
+            code: "RequestURITooLong",
+            message: "The request URI is longer than 65534 bytes; send the parameters in a form body with POST.",
+            description: "The request target exceeds 65,534 bytes (the HTTP server's fixed limit). Every operation accepts its parameters in an `application/x-www-form-urlencoded` POST body instead (up to the body limit, 1 MiB by default). The connection is closed after this answer.",
+        },
+        ErrorCode {
+            http_status: 431u16,
+            code: "RequestHeaderFieldsTooLarge",
+            message: "The request header section is larger than 98304 bytes or has more than 100 fields.",
+            description: "The request line and headers together exceed 98,304 bytes, or there are more than 100 header fields. The connection is closed after this answer.",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "MalformedRequest",
+            message: "The request is not valid HTTP/1.1: {reason}.",
+            description: "The bytes received are not an HTTP/1.1 request the server can read (a malformed request line, method, URI or header, a control character in a header value, an invalid Content-Length or Transfer-Encoding, or TLS sent to the plain-HTTP port); `{reason}` says which. The connection is closed after this answer.",
+        },
+        ErrorCode {
+            http_status: 503u16,
+            code: "ServiceUnavailable",
+            message: "The server is at its connection limit; retry later.",
+            description: "The server holds as many open connections as it is configured to serve (`[http] max_connections`, 10,000 by default); a connection beyond that is answered with this code and closed, rather than left waiting or refused at `accept`. The SDKs retry it.",
         },
     ];
     /// The HTTP status the code is answered with.
@@ -4216,6 +4332,10 @@ impl UpdateConnectionError {
             Self::UnsupportedHttpMethod => 405u16,
             Self::RequestBodyTooLarge => 413u16,
             Self::RequestTimeout => 408u16,
+            Self::RequestUriTooLong => 414u16,
+            Self::RequestHeaderFieldsTooLarge => 431u16,
+            Self::MalformedRequest { .. } => 400u16,
+            Self::ServiceUnavailable => 503u16,
             Self::Unlisted { http_status, .. } => *http_status,
         }
     }
@@ -4251,6 +4371,10 @@ impl UpdateConnectionError {
             Self::UnsupportedHttpMethod => "UnsupportedHTTPMethod",
             Self::RequestBodyTooLarge => "RequestBodyTooLarge",
             Self::RequestTimeout => "RequestTimeout",
+            Self::RequestUriTooLong => "RequestURITooLong",
+            Self::RequestHeaderFieldsTooLarge => "RequestHeaderFieldsTooLarge",
+            Self::MalformedRequest { .. } => "MalformedRequest",
+            Self::ServiceUnavailable => "ServiceUnavailable",
             Self::Unlisted { code, .. } => code,
         }
     }
@@ -4293,6 +4417,16 @@ impl UpdateConnectionError {
             Self::RequestBodyTooLarge => "The request body is too large.",
             Self::RequestTimeout => {
                 "The request was not completed within the server's time limit."
+            }
+            Self::RequestUriTooLong => {
+                "The request URI is longer than 65534 bytes; send the parameters in a form body with POST."
+            }
+            Self::RequestHeaderFieldsTooLarge => {
+                "The request header section is larger than 98304 bytes or has more than 100 fields."
+            }
+            Self::MalformedRequest { message } => message,
+            Self::ServiceUnavailable => {
+                "The server is at its connection limit; retry later."
             }
             Self::Unlisted { message, .. } => message,
         }
@@ -4344,6 +4478,14 @@ impl UpdateConnectionError {
             "UnsupportedHTTPMethod" => Self::UnsupportedHttpMethod,
             "RequestBodyTooLarge" => Self::RequestBodyTooLarge,
             "RequestTimeout" => Self::RequestTimeout,
+            "RequestURITooLong" => Self::RequestUriTooLong,
+            "RequestHeaderFieldsTooLarge" => Self::RequestHeaderFieldsTooLarge,
+            "MalformedRequest" => {
+                Self::MalformedRequest {
+                    message: ::std::borrow::ToOwned::to_owned(message),
+                }
+            }
+            "ServiceUnavailable" => Self::ServiceUnavailable,
             _ => {
                 Self::Unlisted {
                     http_status,
@@ -4448,8 +4590,24 @@ pub enum ListConnectionsError {
     RequestBodyTooLarge,
     /// 408 `RequestTimeout`: The request was not completed within the server's time limit.
     ///
-    /// Reading the request or answering it took longer than the server's configured timeout.
+    /// Reading the request or answering it took longer than the server's configured timeout; also a request head (request line and headers) not complete within the header timeout (10 s by default) after its first byte, answered before the connection is closed.
     RequestTimeout,
+    /// 414 `RequestURITooLong`: The request URI is longer than 65534 bytes; send the parameters in a form body with POST.
+    ///
+    /// The request target exceeds 65,534 bytes (the HTTP server's fixed limit). Every operation accepts its parameters in an `application/x-www-form-urlencoded` POST body instead (up to the body limit, 1 MiB by default). The connection is closed after this answer.
+    RequestUriTooLong,
+    /// 431 `RequestHeaderFieldsTooLarge`: The request header section is larger than 98304 bytes or has more than 100 fields.
+    ///
+    /// The request line and headers together exceed 98,304 bytes, or there are more than 100 header fields. The connection is closed after this answer.
+    RequestHeaderFieldsTooLarge,
+    /// 400 `MalformedRequest`: The request is not valid HTTP/1.1: {reason}.
+    ///
+    /// The bytes received are not an HTTP/1.1 request the server can read (a malformed request line, method, URI or header, a control character in a header value, an invalid Content-Length or Transfer-Encoding, or TLS sent to the plain-HTTP port); `{reason}` says which. The connection is closed after this answer.
+    MalformedRequest { message: ::std::string::String },
+    /// 503 `ServiceUnavailable`: The server is at its connection limit; retry later.
+    ///
+    /// The server holds as many open connections as it is configured to serve (`[http] max_connections`, 10,000 by default); a connection beyond that is answered with this code and closed, rather than left waiting or refused at `accept`. The SDKs retry it.
+    ServiceUnavailable,
     /// A code the spec does not list here (decoded as is, never invented by the server).
     Unlisted {
         http_status: u16,
@@ -4573,7 +4731,31 @@ impl ListConnectionsError {
             http_status: 408u16,
             code: "RequestTimeout",
             message: "The request was not completed within the server's time limit.",
-            description: "Reading the request or answering it took longer than the server's configured timeout.",
+            description: "Reading the request or answering it took longer than the server's configured timeout; also a request head (request line and headers) not complete within the header timeout (10 s by default) after its first byte, answered before the connection is closed.",
+        },
+        ErrorCode {
+            http_status: 414u16,
+            code: "RequestURITooLong",
+            message: "The request URI is longer than 65534 bytes; send the parameters in a form body with POST.",
+            description: "The request target exceeds 65,534 bytes (the HTTP server's fixed limit). Every operation accepts its parameters in an `application/x-www-form-urlencoded` POST body instead (up to the body limit, 1 MiB by default). The connection is closed after this answer.",
+        },
+        ErrorCode {
+            http_status: 431u16,
+            code: "RequestHeaderFieldsTooLarge",
+            message: "The request header section is larger than 98304 bytes or has more than 100 fields.",
+            description: "The request line and headers together exceed 98,304 bytes, or there are more than 100 header fields. The connection is closed after this answer.",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "MalformedRequest",
+            message: "The request is not valid HTTP/1.1: {reason}.",
+            description: "The bytes received are not an HTTP/1.1 request the server can read (a malformed request line, method, URI or header, a control character in a header value, an invalid Content-Length or Transfer-Encoding, or TLS sent to the plain-HTTP port); `{reason}` says which. The connection is closed after this answer.",
+        },
+        ErrorCode {
+            http_status: 503u16,
+            code: "ServiceUnavailable",
+            message: "The server is at its connection limit; retry later.",
+            description: "The server holds as many open connections as it is configured to serve (`[http] max_connections`, 10,000 by default); a connection beyond that is answered with this code and closed, rather than left waiting or refused at `accept`. The SDKs retry it.",
         },
     ];
     /// The HTTP status the code is answered with.
@@ -4598,6 +4780,10 @@ impl ListConnectionsError {
             Self::UnsupportedHttpMethod => 405u16,
             Self::RequestBodyTooLarge => 413u16,
             Self::RequestTimeout => 408u16,
+            Self::RequestUriTooLong => 414u16,
+            Self::RequestHeaderFieldsTooLarge => 431u16,
+            Self::MalformedRequest { .. } => 400u16,
+            Self::ServiceUnavailable => 503u16,
             Self::Unlisted { http_status, .. } => *http_status,
         }
     }
@@ -4623,6 +4809,10 @@ impl ListConnectionsError {
             Self::UnsupportedHttpMethod => "UnsupportedHTTPMethod",
             Self::RequestBodyTooLarge => "RequestBodyTooLarge",
             Self::RequestTimeout => "RequestTimeout",
+            Self::RequestUriTooLong => "RequestURITooLong",
+            Self::RequestHeaderFieldsTooLarge => "RequestHeaderFieldsTooLarge",
+            Self::MalformedRequest { .. } => "MalformedRequest",
+            Self::ServiceUnavailable => "ServiceUnavailable",
             Self::Unlisted { code, .. } => code,
         }
     }
@@ -4657,6 +4847,16 @@ impl ListConnectionsError {
             Self::RequestBodyTooLarge => "The request body is too large.",
             Self::RequestTimeout => {
                 "The request was not completed within the server's time limit."
+            }
+            Self::RequestUriTooLong => {
+                "The request URI is longer than 65534 bytes; send the parameters in a form body with POST."
+            }
+            Self::RequestHeaderFieldsTooLarge => {
+                "The request header section is larger than 98304 bytes or has more than 100 fields."
+            }
+            Self::MalformedRequest { message } => message,
+            Self::ServiceUnavailable => {
+                "The server is at its connection limit; retry later."
             }
             Self::Unlisted { message, .. } => message,
         }
@@ -4696,6 +4896,14 @@ impl ListConnectionsError {
             "UnsupportedHTTPMethod" => Self::UnsupportedHttpMethod,
             "RequestBodyTooLarge" => Self::RequestBodyTooLarge,
             "RequestTimeout" => Self::RequestTimeout,
+            "RequestURITooLong" => Self::RequestUriTooLong,
+            "RequestHeaderFieldsTooLarge" => Self::RequestHeaderFieldsTooLarge,
+            "MalformedRequest" => {
+                Self::MalformedRequest {
+                    message: ::std::borrow::ToOwned::to_owned(message),
+                }
+            }
+            "ServiceUnavailable" => Self::ServiceUnavailable,
             _ => {
                 Self::Unlisted {
                     http_status,
@@ -4808,8 +5016,24 @@ pub enum DeleteConnectionError {
     RequestBodyTooLarge,
     /// 408 `RequestTimeout`: The request was not completed within the server's time limit.
     ///
-    /// Reading the request or answering it took longer than the server's configured timeout.
+    /// Reading the request or answering it took longer than the server's configured timeout; also a request head (request line and headers) not complete within the header timeout (10 s by default) after its first byte, answered before the connection is closed.
     RequestTimeout,
+    /// 414 `RequestURITooLong`: The request URI is longer than 65534 bytes; send the parameters in a form body with POST.
+    ///
+    /// The request target exceeds 65,534 bytes (the HTTP server's fixed limit). Every operation accepts its parameters in an `application/x-www-form-urlencoded` POST body instead (up to the body limit, 1 MiB by default). The connection is closed after this answer.
+    RequestUriTooLong,
+    /// 431 `RequestHeaderFieldsTooLarge`: The request header section is larger than 98304 bytes or has more than 100 fields.
+    ///
+    /// The request line and headers together exceed 98,304 bytes, or there are more than 100 header fields. The connection is closed after this answer.
+    RequestHeaderFieldsTooLarge,
+    /// 400 `MalformedRequest`: The request is not valid HTTP/1.1: {reason}.
+    ///
+    /// The bytes received are not an HTTP/1.1 request the server can read (a malformed request line, method, URI or header, a control character in a header value, an invalid Content-Length or Transfer-Encoding, or TLS sent to the plain-HTTP port); `{reason}` says which. The connection is closed after this answer.
+    MalformedRequest { message: ::std::string::String },
+    /// 503 `ServiceUnavailable`: The server is at its connection limit; retry later.
+    ///
+    /// The server holds as many open connections as it is configured to serve (`[http] max_connections`, 10,000 by default); a connection beyond that is answered with this code and closed, rather than left waiting or refused at `accept`. The SDKs retry it.
+    ServiceUnavailable,
     /// A code the spec does not list here (decoded as is, never invented by the server).
     Unlisted {
         http_status: u16,
@@ -4945,7 +5169,31 @@ impl DeleteConnectionError {
             http_status: 408u16,
             code: "RequestTimeout",
             message: "The request was not completed within the server's time limit.",
-            description: "Reading the request or answering it took longer than the server's configured timeout.",
+            description: "Reading the request or answering it took longer than the server's configured timeout; also a request head (request line and headers) not complete within the header timeout (10 s by default) after its first byte, answered before the connection is closed.",
+        },
+        ErrorCode {
+            http_status: 414u16,
+            code: "RequestURITooLong",
+            message: "The request URI is longer than 65534 bytes; send the parameters in a form body with POST.",
+            description: "The request target exceeds 65,534 bytes (the HTTP server's fixed limit). Every operation accepts its parameters in an `application/x-www-form-urlencoded` POST body instead (up to the body limit, 1 MiB by default). The connection is closed after this answer.",
+        },
+        ErrorCode {
+            http_status: 431u16,
+            code: "RequestHeaderFieldsTooLarge",
+            message: "The request header section is larger than 98304 bytes or has more than 100 fields.",
+            description: "The request line and headers together exceed 98,304 bytes, or there are more than 100 header fields. The connection is closed after this answer.",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "MalformedRequest",
+            message: "The request is not valid HTTP/1.1: {reason}.",
+            description: "The bytes received are not an HTTP/1.1 request the server can read (a malformed request line, method, URI or header, a control character in a header value, an invalid Content-Length or Transfer-Encoding, or TLS sent to the plain-HTTP port); `{reason}` says which. The connection is closed after this answer.",
+        },
+        ErrorCode {
+            http_status: 503u16,
+            code: "ServiceUnavailable",
+            message: "The server is at its connection limit; retry later.",
+            description: "The server holds as many open connections as it is configured to serve (`[http] max_connections`, 10,000 by default); a connection beyond that is answered with this code and closed, rather than left waiting or refused at `accept`. The SDKs retry it.",
         },
     ];
     /// The HTTP status the code is answered with.
@@ -4972,6 +5220,10 @@ impl DeleteConnectionError {
             Self::UnsupportedHttpMethod => 405u16,
             Self::RequestBodyTooLarge => 413u16,
             Self::RequestTimeout => 408u16,
+            Self::RequestUriTooLong => 414u16,
+            Self::RequestHeaderFieldsTooLarge => 431u16,
+            Self::MalformedRequest { .. } => 400u16,
+            Self::ServiceUnavailable => 503u16,
             Self::Unlisted { http_status, .. } => *http_status,
         }
     }
@@ -5003,6 +5255,10 @@ impl DeleteConnectionError {
             Self::UnsupportedHttpMethod => "UnsupportedHTTPMethod",
             Self::RequestBodyTooLarge => "RequestBodyTooLarge",
             Self::RequestTimeout => "RequestTimeout",
+            Self::RequestUriTooLong => "RequestURITooLong",
+            Self::RequestHeaderFieldsTooLarge => "RequestHeaderFieldsTooLarge",
+            Self::MalformedRequest { .. } => "MalformedRequest",
+            Self::ServiceUnavailable => "ServiceUnavailable",
             Self::Unlisted { code, .. } => code,
         }
     }
@@ -5041,6 +5297,16 @@ impl DeleteConnectionError {
             Self::RequestBodyTooLarge => "The request body is too large.",
             Self::RequestTimeout => {
                 "The request was not completed within the server's time limit."
+            }
+            Self::RequestUriTooLong => {
+                "The request URI is longer than 65534 bytes; send the parameters in a form body with POST."
+            }
+            Self::RequestHeaderFieldsTooLarge => {
+                "The request header section is larger than 98304 bytes or has more than 100 fields."
+            }
+            Self::MalformedRequest { message } => message,
+            Self::ServiceUnavailable => {
+                "The server is at its connection limit; retry later."
             }
             Self::Unlisted { message, .. } => message,
         }
@@ -5086,6 +5352,14 @@ impl DeleteConnectionError {
             "UnsupportedHTTPMethod" => Self::UnsupportedHttpMethod,
             "RequestBodyTooLarge" => Self::RequestBodyTooLarge,
             "RequestTimeout" => Self::RequestTimeout,
+            "RequestURITooLong" => Self::RequestUriTooLong,
+            "RequestHeaderFieldsTooLarge" => Self::RequestHeaderFieldsTooLarge,
+            "MalformedRequest" => {
+                Self::MalformedRequest {
+                    message: ::std::borrow::ToOwned::to_owned(message),
+                }
+            }
+            "ServiceUnavailable" => Self::ServiceUnavailable,
             _ => {
                 Self::Unlisted {
                     http_status,
@@ -5198,8 +5472,24 @@ pub enum TestNetworkConnectionError {
     RequestBodyTooLarge,
     /// 408 `RequestTimeout`: The request was not completed within the server's time limit.
     ///
-    /// Reading the request or answering it took longer than the server's configured timeout.
+    /// Reading the request or answering it took longer than the server's configured timeout; also a request head (request line and headers) not complete within the header timeout (10 s by default) after its first byte, answered before the connection is closed.
     RequestTimeout,
+    /// 414 `RequestURITooLong`: The request URI is longer than 65534 bytes; send the parameters in a form body with POST.
+    ///
+    /// The request target exceeds 65,534 bytes (the HTTP server's fixed limit). Every operation accepts its parameters in an `application/x-www-form-urlencoded` POST body instead (up to the body limit, 1 MiB by default). The connection is closed after this answer.
+    RequestUriTooLong,
+    /// 431 `RequestHeaderFieldsTooLarge`: The request header section is larger than 98304 bytes or has more than 100 fields.
+    ///
+    /// The request line and headers together exceed 98,304 bytes, or there are more than 100 header fields. The connection is closed after this answer.
+    RequestHeaderFieldsTooLarge,
+    /// 400 `MalformedRequest`: The request is not valid HTTP/1.1: {reason}.
+    ///
+    /// The bytes received are not an HTTP/1.1 request the server can read (a malformed request line, method, URI or header, a control character in a header value, an invalid Content-Length or Transfer-Encoding, or TLS sent to the plain-HTTP port); `{reason}` says which. The connection is closed after this answer.
+    MalformedRequest { message: ::std::string::String },
+    /// 503 `ServiceUnavailable`: The server is at its connection limit; retry later.
+    ///
+    /// The server holds as many open connections as it is configured to serve (`[http] max_connections`, 10,000 by default); a connection beyond that is answered with this code and closed, rather than left waiting or refused at `accept`. The SDKs retry it.
+    ServiceUnavailable,
     /// A code the spec does not list here (decoded as is, never invented by the server).
     Unlisted {
         http_status: u16,
@@ -5335,7 +5625,31 @@ impl TestNetworkConnectionError {
             http_status: 408u16,
             code: "RequestTimeout",
             message: "The request was not completed within the server's time limit.",
-            description: "Reading the request or answering it took longer than the server's configured timeout.",
+            description: "Reading the request or answering it took longer than the server's configured timeout; also a request head (request line and headers) not complete within the header timeout (10 s by default) after its first byte, answered before the connection is closed.",
+        },
+        ErrorCode {
+            http_status: 414u16,
+            code: "RequestURITooLong",
+            message: "The request URI is longer than 65534 bytes; send the parameters in a form body with POST.",
+            description: "The request target exceeds 65,534 bytes (the HTTP server's fixed limit). Every operation accepts its parameters in an `application/x-www-form-urlencoded` POST body instead (up to the body limit, 1 MiB by default). The connection is closed after this answer.",
+        },
+        ErrorCode {
+            http_status: 431u16,
+            code: "RequestHeaderFieldsTooLarge",
+            message: "The request header section is larger than 98304 bytes or has more than 100 fields.",
+            description: "The request line and headers together exceed 98,304 bytes, or there are more than 100 header fields. The connection is closed after this answer.",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "MalformedRequest",
+            message: "The request is not valid HTTP/1.1: {reason}.",
+            description: "The bytes received are not an HTTP/1.1 request the server can read (a malformed request line, method, URI or header, a control character in a header value, an invalid Content-Length or Transfer-Encoding, or TLS sent to the plain-HTTP port); `{reason}` says which. The connection is closed after this answer.",
+        },
+        ErrorCode {
+            http_status: 503u16,
+            code: "ServiceUnavailable",
+            message: "The server is at its connection limit; retry later.",
+            description: "The server holds as many open connections as it is configured to serve (`[http] max_connections`, 10,000 by default); a connection beyond that is answered with this code and closed, rather than left waiting or refused at `accept`. The SDKs retry it.",
         },
     ];
     /// The HTTP status the code is answered with.
@@ -5362,6 +5676,10 @@ impl TestNetworkConnectionError {
             Self::UnsupportedHttpMethod => 405u16,
             Self::RequestBodyTooLarge => 413u16,
             Self::RequestTimeout => 408u16,
+            Self::RequestUriTooLong => 414u16,
+            Self::RequestHeaderFieldsTooLarge => 431u16,
+            Self::MalformedRequest { .. } => 400u16,
+            Self::ServiceUnavailable => 503u16,
             Self::Unlisted { http_status, .. } => *http_status,
         }
     }
@@ -5393,6 +5711,10 @@ impl TestNetworkConnectionError {
             Self::UnsupportedHttpMethod => "UnsupportedHTTPMethod",
             Self::RequestBodyTooLarge => "RequestBodyTooLarge",
             Self::RequestTimeout => "RequestTimeout",
+            Self::RequestUriTooLong => "RequestURITooLong",
+            Self::RequestHeaderFieldsTooLarge => "RequestHeaderFieldsTooLarge",
+            Self::MalformedRequest { .. } => "MalformedRequest",
+            Self::ServiceUnavailable => "ServiceUnavailable",
             Self::Unlisted { code, .. } => code,
         }
     }
@@ -5429,6 +5751,16 @@ impl TestNetworkConnectionError {
             Self::RequestBodyTooLarge => "The request body is too large.",
             Self::RequestTimeout => {
                 "The request was not completed within the server's time limit."
+            }
+            Self::RequestUriTooLong => {
+                "The request URI is longer than 65534 bytes; send the parameters in a form body with POST."
+            }
+            Self::RequestHeaderFieldsTooLarge => {
+                "The request header section is larger than 98304 bytes or has more than 100 fields."
+            }
+            Self::MalformedRequest { message } => message,
+            Self::ServiceUnavailable => {
+                "The server is at its connection limit; retry later."
             }
             Self::Unlisted { message, .. } => message,
         }
@@ -5476,6 +5808,14 @@ impl TestNetworkConnectionError {
             "UnsupportedHTTPMethod" => Self::UnsupportedHttpMethod,
             "RequestBodyTooLarge" => Self::RequestBodyTooLarge,
             "RequestTimeout" => Self::RequestTimeout,
+            "RequestURITooLong" => Self::RequestUriTooLong,
+            "RequestHeaderFieldsTooLarge" => Self::RequestHeaderFieldsTooLarge,
+            "MalformedRequest" => {
+                Self::MalformedRequest {
+                    message: ::std::borrow::ToOwned::to_owned(message),
+                }
+            }
+            "ServiceUnavailable" => Self::ServiceUnavailable,
             _ => {
                 Self::Unlisted {
                     http_status,
@@ -5568,8 +5908,24 @@ pub enum CommonError {
     RequestBodyTooLarge,
     /// 408 `RequestTimeout`: The request was not completed within the server's time limit.
     ///
-    /// Reading the request or answering it took longer than the server's configured timeout.
+    /// Reading the request or answering it took longer than the server's configured timeout; also a request head (request line and headers) not complete within the header timeout (10 s by default) after its first byte, answered before the connection is closed.
     RequestTimeout,
+    /// 414 `RequestURITooLong`: The request URI is longer than 65534 bytes; send the parameters in a form body with POST.
+    ///
+    /// The request target exceeds 65,534 bytes (the HTTP server's fixed limit). Every operation accepts its parameters in an `application/x-www-form-urlencoded` POST body instead (up to the body limit, 1 MiB by default). The connection is closed after this answer.
+    RequestUriTooLong,
+    /// 431 `RequestHeaderFieldsTooLarge`: The request header section is larger than 98304 bytes or has more than 100 fields.
+    ///
+    /// The request line and headers together exceed 98,304 bytes, or there are more than 100 header fields. The connection is closed after this answer.
+    RequestHeaderFieldsTooLarge,
+    /// 400 `MalformedRequest`: The request is not valid HTTP/1.1: {reason}.
+    ///
+    /// The bytes received are not an HTTP/1.1 request the server can read (a malformed request line, method, URI or header, a control character in a header value, an invalid Content-Length or Transfer-Encoding, or TLS sent to the plain-HTTP port); `{reason}` says which. The connection is closed after this answer.
+    MalformedRequest { message: ::std::string::String },
+    /// 503 `ServiceUnavailable`: The server is at its connection limit; retry later.
+    ///
+    /// The server holds as many open connections as it is configured to serve (`[http] max_connections`, 10,000 by default); a connection beyond that is answered with this code and closed, rather than left waiting or refused at `accept`. The SDKs retry it.
+    ServiceUnavailable,
     /// A code the spec does not list here (decoded as is, never invented by the server).
     Unlisted {
         http_status: u16,
@@ -5675,7 +6031,31 @@ impl CommonError {
             http_status: 408u16,
             code: "RequestTimeout",
             message: "The request was not completed within the server's time limit.",
-            description: "Reading the request or answering it took longer than the server's configured timeout.",
+            description: "Reading the request or answering it took longer than the server's configured timeout; also a request head (request line and headers) not complete within the header timeout (10 s by default) after its first byte, answered before the connection is closed.",
+        },
+        ErrorCode {
+            http_status: 414u16,
+            code: "RequestURITooLong",
+            message: "The request URI is longer than 65534 bytes; send the parameters in a form body with POST.",
+            description: "The request target exceeds 65,534 bytes (the HTTP server's fixed limit). Every operation accepts its parameters in an `application/x-www-form-urlencoded` POST body instead (up to the body limit, 1 MiB by default). The connection is closed after this answer.",
+        },
+        ErrorCode {
+            http_status: 431u16,
+            code: "RequestHeaderFieldsTooLarge",
+            message: "The request header section is larger than 98304 bytes or has more than 100 fields.",
+            description: "The request line and headers together exceed 98,304 bytes, or there are more than 100 header fields. The connection is closed after this answer.",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "MalformedRequest",
+            message: "The request is not valid HTTP/1.1: {reason}.",
+            description: "The bytes received are not an HTTP/1.1 request the server can read (a malformed request line, method, URI or header, a control character in a header value, an invalid Content-Length or Transfer-Encoding, or TLS sent to the plain-HTTP port); `{reason}` says which. The connection is closed after this answer.",
+        },
+        ErrorCode {
+            http_status: 503u16,
+            code: "ServiceUnavailable",
+            message: "The server is at its connection limit; retry later.",
+            description: "The server holds as many open connections as it is configured to serve (`[http] max_connections`, 10,000 by default); a connection beyond that is answered with this code and closed, rather than left waiting or refused at `accept`. The SDKs retry it.",
         },
     ];
     /// The HTTP status the code is answered with.
@@ -5697,6 +6077,10 @@ impl CommonError {
             Self::UnsupportedHttpMethod => 405u16,
             Self::RequestBodyTooLarge => 413u16,
             Self::RequestTimeout => 408u16,
+            Self::RequestUriTooLong => 414u16,
+            Self::RequestHeaderFieldsTooLarge => 431u16,
+            Self::MalformedRequest { .. } => 400u16,
+            Self::ServiceUnavailable => 503u16,
             Self::Unlisted { http_status, .. } => *http_status,
         }
     }
@@ -5719,6 +6103,10 @@ impl CommonError {
             Self::UnsupportedHttpMethod => "UnsupportedHTTPMethod",
             Self::RequestBodyTooLarge => "RequestBodyTooLarge",
             Self::RequestTimeout => "RequestTimeout",
+            Self::RequestUriTooLong => "RequestURITooLong",
+            Self::RequestHeaderFieldsTooLarge => "RequestHeaderFieldsTooLarge",
+            Self::MalformedRequest { .. } => "MalformedRequest",
+            Self::ServiceUnavailable => "ServiceUnavailable",
             Self::Unlisted { code, .. } => code,
         }
     }
@@ -5750,6 +6138,16 @@ impl CommonError {
             Self::RequestBodyTooLarge => "The request body is too large.",
             Self::RequestTimeout => {
                 "The request was not completed within the server's time limit."
+            }
+            Self::RequestUriTooLong => {
+                "The request URI is longer than 65534 bytes; send the parameters in a form body with POST."
+            }
+            Self::RequestHeaderFieldsTooLarge => {
+                "The request header section is larger than 98304 bytes or has more than 100 fields."
+            }
+            Self::MalformedRequest { message } => message,
+            Self::ServiceUnavailable => {
+                "The server is at its connection limit; retry later."
             }
             Self::Unlisted { message, .. } => message,
         }
@@ -5786,6 +6184,14 @@ impl CommonError {
             "UnsupportedHTTPMethod" => Self::UnsupportedHttpMethod,
             "RequestBodyTooLarge" => Self::RequestBodyTooLarge,
             "RequestTimeout" => Self::RequestTimeout,
+            "RequestURITooLong" => Self::RequestUriTooLong,
+            "RequestHeaderFieldsTooLarge" => Self::RequestHeaderFieldsTooLarge,
+            "MalformedRequest" => {
+                Self::MalformedRequest {
+                    message: ::std::borrow::ToOwned::to_owned(message),
+                }
+            }
+            "ServiceUnavailable" => Self::ServiceUnavailable,
             _ => {
                 Self::Unlisted {
                     http_status,

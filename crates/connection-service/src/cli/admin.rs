@@ -134,7 +134,9 @@ pub enum AccessKeyCommand {
         #[arg(long)]
         user: Option<String>,
     },
-    /// Disable an AccessKey (requests signed with it are refused).
+    /// Disable (revoke) an AccessKey: requests signed with it are refused. On PostgreSQL every
+    /// running server hears of it at once; on SQLite a running server within 5 s.
+    #[command(visible_alias = "revoke")]
     Disable {
         /// AccessKey id.
         id: String,

@@ -9,6 +9,7 @@ use super::{master_key, settings, Cli, ServeArgs};
 use crate::app::{app, nonce_store};
 use crate::bootstrap::{bootstrap, explorer_line};
 use crate::config::{LogFormat, NonceStoreKind, Settings};
+use crate::connections;
 use crate::crypto::Cipher;
 use crate::http::shutdown_signal;
 use crate::log_writer::{BatchedWriter, FlushGuard};
@@ -89,8 +90,13 @@ pub async fn run(cli: &Cli, args: &ServeArgs) -> Result<(), String> {
         "serving"
     );
     let app = app(&settings, store, cipher, nonces, Metrics::default());
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|e| format!("serving: {e}"))
+    connections::serve(
+        listener,
+        app,
+        &settings.http,
+        settings.host_id(),
+        shutdown_signal(),
+    )
+    .await;
+    Ok(())
 }

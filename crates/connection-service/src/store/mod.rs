@@ -280,6 +280,10 @@ pub struct BootstrapIds {
     pub user_id: i64,
 }
 
+/// The readiness write probe ([`Store::probe_write`]), the same on both backends.
+pub const PROBE_WRITE_SQL: &str = "UPDATE schema_migrations SET version = version \
+     WHERE version = (SELECT MIN(version) FROM schema_migrations)";
+
 /// The storage operations of the service. Both implementations pass the same test suite.
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
@@ -288,6 +292,11 @@ pub trait Store: Send + Sync + 'static {
 
     /// Whether the database answers (readiness).
     async fn ping(&self) -> Result<(), StoreError>;
+
+    /// Whether the database takes a write: a committed no-op `UPDATE` of the oldest
+    /// `schema_migrations` row (so a read-only database, a failing disk or a failing `fsync`
+    /// shows up, which a `SELECT 1` does not notice). Changes no data.
+    async fn probe_write(&self) -> Result<(), StoreError>;
 
     /// Authorization facts for `user_id` on `project_id`.
     async fn project_access(

@@ -44,7 +44,27 @@ fn db_err(e: tokio_postgres::Error) -> StoreError {
     if e.code() == Some(&SqlState::UNIQUE_VIOLATION) {
         return StoreError::Conflict("a row with this name or id".to_owned());
     }
-    StoreError::Database(e.to_string())
+    StoreError::Database(describe(&e))
+}
+
+/// The cause as an operator needs it in the log: for an error PostgreSQL reported, its SQLSTATE
+/// and primary message (`SQLSTATE 25006: cannot execute UPDATE in a read-only transaction`) —
+/// never its DETAIL, which can quote row values (a unique violation's `Key (name)=(...)`), and
+/// never the statement's parameters; for a connection failure, the whole error chain
+/// (`error communicating with the server: Connection refused`). tokio-postgres's own `Display`
+/// says only `db error`.
+pub(crate) fn describe(e: &tokio_postgres::Error) -> String {
+    if let Some(db) = e.as_db_error() {
+        return format!("SQLSTATE {}: {}", db.code().code(), db.message());
+    }
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
 }
 
 fn pool_err(e: deadpool_postgres::PoolError) -> StoreError {
@@ -117,7 +137,7 @@ static LIST_BY_NAME_SQL: LazyLock<String> = LazyLock::new(|| {
 });
 
 fn connection_at(row: &Row, at: usize) -> Result<Option<ConnectionRecord>, StoreError> {
-    let get = |e: tokio_postgres::Error| StoreError::Database(e.to_string());
+    let get = |e: tokio_postgres::Error| StoreError::Database(describe(&e));
     let Some(id) = row.try_get::<_, Option<i64>>(at).map_err(get)? else {
         return Ok(None);
     };
@@ -290,6 +310,14 @@ impl Store for PgStore {
     async fn ping(&self) -> Result<(), StoreError> {
         let c = self.client().await?;
         c.simple_query("SELECT 1").await.map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn probe_write(&self) -> Result<(), StoreError> {
+        let c = self.client().await?;
+        c.simple_query(super::PROBE_WRITE_SQL)
+            .await
+            .map_err(db_err)?;
         Ok(())
     }
 
@@ -756,23 +784,30 @@ impl Store for PgStore {
 
     async fn set_access_key_active(&self, id: &str, active: bool) -> Result<bool, StoreError> {
         let c = self.client().await?;
-        let n = c
-            .execute(
-                "UPDATE access_keys SET active = $2 WHERE id = $1",
-                &[&id, &active],
+        // The notification is sent when the change commits, in the same statement: every
+        // replica listening drops the key from its cache at once.
+        let rows = c
+            .query(
+                "WITH changed AS (UPDATE access_keys SET active = $2 WHERE id = $1 RETURNING id) \
+                 SELECT pg_notify($3, id) FROM changed",
+                &[&id, &active, &crate::revocation::CHANNEL],
             )
             .await
             .map_err(db_err)?;
-        Ok(n > 0)
+        Ok(!rows.is_empty())
     }
 
     async fn delete_access_key(&self, id: &str) -> Result<bool, StoreError> {
         let c = self.client().await?;
-        let n = c
-            .execute("DELETE FROM access_keys WHERE id = $1", &[&id])
+        let rows = c
+            .query(
+                "WITH gone AS (DELETE FROM access_keys WHERE id = $1 RETURNING id) \
+                 SELECT pg_notify($2, id) FROM gone",
+                &[&id, &crate::revocation::CHANNEL],
+            )
             .await
             .map_err(db_err)?;
-        Ok(n > 0)
+        Ok(!rows.is_empty())
     }
 
     async fn reset_connections(&self) -> Result<(), StoreError> {

@@ -484,6 +484,15 @@ impl Store for SqliteStore {
             .await
     }
 
+    async fn probe_write(&self) -> Result<(), StoreError> {
+        self.write_one(|c| {
+            c.execute(super::PROBE_WRITE_SQL, [])
+                .map(|_| ())
+                .map_err(db_err)
+        })
+        .await
+    }
+
     async fn project_access(
         &self,
         user_id: i64,

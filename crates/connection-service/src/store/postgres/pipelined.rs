@@ -65,7 +65,7 @@ impl Pipelined {
         let (client, connection) = self.config.connect(NoTls).await?;
         tokio::spawn(async move {
             if let Err(e) = connection.await {
-                tracing::warn!(error = %e, "a shared PostgreSQL connection ended");
+                tracing::warn!(error = %super::describe(&e), "a shared PostgreSQL connection ended");
             }
         });
         let shared = Arc::new(Shared {
