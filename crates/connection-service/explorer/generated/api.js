@@ -109,10 +109,38 @@ export default {
     },
     {
       "code": "RequestTimeout",
-      "description": "Reading the request or answering it took longer than the server's configured timeout.",
+      "description": "Reading the request or answering it took longer than the server's configured timeout; also a request head (request line and headers) not complete within the header timeout (10 s by default) after its first byte, answered before the connection is closed.",
       "fix": "Send the request again, on a faster network, or ask the operator about the configured timeout.",
       "httpStatus": 408,
       "message": "The request was not completed within the server's time limit."
+    },
+    {
+      "code": "RequestURITooLong",
+      "description": "The request target exceeds 65,534 bytes (the HTTP server's fixed limit). Every operation accepts its parameters in an `application/x-www-form-urlencoded` POST body instead (up to the body limit, 1 MiB by default). The connection is closed after this answer.",
+      "fix": "Send the parameters in an application/x-www-form-urlencoded body with POST (the SDKs do this for large values); keep the URL under 65,534 bytes.",
+      "httpStatus": 414,
+      "message": "The request URI is longer than 65534 bytes; send the parameters in a form body with POST."
+    },
+    {
+      "code": "RequestHeaderFieldsTooLarge",
+      "description": "The request line and headers together exceed 98,304 bytes, or there are more than 100 header fields. The connection is closed after this answer.",
+      "fix": "Send fewer or smaller headers (at most 100 fields and 98,304 bytes in all); put large values in a POST form body instead.",
+      "httpStatus": 431,
+      "message": "The request header section is larger than 98304 bytes or has more than 100 fields."
+    },
+    {
+      "code": "MalformedRequest",
+      "description": "The bytes received are not an HTTP/1.1 request the server can read (a malformed request line, method, URI or header, a control character in a header value, an invalid Content-Length or Transfer-Encoding, or TLS sent to the plain-HTTP port); `{reason}` says which. The connection is closed after this answer.",
+      "fix": "Send plain HTTP/1.1 to this port (http://, not https://, unless a TLS proxy is in front); the Message names the part of the request that could not be read.",
+      "httpStatus": 400,
+      "message": "The request is not valid HTTP/1.1: {reason}."
+    },
+    {
+      "code": "ServiceUnavailable",
+      "description": "The server holds as many open connections as it is configured to serve (`[http] max_connections`, 10,000 by default); a connection beyond that is answered with this code and closed, rather than left waiting or refused at `accept`. The SDKs retry it.",
+      "fix": "Retry after a short wait with backoff (the SDKs do); close idle connections you keep open, or ask the operator to raise [http] max_connections.",
+      "httpStatus": 503,
+      "message": "The server is at its connection limit; retry later."
     }
   ],
   "description": "Data-source (\"connection\") operations of Alibaba Cloud DataWorks (`dataworks-public`, API\nversion 2020-05-18), RPC style, as served by the local `dataworks-server` and by Alibaba Cloud.\n\nRPC convention: every operation is `GET|POST|PUT /?Action=<Name>&Version=2020-05-18&...` on the\none path `/`. This document writes each operation under the pseudo-path `/#Action=<Name>` (the\nconvention public OpenAPI directories use for AWS query APIs), with `get` and `post`. Parameters\nare read from the form-decoded query string merged with an `application/x-www-form-urlencoded`\nbody (POST/PUT); a parameter name given twice is `InvalidParameter`. Methods other than GET,\nPOST and PUT are answered 405 `UnsupportedHTTPMethod` with `Allow: GET, POST, PUT`.\n\nAnswers are JSON unless `Format=XML` (any case). XML answers have the root element\n`<{Action}Response>`; XML errors have the root `<Error>`. Every answer carries `RequestId` and\nthe header `x-acs-request-id` with the same value. Errors always carry `Code`; a success body\nnever does.\n\nError codes: `x-acs-common-errors` (document root) lists the protocol-level codes every\noperation can answer; `x-acs-error-codes` on each operation lists its business codes. Each entry\nis `{httpStatus, code, message, description}`; `{name}`-style placeholders in a message are\nfilled in at run time. Entries marked `x-acs-project-decision: true` are this project's choice\nwhere Alibaba documents nothing.\n",
@@ -278,7 +306,7 @@ export default {
         },
         {
           "default": null,
-          "description": "Details of the data source: a JSON object given as a string (at most 65536 characters).\nIts keys depend on the connection type; see the schemas `OdpsContent`, `MysqlContent`,\n`RdsContent`, `OssContent`, `SqlserverContent`, `PolardbContent`, `OracleContent`,\n`MongodbContent`, `EmrContent`, `PostgresqlContent`, `AnalyticdbForMysqlContent`,\n`HybriddbForPostgresqlContent`, `HoloContent` and `KafkaContent` in\n`components/schemas` (matched by their `x-connection-type`). Value types inside are\nloose: numbers may be given as numbers or strings. Secret keys are masked in answers;\nsending the mask back unchanged keeps the stored secret.\n",
+          "description": "Details of the data source: a JSON object given as a string (at most 65536 characters).\nIts keys depend on the connection type; see the schemas `OdpsContent`, `MysqlContent`,\n`RdsContent`, `OssContent`, `SqlserverContent`, `PolardbContent`, `OracleContent`,\n`MongodbContent`, `EmrContent`, `PostgresqlContent`, `AnalyticdbForMysqlContent`,\n`HybriddbForPostgresqlContent`, `HoloContent` and `KafkaContent` in\n`components/schemas` (matched by their `x-connection-type`). Value types inside are\nloose: numbers may be given as numbers or strings. Secrets are the values of the keys\nthe schemas mark `x-secret` (and of `accessKeySecret`, `secretKey`,\n`secretAccessKey`, `securityToken`, `token`, `sslPassword`, `keystorePassword`,\n`truststorePassword` and `privateKey`), in any type, with the key matched in any\nletter case and at any depth (nested objects and arrays are walked): they must be\nstrings, are encrypted at rest and masked in answers; sending the mask back unchanged\nat the same place keeps the stored secret.\n",
           "example": "{\"database\":\"dbname\",\"instanceName\":\"instancename\",\"password\":\"password\",\"rdsOwnerId\":\"123\",\"username\":\"username\"}",
           "maxLength": 65536,
           "minLength": 1,
@@ -450,7 +478,7 @@ export default {
         },
         {
           "default": null,
-          "description": "Details of the data source: a JSON object given as a string (at most 65536 characters).\nIts keys depend on the connection type; see the schemas `OdpsContent`, `MysqlContent`,\n`RdsContent`, `OssContent`, `SqlserverContent`, `PolardbContent`, `OracleContent`,\n`MongodbContent`, `EmrContent`, `PostgresqlContent`, `AnalyticdbForMysqlContent`,\n`HybriddbForPostgresqlContent`, `HoloContent` and `KafkaContent` in\n`components/schemas` (matched by their `x-connection-type`). Value types inside are\nloose: numbers may be given as numbers or strings. Secret keys are masked in answers;\nsending the mask back unchanged keeps the stored secret.\n",
+          "description": "Details of the data source: a JSON object given as a string (at most 65536 characters).\nIts keys depend on the connection type; see the schemas `OdpsContent`, `MysqlContent`,\n`RdsContent`, `OssContent`, `SqlserverContent`, `PolardbContent`, `OracleContent`,\n`MongodbContent`, `EmrContent`, `PostgresqlContent`, `AnalyticdbForMysqlContent`,\n`HybriddbForPostgresqlContent`, `HoloContent` and `KafkaContent` in\n`components/schemas` (matched by their `x-connection-type`). Value types inside are\nloose: numbers may be given as numbers or strings. Secrets are the values of the keys\nthe schemas mark `x-secret` (and of `accessKeySecret`, `secretKey`,\n`secretAccessKey`, `securityToken`, `token`, `sslPassword`, `keystorePassword`,\n`truststorePassword` and `privateKey`), in any type, with the key matched in any\nletter case and at any depth (nested objects and arrays are walked): they must be\nstrings, are encrypted at rest and masked in answers; sending the mask back unchanged\nat the same place keeps the stored secret.\n",
           "example": "{\"database\":\"dbname\",\"instanceName\":\"instancename\",\"password\":\"password\",\"rdsOwnerId\":\"123\",\"username\":\"username\"}",
           "maxLength": 65536,
           "minLength": 1,
