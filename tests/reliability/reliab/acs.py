@@ -99,24 +99,22 @@ def sign_v1(
     return Wire(method, encode_pairs(pairs))
 
 
-def sign_v3(
+def v3_headers(
     key: Key,
     method: str,
-    params: dict[str, str],
+    query_pairs: list[tuple[str, str]],
     host: str,
+    action: str,
+    version: str,
     *,
     body: bytes = b"",
     content_type: str | None = None,
     skew_seconds: float = 0.0,
     nonce: str | None = None,
     sign_host: bool = True,
-) -> Wire:
-    """A V3-signed request: API parameters in the query, Action and Version in x-acs-* headers."""
-    params = dict(params)
-    action = params.pop("Action")
-    version = params.pop("Version", VERSION)
-    query_pairs = sorted(params.items())
-    canonical_query = "&".join(f"{pe(k)}={pe(v)}" for k, v in query_pairs)
+) -> dict[str, str]:
+    """The V3 headers (Authorization included) for a request whose query holds `query_pairs`."""
+    canonical_query = "&".join(f"{pe(k)}={pe(v)}" for k, v in sorted(query_pairs))
     body_hash = hashlib.sha256(body).hexdigest()
     headers = {
         "host": host,
@@ -135,7 +133,30 @@ def sign_v3(
     string_to_sign = "ACS3-HMAC-SHA256\n" + hashlib.sha256(canonical_request.encode()).hexdigest()
     signature = hmac.new(key.secret.encode(), string_to_sign.encode(), hashlib.sha256).hexdigest()
     headers["Authorization"] = f"ACS3-HMAC-SHA256 Credential={key.id},SignedHeaders={signed_headers},Signature={signature}"
-    return Wire(method, canonical_query, headers, body)
+    return headers
+
+
+def sign_v3(
+    key: Key,
+    method: str,
+    params: dict[str, str],
+    host: str,
+    *,
+    body: bytes = b"",
+    content_type: str | None = None,
+    skew_seconds: float = 0.0,
+    nonce: str | None = None,
+    sign_host: bool = True,
+) -> Wire:
+    """A V3-signed request as the Tea SDK sends it: API parameters in the query, Action and
+    Version in x-acs-* headers."""
+    params = dict(params)
+    action = params.pop("Action")
+    version = params.pop("Version", VERSION)
+    pairs = sorted(params.items())
+    headers = v3_headers(key, method, pairs, host, action, version, body=body, content_type=content_type,
+                         skew_seconds=skew_seconds, nonce=nonce, sign_host=sign_host)
+    return Wire(method, encode_pairs(pairs), headers, body)
 
 
 @dataclass

@@ -23,7 +23,7 @@ import urllib.parse
 
 import requests
 import schemathesis
-from reliab.acs import Key, pe, sign_v3, v1_signature, v1_signing_params
+from reliab.acs import Key, encode_pairs, pe, v1_signature, v1_signing_params, v3_headers
 from requests.auth import AuthBase
 
 HOST = os.environ["DW_ST_HOST"]
@@ -49,32 +49,56 @@ class AcsAuth(AuthBase):
         body = request.body or b""
         if isinstance(body, str):
             body = body.encode()
+        if request.method == "POST" and not body and pairs:
+            # POST carries its parameters in a form body, as pop-core does (and as the largest
+            # valid requests must: a 65,536-character Content does not fit in a URI).
+            body = encode_pairs(pairs).encode()
+            pairs, params = [], {}
+            parts = parts._replace(query="")
+            request.url = urllib.parse.urlunsplit(parts)
+            request.prepare_body(body, None)
+            request.headers["Content-Type"] = "application/x-www-form-urlencoded"
         if self.scheme == "v1":
             # v1 signs query and body parameters alike; the signing parameters go in the query.
             text = body.decode("utf-8", "replace") if body else ""
             form = dict(urllib.parse.parse_qsl(text, keep_blank_values=True))
             extra = v1_signing_params(KEY)
             extra["Signature"] = v1_signature(KEY, request.method, {**params, **form, **extra})
-            query = "&".join(f"{pe(k)}={pe(v)}" for k, v in [*pairs, *extra.items()])
-            request.url = urllib.parse.urlunsplit(parts._replace(query=query))
+            query = encode_pairs([*pairs, *extra.items()])
+            if request.method == "POST":
+                # pop-core style: the signing parameters join the others in the body.
+                request.prepare_body((body.decode() + "&" + encode_pairs(list(extra.items()))).lstrip("&"), None)
+                request.headers["Content-Type"] = "application/x-www-form-urlencoded"
+            else:
+                request.url = urllib.parse.urlunsplit(parts._replace(query=query))
             return request
-        action = params.pop("Action", "")
-        version = params.pop("Version", "")
-        content_type = request.headers.get("Content-Type")
-        wire = sign_v3(
+        form = dict(urllib.parse.parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)) if body else {}
+        # V3 signs the query exactly as sent (Action and Version included when the case has them);
+        # x-acs-action/x-acs-version repeat them, empty when the case left them out, so that a
+        # case without Action stays a case without Action.
+        headers = v3_headers(
             KEY,
             request.method,
-            {**params, "Action": action, "Version": version},
+            pairs,
             f"{HOST}:{PORT}",
+            header_safe(params.get("Action", form.get("Action", ""))),
+            header_safe(params.get("Version", form.get("Version", ""))),
             body=body,
-            content_type=content_type,
+            content_type=request.headers.get("Content-Type"),
         )
-        query = "&".join(f"{pe(k)}={pe(v)}" for k, v in pairs)
-        request.url = urllib.parse.urlunsplit(parts._replace(query=query))
-        for name, value in wire.headers.items():
-            if name.lower() != "host":
+        request.url = urllib.parse.urlunsplit(parts._replace(query=encode_pairs(pairs)))
+        if not pairs:
+            request.url = request.url.rstrip("?")
+        for name, value in headers.items():
+            if name != "host":
                 request.headers[name] = value
         return request
+
+
+def header_safe(value: str) -> str:
+    """A query value repeated in an x-acs-* header, or "" when it cannot be a header value
+    (control characters, non-ASCII): the query keeps the generated value either way."""
+    return value if value.isascii() and value.isprintable() else ""
 
 
 class Pool:
@@ -99,7 +123,8 @@ class Pool:
             "EnvType": "0",
         }
         answer = self.session.post(BASE, params=params, auth=AcsAuth("v3"), timeout=30)
-        answer.raise_for_status()
+        if answer.status_code != 200:
+            raise RuntimeError(f"creating a pool connection: HTTP {answer.status_code} {answer.text[:300]}")
         return int(answer.json()["Data"]), name
 
     def pick(self, consume: bool) -> tuple[int, str]:
@@ -120,6 +145,21 @@ def is_valid_id(value) -> bool:
     if isinstance(value, int):
         return value >= 1
     return isinstance(value, str) and value.isdigit() and not value.startswith("0") and len(value) < 18
+
+
+# hyper answers a URI longer than 65,534 bytes itself, with an empty 414 (issue 16, point 2).
+# Until the server answers it in the envelope, run.py sets DW_ST_SKIP_OVERLONG_GET=1 and such GET
+# cases are not sent (POST cases carry their parameters in the body and are all sent).
+URI_LIMIT = 65_534
+SKIP_OVERLONG_GET = os.environ.get("DW_ST_SKIP_OVERLONG_GET") == "1"
+
+
+@schemathesis.hook
+def filter_case(context, case):
+    if not SKIP_OVERLONG_GET or case.method.upper() != "GET" or not isinstance(case.query, dict):
+        return True
+    length = sum(len(pe(str(k))) + len(pe(str(v))) + 2 for k, v in case.query.items())
+    return length < URI_LIMIT - 1_000
 
 
 @schemathesis.hook
