@@ -2,6 +2,7 @@
 //! the list.
 
 mod bench;
+mod reliability;
 mod test;
 
 use std::path::{Path, PathBuf};
@@ -13,7 +14,8 @@ type Task = fn(&Path, &[String]) -> Result<(), String>;
 const TASKS: &[(&str, &str, Task)] = &[
     ("codegen", "regenerate the generated crates from spec/dataworks.yaml; --check: fail with a diff if stale", xtask::codegen::run),
     ("bench", "benchmarks: release build, load vs the reference, criterion, scale, codegen -> BENCHMARKS.md; --quick: debug smoke run -> target/bench-quick.md", bench::run),
-    ("test", "the whole suite: fmt, codegen check, clippy, tests (SQLite + PostgreSQL), SDK interop; --quick skips the last", run_test),
+    ("test", "the whole suite: fmt, codegen check, clippy, tests (SQLite + PostgreSQL), SDK interop, bounded reliability; --quick skips the last three", run_test),
+    ("reliability", "full reliability suite (release server: schemathesis, crashes, restarts, replicas, floods) + 10 min cargo-fuzz per target -> RELIABILITY.md", reliability::run),
 ];
 
 fn run_test(root: &Path, args: &[String]) -> Result<(), String> {

@@ -2,8 +2,9 @@
 //!
 //! Steps run in order and stop at the first failure: formatting, the codegen drift check, clippy,
 //! every workspace test (SQLite always; PostgreSQL through `DATAWORKS_TEST_POSTGRES_URL`), the
-//! official Alibaba Cloud SDKs against the real binary (on SQLite and on PostgreSQL), and the
-//! benchmark harness in quick mode so it keeps working.
+//! official Alibaba Cloud SDKs against the real binary (on SQLite and on PostgreSQL), the bounded
+//! reliability suite on the same binary (`tests/reliability/run.py`, seeded; the full run is
+//! `cargo xtask reliability`), and the benchmark harness in quick mode so it keeps working.
 
 use std::net::{SocketAddr, TcpStream};
 use std::path::Path;
@@ -78,6 +79,9 @@ pub fn run(root: &Path, options: &Options) -> Result<(), String> {
         ],
         &[],
     )?;
+    let mut reliability: Vec<&str> = crate::reliability::BOUNDED_ARGS.to_vec();
+    reliability.extend(["--server-bin", &server, "--postgres-url", &postgres_url]);
+    step(root, "reliability (bounded)", "python3", &reliability, &[])?;
     if root.join("xtask/src/bench.rs").exists() {
         step(
             root,
@@ -112,7 +116,7 @@ fn postgres_addr(url: &str) -> Option<SocketAddr> {
     format!("{host}:{port}").parse().ok()
 }
 
-fn step(
+pub(crate) fn step(
     root: &Path,
     name: &str,
     program: &str,

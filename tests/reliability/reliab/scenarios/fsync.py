@@ -4,6 +4,7 @@ is killed and restarted, every write acknowledged before is still there."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import time
@@ -13,10 +14,19 @@ from ..load import Writers, ok, update_params, verify
 from ..processes import HarnessError
 
 
+def install_strace() -> str:
+    """strace is a Debian package; a fresh machine may lack it, and the suite installs what it needs."""
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        print("  installing strace (apt-get install strace)", flush=True)
+        subprocess.run(["apt-get", "install", "-y", "-q", "strace"], stdout=subprocess.DEVNULL, check=False)
+    path = shutil.which("strace")
+    if path is None:
+        raise HarnessError("strace is not installed and could not be installed (apt-get install strace)")
+    return path
+
+
 def fsync_eio(ctx: Context) -> None:
-    strace = shutil.which("strace")
-    if strace is None:
-        raise HarnessError("strace is not installed (apt-get install strace)")
+    strace = shutil.which("strace") or install_strace()
     trials = ctx.scale(1, 3)
     server = ctx.sqlite_server("fsync-eio")
     server.start()

@@ -117,7 +117,7 @@ def schemathesis_run(ctx: Context) -> None:
         print(f"  schemathesis, {scheme} signatures, {per_operation} examples per operation, seed {ctx.seed}", flush=True)
         log_path = out_dir / "output.txt"
         with open(log_path, "w", encoding="utf-8") as log:
-            code = subprocess.run(argv, env=env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT).returncode
+            code = subprocess.run(argv, env=env, cwd=out_dir, stdout=log, stderr=subprocess.STDOUT).returncode
         output = log_path.read_text(encoding="utf-8", errors="replace")
         tail = output[output.rfind("=" * 10 + " SUMMARY") :] if "SUMMARY" in output else output[-3000:]
         print("    " + "\n    ".join(tail.strip().splitlines()[-25:]), flush=True)
