@@ -21,7 +21,7 @@ def crash_trials(ctx: Context, backend: str) -> None:
         writers = Writers([signer], server.project_id, writers_per_trial, label=f"t{trial}w")
         writers.start()
         # Kill at a seeded moment, so a failing trial can be replayed with the same --seed.
-        delay = ctx.rng.uniform(*((0.5, 1.5) if not ctx.full else (1.0, 4.0)))
+        delay = ctx.rng.uniform(*((0.5, 1.5) if not ctx.full else (2.0, 8.0)))
         time.sleep(delay)
         server.kill9()
         writers.stop()

@@ -46,16 +46,21 @@ def flood(ctx: Context) -> None:
     idle_target = min(ctx.scale(3000, 15000), hard - 500)
     idle: list[socket.socket] = []
     connect_failures = 0
+    setup_deadline = time.monotonic() + 30
     for _ in range(idle_target):
+        if connect_failures >= 20 or time.monotonic() > setup_deadline:
+            break  # the server stopped accepting: that is what the signed client will meet too
         try:
-            idle.append(socket.create_connection(("127.0.0.1", server.port), timeout=2))
+            idle.append(socket.create_connection(("127.0.0.1", server.port), timeout=0.5))
         except OSError:
             connect_failures += 1
     ctx.reaper.add(lambda: [s.close() for s in idle])
     slow: list[socket.socket] = []
     for _ in range(ctx.scale(200, 500)):
+        if connect_failures >= 40 or time.monotonic() > setup_deadline + 10:
+            break
         try:
-            s = socket.create_connection(("127.0.0.1", server.port), timeout=2)
+            s = socket.create_connection(("127.0.0.1", server.port), timeout=0.5)
             s.sendall(b"POST /?Action=ListConnections HTTP/1.1\r\nHost: x\r\n")
             slow.append(s)
         except OSError:
