@@ -12,8 +12,14 @@
 use std::path::Path;
 use std::process::Command;
 
-/// The fuzz targets of `fuzz/` (each a `fuzz_targets/<name>.rs`).
-pub const FUZZ_TARGETS: &[&str] = &["params", "verify_v1", "verify_v3", "content"];
+/// The fuzz targets of `fuzz/` (each a `fuzz_targets/<name>.rs`) and the cargo features each
+/// needs (the Content target pulls in the service crate).
+pub const FUZZ_TARGETS: &[(&str, &[&str])] = &[
+    ("params", &[]),
+    ("verify_v1", &[]),
+    ("verify_v3", &[]),
+    ("content", &["--features", "content"]),
+];
 
 /// The bounded run inside `cargo xtask test`: fixed seed, fewer trials and cases, and the
 /// scenarios still awaiting the server hardening skipped (tests/reliability/run.py's
@@ -91,12 +97,12 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     if !options.skip_fuzz {
         ensure_cargo_fuzz(root)?;
         let seconds = format!("-max_total_time={}", options.fuzz_seconds);
-        for target in FUZZ_TARGETS {
+        for (target, features) in FUZZ_TARGETS {
             // -s none: the crates forbid unsafe code, so AddressSanitizer finds nothing a panic
             // would not; without it the build is much faster. -a keeps overflow checks on.
-            let args = [
-                "+nightly", "fuzz", "run", "-s", "none", "-a", target, "--", &seconds,
-            ];
+            let mut args = vec!["+nightly", "fuzz", "run", "-s", "none", "-a"];
+            args.extend_from_slice(features);
+            args.extend([*target, "--", &seconds]);
             if let Err(e) = step(root, &format!("fuzz {target}"), "cargo", &args) {
                 failures.push(e);
             }
