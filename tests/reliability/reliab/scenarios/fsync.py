@@ -43,12 +43,25 @@ def fsync_eio(ctx: Context) -> None:
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
         )
         ctx.reaper.add(lambda t=tracer: t.poll() is None and (t.terminate(), t.wait()))
-        time.sleep(1.0)  # strace has attached to every thread (it prints nothing with -qq)
+        time.sleep(0.5)
         if tracer.poll() is not None:
             raise HarnessError(f"strace could not attach: {tracer.stderr.read().strip()}")
         # Stop the background writers so that the failing window is probed by requests sent after
         # the injection started, one by one.
         writers.stop()
+        # strace attaches thread by thread and says nothing with -qq: the injection is known to be
+        # active once a write fails. Writes acknowledged until then were really synced (strace had
+        # not yet intercepted their fsync) and are recorded like any other acknowledged write.
+        active_by = time.monotonic() + 30
+        while time.monotonic() < active_by:
+            own = writers.own[0]
+            writers.ledger.updated[own] += 1
+            answer = signer.call("v3", "POST", update_params(own, str(writers.ledger.updated[own])), timeout=15)
+            if not ok(answer):
+                writers.ledger.updated[own] -= 1
+                break
+        else:
+            raise HarnessError("no write failed within 30 s of attaching strace")
         before = writers.ledger.acknowledged
         acknowledged_while_failing = []
         answers = {}
