@@ -10,217 +10,9 @@
 /// The API version the spec describes (`info.version`).
 pub const API_VERSION: &str = "2020-05-18";
 
-/// A value broke a constraint of the spec. `field` is the wire name, `reason` says why:
-/// displayed as `PageSize must be at most 100, got 101`. Never contains a string value
-/// that was checked (it could be a secret), only its length or the rule.
-#[derive(Debug, Clone, PartialEq, Eq, ::thiserror::Error)]
-#[error("{field} {reason}")]
-pub struct ValidationError {
-    /// Wire name of the field, parameter or type.
-    pub field: &'static str,
-    /// Why the value was refused (`must be at most 100, got 101`).
-    pub reason: ::std::string::String,
-}
+pub use ::acs_types::{ErrorCode, ValidationError};
 
-/// One documented error code of an operation, as the spec lists it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ErrorCode {
-    pub http_status: u16,
-    pub code: &'static str,
-    /// The documented message; `{name}`-style placeholders are filled in at run time.
-    pub message: &'static str,
-    pub description: &'static str,
-}
-
-impl ErrorCode {
-    /// The message with its `{placeholder}`s filled in, e.g.
-    /// `code.message_with(&[("name", "ConnectionId")])`; unknown placeholders stay.
-    pub fn message_with(&self, values: &[(&str, &str)]) -> ::std::string::String {
-        let mut message = ::std::borrow::ToOwned::to_owned(self.message);
-        for (key, value) in values {
-            message = message.replace(&::std::format!("{{{key}}}"), value);
-        }
-        message
-    }
-}
-
-/// Why RPC parameters could not be read; the server answers `MissingParameter` or
-/// `InvalidParameter` naming `name`.
-#[derive(Debug, Clone, PartialEq, Eq, ::thiserror::Error)]
-pub enum ParamError {
-    /// A required parameter is absent.
-    #[error("the parameter {name} is missing")]
-    Missing { name: &'static str },
-    /// A parameter is present but not valid; `reason` never repeats the value.
-    #[error("the parameter {name} is not valid: {reason}")]
-    Invalid { name: &'static str, reason: ::std::string::String },
-}
-
-impl ParamError {
-    /// Wire name of the parameter.
-    pub fn name(&self) -> &'static str {
-        match self {
-            Self::Missing { name } | Self::Invalid { name, .. } => name,
-        }
-    }
-}
-
-/// How one RPC parameter value is written to and read from its text form (query string or
-/// form body). Lists and objects travel as one JSON text (Alibaba's `style: json`).
-pub trait RpcParam: ::std::marker::Sized {
-    /// The parameter's text.
-    fn to_param(&self) -> ::std::string::String;
-    /// Parses and validates the text; the error is the reason, without the value.
-    fn from_param(value: &str) -> ::std::result::Result<Self, ::std::string::String>;
-}
-
-impl RpcParam for ::std::string::String {
-    fn to_param(&self) -> ::std::string::String {
-        ::std::clone::Clone::clone(self)
-    }
-    fn from_param(value: &str) -> ::std::result::Result<Self, ::std::string::String> {
-        ::std::result::Result::Ok(::std::borrow::ToOwned::to_owned(value))
-    }
-}
-
-impl RpcParam for bool {
-    fn to_param(&self) -> ::std::string::String {
-        ::std::string::ToString::to_string(self)
-    }
-    fn from_param(value: &str) -> ::std::result::Result<Self, ::std::string::String> {
-        if value.eq_ignore_ascii_case("true") {
-            ::std::result::Result::Ok(true)
-        } else if value.eq_ignore_ascii_case("false") {
-            ::std::result::Result::Ok(false)
-        } else {
-            ::std::result::Result::Err(
-                ::std::string::String::from("must be true or false"),
-            )
-        }
-    }
-}
-
-impl RpcParam for i32 {
-    fn to_param(&self) -> ::std::string::String {
-        ::std::string::ToString::to_string(self)
-    }
-    fn from_param(value: &str) -> ::std::result::Result<Self, ::std::string::String> {
-        value
-            .parse()
-            .map_err(|_| ::std::string::String::from("must be a 32-bit integer"))
-    }
-}
-
-impl RpcParam for i64 {
-    fn to_param(&self) -> ::std::string::String {
-        ::std::string::ToString::to_string(self)
-    }
-    fn from_param(value: &str) -> ::std::result::Result<Self, ::std::string::String> {
-        value
-            .parse()
-            .map_err(|_| ::std::string::String::from("must be a 64-bit integer"))
-    }
-}
-
-impl RpcParam for f32 {
-    fn to_param(&self) -> ::std::string::String {
-        ::std::string::ToString::to_string(self)
-    }
-    fn from_param(value: &str) -> ::std::result::Result<Self, ::std::string::String> {
-        value
-            .parse::<f32>()
-            .ok()
-            .filter(|v| v.is_finite())
-            .ok_or_else(|| ::std::string::String::from("must be a number"))
-    }
-}
-
-impl RpcParam for f64 {
-    fn to_param(&self) -> ::std::string::String {
-        ::std::string::ToString::to_string(self)
-    }
-    fn from_param(value: &str) -> ::std::result::Result<Self, ::std::string::String> {
-        value
-            .parse::<f64>()
-            .ok()
-            .filter(|v| v.is_finite())
-            .ok_or_else(|| ::std::string::String::from("must be a number"))
-    }
-}
-
-impl<T: ::serde::Serialize + ::serde::de::DeserializeOwned> RpcParam
-for ::std::vec::Vec<T> {
-    fn to_param(&self) -> ::std::string::String {
-        json_param(self)
-    }
-    fn from_param(value: &str) -> ::std::result::Result<Self, ::std::string::String> {
-        from_json_param(value)
-    }
-}
-
-impl<T: ::serde::Serialize + ::serde::de::DeserializeOwned> RpcParam
-for ::std::collections::BTreeMap<::std::string::String, T> {
-    fn to_param(&self) -> ::std::string::String {
-        json_param(self)
-    }
-    fn from_param(value: &str) -> ::std::result::Result<Self, ::std::string::String> {
-        from_json_param(value)
-    }
-}
-
-impl RpcParam for ::serde_json::Value {
-    fn to_param(&self) -> ::std::string::String {
-        json_param(self)
-    }
-    fn from_param(value: &str) -> ::std::result::Result<Self, ::std::string::String> {
-        from_json_param(value)
-    }
-}
-
-fn json_param<T: ::serde::Serialize>(value: &T) -> ::std::string::String {
-    ::serde_json::to_string(value).unwrap_or_default()
-}
-
-fn from_json_param<T: ::serde::de::DeserializeOwned>(
-    value: &str,
-) -> ::std::result::Result<T, ::std::string::String> {
-    ::serde_json::from_str(value)
-        .map_err(|e| {
-            let what = match e.classify() {
-                ::serde_json::error::Category::Data => "wrong shape",
-                ::serde_json::error::Category::Eof => "truncated",
-                _ => "syntax error",
-            };
-            ::std::format!("must be JSON of the documented shape ({what})")
-        })
-}
-
-fn required_param<'a, T: RpcParam>(
-    get: &impl Fn(&str) -> ::std::option::Option<&'a str>,
-    name: &'static str,
-) -> ::std::result::Result<T, ParamError> {
-    let value = get(name).ok_or(ParamError::Missing { name })?;
-    T::from_param(value)
-        .map_err(|reason| ParamError::Invalid {
-            name,
-            reason,
-        })
-}
-
-fn optional_param<'a, T: RpcParam>(
-    get: &impl Fn(&str) -> ::std::option::Option<&'a str>,
-    name: &'static str,
-) -> ::std::result::Result<::std::option::Option<T>, ParamError> {
-    get(name)
-        .map(|value| {
-            T::from_param(value)
-                .map_err(|reason| ParamError::Invalid {
-                    name,
-                    reason,
-                })
-        })
-        .transpose()
-}
+pub use ::acs_types::{ParamError, RpcParam};
 
 /// The type of a data source.
 ///
@@ -2350,12 +2142,18 @@ pub struct CreateConnectionRequest {
     /// The ID of the DataWorks project (workspace) the data source belongs to.
     ///
     /// Wire name: `ProjectId`. Constraints: at least 1. Example: `10000`.
-    #[serde(rename = "ProjectId", deserialize_with = "checked_param::<_, ProjectId, _>")]
+    #[serde(
+        rename = "ProjectId",
+        deserialize_with = "::acs_types::checked_param::<_, ProjectId, _>"
+    )]
     pub project_id: i64,
     /// The name of the data source, 1 to 255 characters, unique in the project and environment.
     ///
     /// Wire name: `Name`. Constraints: at least 1 character, at most 255 characters. Example: `mysql_name`.
-    #[serde(rename = "Name", deserialize_with = "checked_param::<_, Name, _>")]
+    #[serde(
+        rename = "Name",
+        deserialize_with = "::acs_types::checked_param::<_, Name, _>"
+    )]
     pub name: ::std::string::String,
     /// The type of the data source.
     ///
@@ -2372,12 +2170,18 @@ pub struct CreateConnectionRequest {
     /// sending the mask back unchanged keeps the stored secret.
     ///
     /// Wire name: `Content`. Constraints: at least 1 character, at most 65536 characters. Example: `{"database":"dbname","instanceName":"instancename","password":"password","rdsOwnerId":"123","username":"username"}`.
-    #[serde(rename = "Content", deserialize_with = "checked_param::<_, Content, _>")]
+    #[serde(
+        rename = "Content",
+        deserialize_with = "::acs_types::checked_param::<_, Content, _>"
+    )]
     pub content: ::std::string::String,
     /// The environment of the data source: 0 development, 1 production.
     ///
     /// Wire name: `EnvType`. Example: `1`.
-    #[serde(rename = "EnvType", deserialize_with = "checked_param::<_, EnvType, _>")]
+    #[serde(
+        rename = "EnvType",
+        deserialize_with = "::acs_types::checked_param::<_, EnvType, _>"
+    )]
     pub env_type: i32,
     /// The sub-type of an `rds` data source (`mysql`, `sqlserver` or `postgresql`); only for ConnectionType `rds`.
     ///
@@ -2393,7 +2197,7 @@ pub struct CreateConnectionRequest {
     /// Wire name: `Description`. Constraints: at most 3000 characters. Example: `abc`.
     #[serde(
         rename = "Description",
-        deserialize_with = "checked_optional_param::<_, Description, _>",
+        deserialize_with = "::acs_types::checked_optional_param::<_, Description, _>",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -2524,13 +2328,14 @@ impl CreateConnectionRequest {
         get: impl Fn(&str) -> ::std::option::Option<&'a str>,
     ) -> ::std::result::Result<Self, ParamError> {
         ::std::result::Result::Ok(Self {
-            project_id: required_param::<ProjectId>(&get, "ProjectId")?.into(),
-            name: required_param::<Name>(&get, "Name")?.into(),
-            connection_type: required_param(&get, "ConnectionType")?,
-            content: required_param::<Content>(&get, "Content")?.into(),
-            env_type: required_param::<EnvType>(&get, "EnvType")?.into(),
-            sub_type: optional_param(&get, "SubType")?,
-            description: optional_param::<Description>(&get, "Description")?
+            project_id: ::acs_types::required_param::<ProjectId>(&get, "ProjectId")?
+                .into(),
+            name: ::acs_types::required_param::<Name>(&get, "Name")?.into(),
+            connection_type: ::acs_types::required_param(&get, "ConnectionType")?,
+            content: ::acs_types::required_param::<Content>(&get, "Content")?.into(),
+            env_type: ::acs_types::required_param::<EnvType>(&get, "EnvType")?.into(),
+            sub_type: ::acs_types::optional_param(&get, "SubType")?,
+            description: ::acs_types::optional_param::<Description>(&get, "Description")?
                 .map(::std::convert::Into::into),
         })
     }
@@ -2634,7 +2439,7 @@ pub struct UpdateConnectionRequest {
     /// Wire name: `ConnectionId`. Constraints: at least 1. Example: `1`.
     #[serde(
         rename = "ConnectionId",
-        deserialize_with = "checked_param::<_, ConnectionId, _>"
+        deserialize_with = "::acs_types::checked_param::<_, ConnectionId, _>"
     )]
     pub connection_id: i64,
     /// Details of the data source: a JSON object given as a string (at most 65536 characters).
@@ -2647,19 +2452,25 @@ pub struct UpdateConnectionRequest {
     /// sending the mask back unchanged keeps the stored secret.
     ///
     /// Wire name: `Content`. Constraints: at least 1 character, at most 65536 characters. Example: `{"database":"dbname","instanceName":"instancename","password":"password","rdsOwnerId":"123","username":"username"}`.
-    #[serde(rename = "Content", deserialize_with = "checked_param::<_, Content, _>")]
+    #[serde(
+        rename = "Content",
+        deserialize_with = "::acs_types::checked_param::<_, Content, _>"
+    )]
     pub content: ::std::string::String,
     /// Environment of the data source: 0 development, 1 production.
     ///
     /// Wire name: `EnvType`. Example: `1`.
-    #[serde(rename = "EnvType", deserialize_with = "checked_param::<_, EnvType, _>")]
+    #[serde(
+        rename = "EnvType",
+        deserialize_with = "::acs_types::checked_param::<_, EnvType, _>"
+    )]
     pub env_type: i32,
     /// Describes the data source, at most 3000 characters.
     ///
     /// Wire name: `Description`. Constraints: at most 3000 characters. Example: `abc`.
     #[serde(
         rename = "Description",
-        deserialize_with = "checked_optional_param::<_, Description, _>",
+        deserialize_with = "::acs_types::checked_optional_param::<_, Description, _>",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -2670,7 +2481,7 @@ pub struct UpdateConnectionRequest {
     /// Wire name: `Status`. Example: `ENABLED`.
     #[serde(
         rename = "Status",
-        deserialize_with = "checked_optional_param::<_, ConnectionStatusInput, _>",
+        deserialize_with = "::acs_types::checked_optional_param::<_, ConnectionStatusInput, _>",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -2796,12 +2607,15 @@ impl UpdateConnectionRequest {
         get: impl Fn(&str) -> ::std::option::Option<&'a str>,
     ) -> ::std::result::Result<Self, ParamError> {
         ::std::result::Result::Ok(Self {
-            connection_id: required_param::<ConnectionId>(&get, "ConnectionId")?.into(),
-            content: required_param::<Content>(&get, "Content")?.into(),
-            env_type: required_param::<EnvType>(&get, "EnvType")?.into(),
-            description: optional_param::<Description>(&get, "Description")?
+            connection_id: ::acs_types::required_param::<
+                ConnectionId,
+            >(&get, "ConnectionId")?
+                .into(),
+            content: ::acs_types::required_param::<Content>(&get, "Content")?.into(),
+            env_type: ::acs_types::required_param::<EnvType>(&get, "EnvType")?.into(),
+            description: ::acs_types::optional_param::<Description>(&get, "Description")?
                 .map(::std::convert::Into::into),
-            status: optional_param::<ConnectionStatusInput>(&get, "Status")?
+            status: ::acs_types::optional_param::<ConnectionStatusInput>(&get, "Status")?
                 .map(::std::convert::Into::into),
         })
     }
@@ -2993,14 +2807,17 @@ pub struct ListConnectionsRequest {
     /// The ID of the DataWorks project (workspace).
     ///
     /// Wire name: `ProjectId`. Constraints: at least 1. Example: `10000`.
-    #[serde(rename = "ProjectId", deserialize_with = "checked_param::<_, ProjectId, _>")]
+    #[serde(
+        rename = "ProjectId",
+        deserialize_with = "::acs_types::checked_param::<_, ProjectId, _>"
+    )]
     pub project_id: i64,
     /// The page to return, counting from 1.
     ///
     /// Wire name: `PageNumber`. Constraints: at least 1. Default: `1`. Example: `1`.
     #[serde(
         rename = "PageNumber",
-        deserialize_with = "checked_param::<_, PageNumber, _>",
+        deserialize_with = "::acs_types::checked_param::<_, PageNumber, _>",
         default = "defaults::list_connections_request_page_number"
     )]
     pub page_number: i32,
@@ -3009,7 +2826,7 @@ pub struct ListConnectionsRequest {
     /// Wire name: `PageSize`. Constraints: at least 1, at most 100. Default: `10`. Example: `10`.
     #[serde(
         rename = "PageSize",
-        deserialize_with = "checked_param::<_, PageSize, _>",
+        deserialize_with = "::acs_types::checked_param::<_, PageSize, _>",
         default = "defaults::list_connections_request_page_size"
     )]
     pub page_size: i32,
@@ -3018,7 +2835,7 @@ pub struct ListConnectionsRequest {
     /// Wire name: `Name`. Constraints: at least 1 character, at most 255 characters. Example: `mysql_name`.
     #[serde(
         rename = "Name",
-        deserialize_with = "checked_optional_param::<_, Name, _>",
+        deserialize_with = "::acs_types::checked_optional_param::<_, Name, _>",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -3047,7 +2864,7 @@ pub struct ListConnectionsRequest {
     /// Wire name: `Status`. Example: `ENABLED`.
     #[serde(
         rename = "Status",
-        deserialize_with = "checked_optional_param::<_, ConnectionStatusInput, _>",
+        deserialize_with = "::acs_types::checked_optional_param::<_, ConnectionStatusInput, _>",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -3057,7 +2874,7 @@ pub struct ListConnectionsRequest {
     /// Wire name: `EnvType`. Example: `1`.
     #[serde(
         rename = "EnvType",
-        deserialize_with = "checked_optional_param::<_, EnvType, _>",
+        deserialize_with = "::acs_types::checked_optional_param::<_, EnvType, _>",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -3206,19 +3023,21 @@ impl ListConnectionsRequest {
         get: impl Fn(&str) -> ::std::option::Option<&'a str>,
     ) -> ::std::result::Result<Self, ParamError> {
         ::std::result::Result::Ok(Self {
-            project_id: required_param::<ProjectId>(&get, "ProjectId")?.into(),
-            page_number: optional_param::<PageNumber>(&get, "PageNumber")?
+            project_id: ::acs_types::required_param::<ProjectId>(&get, "ProjectId")?
+                .into(),
+            page_number: ::acs_types::optional_param::<PageNumber>(&get, "PageNumber")?
                 .map(::std::convert::Into::into)
                 .unwrap_or_else(defaults::list_connections_request_page_number),
-            page_size: optional_param::<PageSize>(&get, "PageSize")?
+            page_size: ::acs_types::optional_param::<PageSize>(&get, "PageSize")?
                 .map(::std::convert::Into::into)
                 .unwrap_or_else(defaults::list_connections_request_page_size),
-            name: optional_param::<Name>(&get, "Name")?.map(::std::convert::Into::into),
-            connection_type: optional_param(&get, "ConnectionType")?,
-            sub_type: optional_param(&get, "SubType")?,
-            status: optional_param::<ConnectionStatusInput>(&get, "Status")?
+            name: ::acs_types::optional_param::<Name>(&get, "Name")?
                 .map(::std::convert::Into::into),
-            env_type: optional_param::<EnvType>(&get, "EnvType")?
+            connection_type: ::acs_types::optional_param(&get, "ConnectionType")?,
+            sub_type: ::acs_types::optional_param(&get, "SubType")?,
+            status: ::acs_types::optional_param::<ConnectionStatusInput>(&get, "Status")?
+                .map(::std::convert::Into::into),
+            env_type: ::acs_types::optional_param::<EnvType>(&get, "EnvType")?
                 .map(::std::convert::Into::into),
         })
     }
@@ -3237,7 +3056,7 @@ pub struct DeleteConnectionRequest {
     /// Wire name: `ConnectionId`. Constraints: at least 1. Example: `123`.
     #[serde(
         rename = "ConnectionId",
-        deserialize_with = "checked_param::<_, ConnectionId, _>"
+        deserialize_with = "::acs_types::checked_param::<_, ConnectionId, _>"
     )]
     pub connection_id: i64,
 }
@@ -3278,7 +3097,10 @@ impl DeleteConnectionRequest {
         get: impl Fn(&str) -> ::std::option::Option<&'a str>,
     ) -> ::std::result::Result<Self, ParamError> {
         ::std::result::Result::Ok(Self {
-            connection_id: required_param::<ConnectionId>(&get, "ConnectionId")?.into(),
+            connection_id: ::acs_types::required_param::<
+                ConnectionId,
+            >(&get, "ConnectionId")?
+                .into(),
         })
     }
 }
@@ -3623,14 +3445,17 @@ pub struct TestNetworkConnectionRequest {
     /// The ID of the DataWorks project (workspace) the data source belongs to.
     ///
     /// Wire name: `ProjectId`. Constraints: at least 1. Example: `10000`.
-    #[serde(rename = "ProjectId", deserialize_with = "checked_param::<_, ProjectId, _>")]
+    #[serde(
+        rename = "ProjectId",
+        deserialize_with = "::acs_types::checked_param::<_, ProjectId, _>"
+    )]
     pub project_id: i64,
     /// The name of the data source, 1 to 255 characters.
     ///
     /// Wire name: `DatasourceName`. Constraints: at least 1 character, at most 255 characters. Example: `mysql_name`.
     #[serde(
         rename = "DatasourceName",
-        deserialize_with = "checked_param::<_, DatasourceName, _>"
+        deserialize_with = "::acs_types::checked_param::<_, DatasourceName, _>"
     )]
     pub datasource_name: ::std::string::String,
     /// The environment of the data source, as a string: "0" development, "1" production.
@@ -3638,7 +3463,7 @@ pub struct TestNetworkConnectionRequest {
     /// Wire name: `EnvType`. Constraints: matches the pattern `^[01]$`. Example: `1`.
     #[serde(
         rename = "EnvType",
-        deserialize_with = "checked_param::<_, TestNetworkConnectionEnvType, _>"
+        deserialize_with = "::acs_types::checked_param::<_, TestNetworkConnectionEnvType, _>"
     )]
     pub env_type: ::std::string::String,
     /// The identifier of the resource group to test from, 1 to 255 characters.
@@ -3646,7 +3471,7 @@ pub struct TestNetworkConnectionRequest {
     /// Wire name: `ResourceGroup`. Constraints: at least 1 character, at most 255 characters. Example: `S_res_group_2XXXX4_1619100XXXXX`.
     #[serde(
         rename = "ResourceGroup",
-        deserialize_with = "checked_param::<_, ResourceGroup, _>"
+        deserialize_with = "::acs_types::checked_param::<_, ResourceGroup, _>"
     )]
     pub resource_group: ::std::string::String,
 }
@@ -3713,38 +3538,22 @@ impl TestNetworkConnectionRequest {
         get: impl Fn(&str) -> ::std::option::Option<&'a str>,
     ) -> ::std::result::Result<Self, ParamError> {
         ::std::result::Result::Ok(Self {
-            project_id: required_param::<ProjectId>(&get, "ProjectId")?.into(),
-            datasource_name: required_param::<DatasourceName>(&get, "DatasourceName")?
+            project_id: ::acs_types::required_param::<ProjectId>(&get, "ProjectId")?
                 .into(),
-            env_type: required_param::<TestNetworkConnectionEnvType>(&get, "EnvType")?
+            datasource_name: ::acs_types::required_param::<
+                DatasourceName,
+            >(&get, "DatasourceName")?
                 .into(),
-            resource_group: required_param::<ResourceGroup>(&get, "ResourceGroup")?
+            env_type: ::acs_types::required_param::<
+                TestNetworkConnectionEnvType,
+            >(&get, "EnvType")?
+                .into(),
+            resource_group: ::acs_types::required_param::<
+                ResourceGroup,
+            >(&get, "ResourceGroup")?
                 .into(),
         })
     }
-}
-
-/// Decodes a plain request field through its constrained newtype `N`, so a decoded request
-/// is as valid as one read by `from_params`.
-fn checked_param<'de, D, N, P>(deserializer: D) -> ::std::result::Result<P, D::Error>
-where
-    D: ::serde::Deserializer<'de>,
-    N: ::serde::Deserialize<'de> + ::std::convert::Into<P>,
-{
-    <N as ::serde::Deserialize>::deserialize(deserializer)
-        .map(::std::convert::Into::into)
-}
-
-/// [`checked_param`] for an optional field.
-fn checked_optional_param<'de, D, N, P>(
-    deserializer: D,
-) -> ::std::result::Result<::std::option::Option<P>, D::Error>
-where
-    D: ::serde::Deserializer<'de>,
-    N: ::serde::Deserialize<'de> + ::std::convert::Into<P>,
-{
-    <::std::option::Option<N> as ::serde::Deserialize>::deserialize(deserializer)
-        .map(|value| value.map(::std::convert::Into::into))
 }
 
 /// The errors `CreateConnection` is documented to answer.
@@ -5996,22 +5805,7 @@ impl ::std::fmt::Display for CommonError {
 
 impl ::std::error::Error for CommonError {}
 
-/// The schema of one connection type's `Content` (a schema with `x-connection-type`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ContentSchemaInfo {
-    /// The generated struct's name.
-    pub name: &'static str,
-    /// The `x-connection-type` value (`mysql`).
-    pub connection_type: &'static str,
-    /// Wire names of every property, in spec order.
-    pub properties: &'static [&'static str],
-    /// Wire names of the required properties.
-    pub required: &'static [&'static str],
-    /// Wire names of the `x-secret` properties.
-    pub secret: &'static [&'static str],
-    /// `x-required-any-of`: groups of which at least one property must be present.
-    pub required_any_of: &'static [&'static [&'static str]],
-}
+pub use ::acs_types::ContentSchemaInfo;
 
 /// Every schema with `x-connection-type`, in spec order.
 pub const CONTENT_SCHEMAS: &[ContentSchemaInfo] = &[
