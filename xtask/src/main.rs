@@ -3,6 +3,7 @@
 
 mod bench;
 mod corpus;
+mod reliability;
 mod test;
 
 use std::path::{Path, PathBuf};
@@ -15,7 +16,8 @@ const TASKS: &[(&str, &str, Task)] = &[
     ("codegen", "regenerate the generated crates from spec/dataworks.yaml; --check: fail with a diff if stale", xtask::codegen::run),
     ("bench", "benchmarks: release build, load vs the reference, criterion, scale, codegen -> BENCHMARKS.md; --quick: debug smoke run -> target/bench-quick.md", bench::run),
     ("corpus", "the generator over ../shared/spec-corpus (or DIR): one row per spec (generate / types compile / examples round-tripped); scratch crates in target/corpus", corpus::run),
-    ("test", "the whole suite: fmt, codegen check, clippy, tests (SQLite + PostgreSQL), SDK interop; --quick skips the last", run_test),
+    ("test", "the whole suite: fmt, codegen check, clippy, tests (SQLite + PostgreSQL), SDK interop, bounded reliability; --quick skips the last three", run_test),
+    ("reliability", "full reliability suite (release server: schemathesis, crashes, restarts, replicas, floods) + 10 min cargo-fuzz per target -> RELIABILITY.md", reliability::run),
 ];
 
 fn run_test(root: &Path, args: &[String]) -> Result<(), String> {

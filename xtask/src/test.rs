@@ -2,9 +2,10 @@
 //!
 //! Steps run in order and stop at the first failure: formatting, the codegen drift check, clippy,
 //! every workspace test (SQLite always; PostgreSQL through `DATAWORKS_TEST_POSTGRES_URL`), the
-//! official Alibaba Cloud SDKs against the real binary (on SQLite and on PostgreSQL), the API
-//! Explorer page in Debian's headless chromium (`tests/explorer`), and the benchmark harness in
-//! quick mode so it keeps working.
+//! official Alibaba Cloud SDKs against the real binary (on SQLite and on PostgreSQL), the bounded
+//! reliability suite on the same binary (`tests/reliability/run.py`, seeded; the full run is
+//! `cargo xtask reliability`), the API Explorer page in Debian's headless chromium
+//! (`tests/explorer`), and the benchmark harness in quick mode so it keeps working.
 
 use std::net::{SocketAddr, TcpStream};
 use std::path::Path;
@@ -79,6 +80,9 @@ pub fn run(root: &Path, options: &Options) -> Result<(), String> {
         ],
         &[],
     )?;
+    let mut reliability: Vec<&str> = crate::reliability::BOUNDED_ARGS.to_vec();
+    reliability.extend(["--server-bin", &server, "--postgres-url", &postgres_url]);
+    step(root, "reliability (bounded)", "python3", &reliability, &[])?;
     explorer(root, &server)?;
     if root.join("xtask/src/bench.rs").exists() {
         step(
@@ -156,7 +160,7 @@ fn postgres_addr(url: &str) -> Option<SocketAddr> {
     format!("{host}:{port}").parse().ok()
 }
 
-fn step(
+pub(crate) fn step(
     root: &Path,
     name: &str,
     program: &str,

@@ -65,13 +65,15 @@ pub fn hashed_payload(body: &[u8]) -> String {
     out
 }
 
-/// Appends one canonical header line `lower(name):trim(value)\n`.
+/// Appends one canonical header line `lower(name):trim(value)\n`. `trim` removes ASCII
+/// whitespace only, exactly as the verifier does on the received bytes (`str::trim` would also
+/// strip e.g. U+00A0, and the signature would then cover a value the server never sees).
 pub fn push_canonical_header(out: &mut String, name: &str, value: &str) {
     for c in name.chars() {
         out.push(c.to_ascii_lowercase());
     }
     out.push(':');
-    out.push_str(value.trim());
+    out.push_str(value.trim_ascii());
     out.push('\n');
 }
 
@@ -227,6 +229,15 @@ mod tests {
             sign(&AccessKeySecret::new("YourAccessKeySecret"), &sts),
             "06563a9e1b43f5dfe96b81484da74bceab24a1d853912eee15083a6f0f3283c0"
         );
+    }
+
+    /// Found by cargo-fuzz (fuzz/ verify_v3, input `wqA9zzo=`): an Action of U+00A0 was signed
+    /// as an empty header value and refused by the verifier with SignatureDoesNotMatch.
+    #[test]
+    fn canonical_header_trims_only_ascii_whitespace_like_the_verifier() {
+        let mut out = String::new();
+        push_canonical_header(&mut out, "X-Acs-Action", "\u{a0}A \t");
+        assert_eq!(out, "x-acs-action:\u{a0}A\n");
     }
 
     #[test]

@@ -1,0 +1,143 @@
+"""schemathesis (pinned in tests/reliability/requirements.txt, installed into target/reliability-venv)
+against the running server, every request signed by st/st_hooks.py: once with V3 and once with v1.
+
+Checks: not_a_server_error, status_code_conformance, content_type_conformance,
+response_schema_conformance, response_headers_conformance, negative_data_rejection. The run fails
+on any failure schemathesis reports; the per-operation case counts come from its JSON report.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from ..context import Context, check
+from ..processes import HarnessError
+
+HERE = Path(__file__).resolve().parents[2]
+REPO = HERE.parents[1]
+REQUIREMENTS = HERE / "requirements.txt"
+CHECKS = (
+    "not_a_server_error,status_code_conformance,content_type_conformance,"
+    "response_schema_conformance,response_headers_conformance,negative_data_rejection"
+)
+
+
+def ensure_venv(venv: Path) -> Path:
+    """Creates the venv once; reinstalls only when requirements.txt (or the Python) changes."""
+    python = venv / "bin" / "python"
+    stamp = venv / ".requirements.sha256"
+    digest = hashlib.sha256(REQUIREMENTS.read_bytes())
+    digest.update(sys.version.encode())
+    wanted = digest.hexdigest()
+    if python.exists() and stamp.exists() and stamp.read_text().strip() == wanted:
+        return python
+    if not python.exists():
+        print(f"  creating venv {venv}", flush=True)
+        if subprocess.run([sys.executable, "-m", "venv", str(venv)]).returncode != 0:
+            raise HarnessError("python3 -m venv failed")
+    print(f"  installing {REQUIREMENTS.relative_to(REPO)} into {venv}", flush=True)
+    result = subprocess.run(
+        [str(python), "-m", "pip", "install", "--disable-pip-version-check", "-q", "-r", str(REQUIREMENTS)]
+    )
+    if result.returncode != 0:
+        raise HarnessError("pip install of the schemathesis requirements failed")
+    stamp.write_text(wanted + "\n")
+    return python
+
+
+def count_cases(report: Path) -> dict[str, int]:
+    """Cases per operation from schemathesis' ndjson event stream (one ScenarioFinished per scenario)."""
+    counts: dict[str, int] = {}
+    if not report.exists():
+        return counts
+    for line in report.read_text(encoding="utf-8").splitlines():
+        try:
+            event = json.loads(line)
+        except ValueError:
+            continue
+        finished = event.get("ScenarioFinished")
+        if not finished:
+            continue
+        label = finished.get("label") or (finished.get("recorder") or {}).get("label") or "?"
+        cases = (finished.get("recorder") or {}).get("cases") or {}
+        counts[label] = counts.get(label, 0) + len(cases)
+    return counts
+
+
+def schemathesis_run(ctx: Context) -> None:
+    venv_python = ensure_venv(Path(os.environ.get("DW_RELIABILITY_VENV", REPO / "target" / "reliability-venv")))
+    st = venv_python.parent / "schemathesis"
+    server = ctx.sqlite_server("schemathesis")
+    server.start()
+    # Per scheme; the full run's two schemes together give every operation >= 1,000 cases
+    # (checked below from schemathesis' own event stream).
+    per_operation = ctx.scale(25, 500)
+    phases = "examples,fuzzing" if not ctx.full else "examples,coverage,fuzzing"
+    totals = {}
+    problems = []
+    for scheme in ("v3", "v1"):
+        out_dir = ctx.log_dir / f"schemathesis-{scheme}"
+        out_dir.mkdir(parents=True, exist_ok=True)
+        env = dict(os.environ)
+        env.update(
+            SCHEMATHESIS_HOOKS="st_hooks",
+            PYTHONPATH=os.pathsep.join([str(HERE / "st"), str(HERE)]),
+            DW_ST_HOST="127.0.0.1",
+            DW_ST_PORT=str(server.port),
+            DW_ST_KEY_ID=server.key.id,
+            DW_ST_KEY_SECRET=server.key.secret,
+            DW_ST_PROJECT_ID=server.project_id,
+            DW_ST_SCHEME=scheme,
+            DW_ST_SKIP_OVERLONG_GET="1" if ctx.awaiting_fix else "0",
+            NO_PROXY="127.0.0.1,localhost",
+            no_proxy="127.0.0.1,localhost",
+        )
+        argv = [
+            str(st), "--config-file", str(HERE / "st" / "schemathesis.toml"),
+            "run", str(REPO / "spec" / "dataworks.yaml"),
+            "--url", f"http://127.0.0.1:{server.port}",
+            "--checks", CHECKS,
+            "--max-examples", str(per_operation),
+            "--seed", str(ctx.seed),
+            "--mode", "all",
+            "--phases", phases,
+            "--workers", "1",
+            "--continue-on-failure",
+            "--generation-with-security-parameters", "false",
+            "--generation-database", "none",
+            "--request-timeout", "30",
+            "--no-color",
+            *(["--no-shrink"] if not ctx.full else []),
+            "--report", "ndjson",
+            "--report-ndjson-path", str(out_dir / "events.ndjson"),
+        ]
+        print(f"  schemathesis, {scheme} signatures, {per_operation} examples per operation, seed {ctx.seed}", flush=True)
+        log_path = out_dir / "output.txt"
+        with open(log_path, "w", encoding="utf-8") as log:
+            code = subprocess.run(argv, env=env, cwd=out_dir, stdout=log, stderr=subprocess.STDOUT).returncode
+        output = log_path.read_text(encoding="utf-8", errors="replace")
+        tail = output[output.rfind("=" * 10 + " SUMMARY") :] if "SUMMARY" in output else output[-3000:]
+        print("    " + "\n    ".join(tail.strip().splitlines()[-25:]), flush=True)
+        counts = count_cases(out_dir / "events.ndjson")
+        totals[scheme] = {"exit": code, "cases_per_operation": counts, "cases": sum(counts.values()),
+                          "output": str(log_path)}
+        if code != 0:
+            problems.append(f"{scheme}: schemathesis exited {code}; see {log_path}")
+    per_op: dict[str, int] = {}
+    for scheme_totals in totals.values():
+        for label, n in scheme_totals["cases_per_operation"].items():
+            per_op[label] = per_op.get(label, 0) + n
+    totals["cases_per_operation_both_schemes"] = per_op
+    ctx.figures["schemathesis"] = totals
+    print(f"  cases per operation (V3 + v1): {per_op}", flush=True)
+    if ctx.full:
+        short = {label: n for label, n in per_op.items() if n < 1000}
+        check(not short, f"fewer than 1,000 cases for {short}")
+    check(server.alive(), "the server exited during the schemathesis run")
+    check("panicked" not in server.output(), "the server log holds a panic")
+    check(not problems, "; ".join(problems))
