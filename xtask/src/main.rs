@@ -2,6 +2,7 @@
 //! the list.
 
 mod bench;
+mod corpus;
 mod test;
 
 use std::path::{Path, PathBuf};
@@ -13,6 +14,7 @@ type Task = fn(&Path, &[String]) -> Result<(), String>;
 const TASKS: &[(&str, &str, Task)] = &[
     ("codegen", "regenerate the generated crates from spec/dataworks.yaml; --check: fail with a diff if stale", xtask::codegen::run),
     ("bench", "benchmarks: release build, load vs the reference, criterion, scale, codegen -> BENCHMARKS.md; --quick: debug smoke run -> target/bench-quick.md", bench::run),
+    ("corpus", "the generator over ../shared/spec-corpus (or DIR): one row per spec (generate / types compile / examples round-tripped); scratch crates in target/corpus", corpus::run),
     ("test", "the whole suite: fmt, codegen check, clippy, tests (SQLite + PostgreSQL), SDK interop; --quick skips the last", run_test),
 ];
 

@@ -76,9 +76,11 @@
 
 pub mod client;
 pub mod emit;
+pub mod examples;
 mod format;
 pub mod lower;
 pub mod model;
+pub mod read;
 pub mod refusal;
 pub mod server;
 
@@ -100,20 +102,61 @@ pub enum Error {
     },
 }
 
-/// The types crate's `lib.rs` for `spec`, formatted. `spec_name` is only used in messages and
-/// the preamble.
-pub fn generate_types(spec: &openapiv3::OpenAPI, spec_name: &str) -> Result<String, Error> {
-    let api = lower(spec, spec_name)?;
-    format_file(emit::types::generate(&api), spec_name).map_err(|source| Error::Format {
+/// Paths the generated code is written against: the generated types crate and the hand-written
+/// runtime crates (one place, so that crate names can become configurable).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    /// The generated types crate (or module) as the server stub names it (`::dataworks_types`).
+    pub types_path: String,
+    /// The types runtime (`crates/acs-types`): `ValidationError`, `RpcParam`, decoding helpers.
+    pub types_runtime: String,
+    /// The server runtime (`crates/acs-server`): request reading, dispatch, envelope answers.
+    pub server_runtime: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            types_path: "::dataworks_types".to_owned(),
+            types_runtime: "::acs_types".to_owned(),
+            server_runtime: "::acs_server".to_owned(),
+        }
+    }
+}
+
+/// A path of [`Settings`], or a format error naming the spec.
+fn parse_path(path: &str, spec_name: &str) -> Result<syn::Path, Error> {
+    syn::parse_str(path).map_err(|source| Error::Format {
         spec_name: spec_name.to_owned(),
         source,
     })
 }
 
-/// The server-stub crate's `lib.rs` for `spec` (axum router + API trait, see [`server`]),
-/// formatted; generated types are referred to as `::dataworks_types::…`.
+/// The types crate's `lib.rs` for `spec`, formatted. `spec_name` is only used in messages and
+/// the preamble.
+pub fn generate_types(spec: &openapiv3::OpenAPI, spec_name: &str) -> Result<String, Error> {
+    generate_types_with_settings(spec, spec_name, &Settings::default())
+}
+
+/// [`generate_types`] against the runtime paths of `settings`.
+pub fn generate_types_with_settings(
+    spec: &openapiv3::OpenAPI,
+    spec_name: &str,
+    settings: &Settings,
+) -> Result<String, Error> {
+    let runtime = parse_path(&settings.types_runtime, spec_name)?;
+    let api = lower(spec, spec_name)?;
+    format_file(emit::types::generate(&api, &runtime), spec_name).map_err(|source| Error::Format {
+        spec_name: spec_name.to_owned(),
+        source,
+    })
+}
+
+/// The server-stub crate's `lib.rs` for `spec` (API trait, per-operation glue and route table
+/// over the `acs-server` runtime, see [`server`]), formatted; generated types are referred to as
+/// `::dataworks_types::…`.
 pub fn generate_server(spec: &openapiv3::OpenAPI, spec_name: &str) -> Result<String, Error> {
-    generate_server_with(spec, spec_name, "::dataworks_types")
+    generate_server_with_settings(spec, spec_name, &Settings::default())
 }
 
 /// [`generate_server`] with the types crate (or module) at `types_path`, e.g. `crate::rest`
@@ -123,14 +166,27 @@ pub fn generate_server_with(
     spec_name: &str,
     types_path: &str,
 ) -> Result<String, Error> {
-    let format_error = |source| Error::Format {
+    let settings = Settings {
+        types_path: types_path.to_owned(),
+        ..Settings::default()
+    };
+    generate_server_with_settings(spec, spec_name, &settings)
+}
+
+/// [`generate_server`] against the paths of `settings`.
+pub fn generate_server_with_settings(
+    spec: &openapiv3::OpenAPI,
+    spec_name: &str,
+    settings: &Settings,
+) -> Result<String, Error> {
+    let types = parse_path(&settings.types_path, spec_name)?;
+    let runtime = parse_path(&settings.server_runtime, spec_name)?;
+    let api = lower(spec, spec_name)?;
+    let tokens = server::generate(&api, &quote::quote!(#types ::), &quote::quote!(#runtime ::))?;
+    format_file(tokens, spec_name).map_err(|source| Error::Format {
         spec_name: spec_name.to_owned(),
         source,
-    };
-    let path: syn::Path = syn::parse_str(types_path).map_err(format_error)?;
-    let api = lower(spec, spec_name)?;
-    let tokens = server::generate(&api, &quote::quote!(#path ::))?;
-    format_file(tokens, spec_name).map_err(format_error)
+    })
 }
 
 /// The client crate's `lib.rs` for `spec` (see [`client`]), formatted.

@@ -269,6 +269,9 @@ pub struct Field {
     pub boxed: bool,
     /// For request-struct fields: where the parameter travels.
     pub location: Option<Location>,
+    /// `#[serde(flatten)]`: the field is a `oneOf`/`anyOf` that sat beside the properties; its
+    /// members' properties are the struct's own on the wire (`wire_name` is the keyword).
+    pub flatten: bool,
 }
 
 impl Field {

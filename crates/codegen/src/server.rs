@@ -18,8 +18,10 @@
 //!   `OperationHooks` trait called before and after each operation with the error code and
 //!   latency.
 //!
-//! The static parts (config, context, hooks, error helpers) are written into the generated
-//! file rather than a runtime crate because acs-protocol stays framework-free (no axum).
+//! What is the same for every spec (request reading, limits, deadlines, envelope answers, the
+//! config, contexts, hook plumbing, the dispatch skeleton) is the hand-written runtime crate
+//! `acs-server`; the generated file holds only what the spec determines, like tonic-build's
+//! output over tonic.
 
 mod api_trait;
 mod common;
@@ -46,17 +48,21 @@ pub fn trait_name(api: &Api) -> String {
 }
 
 /// The server module for `api`. `types_path` prefixes every generated type
-/// (`quote!(::dataworks_types::)`).
-pub fn generate(api: &Api, types_path: &TokenStream) -> Result<TokenStream, Refusals> {
+/// (`quote!(::dataworks_types::)`), `runtime_path` every runtime item (`quote!(::acs_server::)`).
+pub fn generate(
+    api: &Api,
+    types_path: &TokenStream,
+    runtime_path: &TokenStream,
+) -> Result<TokenStream, Refusals> {
     check_supported(api)?;
     let rpc = api.has_rpc_operations();
     let header = common::module_docs(api, rpc);
-    let common = common::items(api, rpc);
+    let common = common::items(api, rpc, runtime_path);
     let api_trait = api_trait::emit(api, types_path);
     let router = if rpc {
-        rpc::emit(api, types_path)
+        rpc::emit(api, types_path, runtime_path)
     } else {
-        rest::emit(api, types_path)
+        rest::emit(api, types_path, runtime_path)
     };
     Ok(quote! {
         #header

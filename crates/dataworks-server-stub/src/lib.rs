@@ -7,20 +7,24 @@
 //! Implement [`DataWorksConnectionApi`] (plain `async fn`s), then serve [`router`]`(Arc::new(impl), config)`;
 //! the `axum::Router` it returns takes tower layers like any other.
 //!
-//! Every request goes through, in order: method (GET, POST, PUT, else 405) -> body
-//! limit (413) -> parameters (query + form body; a repeated name is
-//! `InvalidParameter`) -> `Action` (missing: `MissingParameter`, unknown:
-//! `InvalidAction.NotFound`) -> `Version` (`MissingParameter` / `InvalidVersion`) ->
-//! authentication by the configured `Verifier` -> parameter validation (the types
-//! crate's `from_params`: `MissingParameter` / `InvalidParameter` naming the
-//! parameter) -> the trait method. A deadline covers everything (408). Answers are
-//! JSON, or XML when `Format=XML` (any case); errors use the common envelope.
+//! Only what the spec determines (trait, per-operation glue, route table); reading, limits,
+//! the order of checks and the envelope answers are `acs_server::rpc`'s.
 //!
 //! Regenerate with `cargo xtask codegen`; never edit by hand.
 
-pub use ::acs_protocol::answer::{Format, RequestId};
+pub use ::acs_server::{NoHooks, Outcome, RequestId};
 
-pub use ::acs_protocol::auth::Caller;
+/// Who signed a request.
+pub type Caller = ::acs_server::Caller;
+
+/// The answer format (JSON, or XML with `Format=XML`).
+pub type Format = ::acs_server::Format;
+
+/// Default `ServerConfig::body_limit`: 1 MiB.
+pub const DEFAULT_BODY_LIMIT: usize = ::acs_server::DEFAULT_BODY_LIMIT;
+
+/// Default `ServerConfig::timeout`: 30 seconds.
+pub const DEFAULT_TIMEOUT: ::std::time::Duration = ::acs_server::DEFAULT_TIMEOUT;
 
 /// Every operation of the API. The router puts the served one into the answer's
 /// extensions, so an outer tower layer can read it (`response.extensions().get::<Operation>()`).
@@ -113,37 +117,25 @@ impl ::std::fmt::Display for Operation {
     }
 }
 
-/// What the generated layer knows about a request when it calls the trait: business code
-/// never sees raw HTTP. Built only after authentication and validation succeeded.
-#[derive(Debug, Clone)]
-pub struct RequestContext {
-    /// This request's id; the answer's `RequestId` and `x-acs-request-id` (the generated
-    /// layer writes it into the answer, implementers need not fill `RequestId`).
-    pub request_id: RequestId,
-    /// Who signed the request (from the configured credential lookup).
-    pub caller: Caller,
-    /// The `RegionId` parameter, when given.
-    pub region_id: ::std::option::Option<::std::string::String>,
-    /// The answer format the request asked for.
-    pub format: Format,
-    /// The operation being served.
-    pub operation: Operation,
+impl ::acs_server::ApiOperation for Operation {
+    fn name(self) -> &'static str {
+        self.as_str()
+    }
 }
 
-/// How an operation ended, for [`OperationHooks::after`].
-#[derive(Debug, Clone, Copy)]
-pub struct Outcome<'a> {
-    /// The answer's HTTP status.
-    pub status: ::http::StatusCode,
-    /// The answer's error `Code`, `None` on success.
-    pub error_code: ::std::option::Option<&'a str>,
-    /// Time from the request's arrival to the answer.
-    pub latency: ::std::time::Duration,
-}
+/// What the generated layer knows about a request when it calls the trait.
+pub type RequestContext = ::acs_server::rpc::RequestContext<Operation>;
 
-/// Cross-cutting concerns (metrics, audit) per operation. `before` runs as soon as the
-/// operation is known (before authentication), `after` once its answer is ready, for
-/// every outcome. Both run on the request's task: keep them quick and non-blocking.
+/// How the router authenticates (acs-protocol's `Verifier`) and bounds requests.
+pub type ServerConfig<L, N> = ::acs_server::ServerConfig<
+    Operation,
+    ::acs_server::Verifier<L, N>,
+>;
+
+/// Cross-cutting concerns (metrics, audit) per operation, set with
+/// `ServerConfig::with_hooks`. `before` runs as soon as the operation is known (before
+/// authentication), `after` once its answer is ready, for every outcome. Both run on the
+/// request's task: keep them quick and non-blocking.
 pub trait OperationHooks: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// The request targets `operation`.
     fn before(&self, operation: Operation, request_id: &RequestId) {
@@ -175,336 +167,27 @@ impl<H: OperationHooks + ?::std::marker::Sized> OperationHooks for ::std::sync::
     }
 }
 
-/// Hooks that do nothing (the default).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct NoHooks;
-
 impl OperationHooks for NoHooks {}
 
-/// Default [`ServerConfig::body_limit`]: 1 MiB.
-pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
-
-/// Default [`ServerConfig::timeout`]: 30 seconds.
-pub const DEFAULT_TIMEOUT: ::std::time::Duration = ::std::time::Duration::from_secs(30);
-
-/// How the router authenticates and bounds requests.
-pub struct ServerConfig<L, N> {
-    /// Authenticates every request before parameters are read or the trait is called.
-    pub verifier: ::acs_protocol::auth::Verifier<L, N>,
-    /// `HostId` of error answers.
-    pub host_id: ::std::string::String,
-    /// Largest accepted body in bytes; larger ones are answered 413.
-    pub body_limit: usize,
-    /// Deadline for reading, authenticating and serving one request; past it, 408.
-    pub timeout: ::std::time::Duration,
-    /// Called before and after every operation (metrics, audit).
-    pub hooks: ::std::sync::Arc<dyn OperationHooks>,
-}
-
-impl<L, N> ServerConfig<L, N> {
-    /// Defaults: host id `localhost`, [`DEFAULT_BODY_LIMIT`], [`DEFAULT_TIMEOUT`], [`NoHooks`].
-    pub fn new(verifier: ::acs_protocol::auth::Verifier<L, N>) -> Self {
-        Self {
-            verifier,
-            host_id: ::std::string::String::from("localhost"),
-            body_limit: DEFAULT_BODY_LIMIT,
-            timeout: DEFAULT_TIMEOUT,
-            hooks: ::std::sync::Arc::new(NoHooks),
-        }
+impl<H: OperationHooks + ?::std::marker::Sized> ::acs_server::HooksFor<H> for Operation {
+    fn before(hooks: &H, operation: Self, request_id: &RequestId) {
+        hooks.before(operation, request_id)
+    }
+    fn after(hooks: &H, operation: Self, request_id: &RequestId, outcome: &Outcome<'_>) {
+        hooks.after(operation, request_id, outcome)
     }
 }
 
-impl<L, N> ::std::fmt::Debug for ServerConfig<L, N> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ServerConfig")
-            .field("verifier", &self.verifier)
-            .field("host_id", &self.host_id)
-            .field("body_limit", &self.body_limit)
-            .field("timeout", &self.timeout)
-            .finish_non_exhaustive()
-    }
-}
-
-impl<L, N> ServerConfig<L, N> {
-    /// Sets the `HostId` of error answers.
-    #[must_use]
-    pub fn with_host_id(
-        mut self,
-        host_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.host_id = host_id.into();
-        self
-    }
-    /// Sets the largest accepted body, in bytes.
-    #[must_use]
-    pub fn with_body_limit(mut self, bytes: usize) -> Self {
-        self.body_limit = bytes;
-        self
-    }
-    /// Sets the per-request deadline.
-    #[must_use]
-    pub fn with_timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.timeout = timeout;
-        self
-    }
-    /// Sets the hooks called around every operation.
-    #[must_use]
-    pub fn with_hooks(mut self, hooks: impl OperationHooks) -> Self {
-        self.hooks = ::std::sync::Arc::new(hooks);
-        self
-    }
-}
-
-/// An answer before it becomes an axum response.
-type HttpAnswer = ::http::Response<::bytes::Bytes>;
-
-/// Longest deadline honoured; larger timeouts are clamped (an `Instant` cannot overflow).
-const MAX_TIMEOUT: ::std::time::Duration = ::std::time::Duration::from_secs(
-    365 * 24 * 3600,
-);
-
-fn deadline(
-    started: ::std::time::Instant,
-    timeout: ::std::time::Duration,
-) -> ::tokio::time::Instant {
-    ::tokio::time::Instant::from_std(started) + ::std::cmp::min(timeout, MAX_TIMEOUT)
-}
-
-/// 413, with the spec's code for it.
-fn too_large() -> ::acs_protocol::AcsError {
-    ::acs_protocol::AcsError::new(
-        ::http::StatusCode::PAYLOAD_TOO_LARGE,
-        "RequestBodyTooLarge",
-        "The request body is too large.",
-    )
-}
-
-/// 408, with the spec's code for it.
-fn timed_out() -> ::acs_protocol::AcsError {
-    ::acs_protocol::AcsError::new(
-        ::http::StatusCode::REQUEST_TIMEOUT,
-        "RequestTimeout",
-        "The request was not completed within the server's time limit.",
-    )
-}
-
-/// Reads the whole body up to `limit` bytes.
-async fn read_body(
-    body: ::axum::body::Body,
-    limit: usize,
-) -> ::std::result::Result<::bytes::Bytes, ::acs_protocol::AcsError> {
-    match ::axum::body::to_bytes(body, limit).await {
-        ::std::result::Result::Ok(bytes) => ::std::result::Result::Ok(bytes),
-        ::std::result::Result::Err(e) => {
-            let inner = e.into_inner();
-            let mut source: ::std::option::Option<
-                &(dyn ::std::error::Error + 'static),
-            > = ::std::option::Option::Some(&*inner);
-            while let ::std::option::Option::Some(e) = source {
-                if e.is::<::http_body_util::LengthLimitError>() {
-                    return ::std::result::Result::Err(too_large());
-                }
-                source = e.source();
-            }
-            ::std::result::Result::Err(
-                ::acs_protocol::AcsError::invalid_parameter(
-                    "Body",
-                    "The request body could not be read completely.",
-                ),
-            )
-        }
-    }
-}
-
-/// The `Format` a query string asks for, for answers given before the body is read.
-fn query_format(query: ::std::option::Option<&str>) -> Format {
-    ::acs_protocol::params::Params::from_parts(query, ::std::option::Option::None, &[])
-        .map(|params| Format::from_params(&params))
-        .unwrap_or_default()
-}
-
-/// A failed validation as `InvalidParameter` naming the parameter and saying why.
-fn invalid_value(name: &str, reason: &str) -> ::acs_protocol::AcsError {
-    let reason = reason.trim_end_matches('.');
-    ::acs_protocol::AcsError::invalid_parameter(
-        name,
-        &::std::format!("The value {reason}."),
-    )
-}
-
-/// An internal failure: logged with the request id, answered `InternalError` without detail.
-fn internal(
-    operation: Operation,
-    request_id: &RequestId,
-    detail: &dyn ::std::fmt::Display,
-) -> ::acs_protocol::AcsError {
-    ::tracing::error!(
-        request_id = % request_id, operation = operation.as_str(), detail = % detail,
-        "internal failure; answered InternalError"
-    );
-    ::acs_protocol::AcsError::internal_error()
-}
-
-/// A documented error returned by business code, ready to render. `Unlisted` codes (never
-/// to be invented by a server) and statuses that are not errors become `InternalError`.
-fn business_error(
-    operation: Operation,
-    request_id: &RequestId,
-    status: u16,
-    code: &str,
-    message: &str,
-    unlisted: bool,
-) -> ::acs_protocol::AcsError {
-    let status = ::http::StatusCode::from_u16(status)
-        .ok()
-        .filter(|s| s.is_client_error() || s.is_server_error());
-    match status {
-        ::std::option::Option::Some(status) if !unlisted => {
-            if status.is_server_error() {
-                ::tracing::error!(
-                    request_id = % request_id, operation = operation.as_str(), code,
-                    "operation answered a server error"
-                );
-            }
-            ::acs_protocol::AcsError::new(
-                status,
-                ::std::borrow::ToOwned::to_owned(code),
-                ::std::borrow::ToOwned::to_owned(message),
-            )
-        }
-        _ => {
-            internal(
-                operation,
-                request_id,
-                &::std::format_args!(
-                    "undocumented error {code} (status {status:?}): {message}"
-                ),
-            )
-        }
-    }
-}
-
-/// Runs business code, turning a panic into `InternalError` instead of a dropped connection.
-async fn guard<F: ::std::future::Future>(
-    operation: Operation,
-    request_id: &RequestId,
-    future: F,
-) -> ::std::result::Result<F::Output, ::acs_protocol::AcsError> {
-    match ::futures::FutureExt::catch_unwind(::std::panic::AssertUnwindSafe(future))
-        .await
-    {
-        ::std::result::Result::Ok(output) => ::std::result::Result::Ok(output),
-        ::std::result::Result::Err(payload) => {
-            let what = payload
-                .downcast_ref::<&str>()
-                .copied()
-                .or_else(|| {
-                    payload
-                        .downcast_ref::<::std::string::String>()
-                        .map(::std::string::String::as_str)
-                })
-                .unwrap_or("a non-text panic payload");
-            ::std::result::Result::Err(
-                internal(
-                    operation,
-                    request_id,
-                    &::std::format_args!("the operation panicked: {what}"),
-                ),
-            )
-        }
-    }
-}
-
-/// The error envelope.
-fn error_answer(
-    error: &::acs_protocol::AcsError,
-    request_id: &RequestId,
-    host_id: &str,
-    format: Format,
-) -> HttpAnswer {
-    ::acs_protocol::answer::render_error(error, request_id, host_id, format)
-}
-
-/// 405 with `Allow`.
-fn method_not_allowed(
-    request_id: &RequestId,
-    host_id: &str,
-    format: Format,
-    allow: &'static str,
-) -> ::axum::response::Response {
-    let mut answer = error_answer(
-        &::acs_protocol::AcsError::method_not_allowed(),
-        request_id,
-        host_id,
-        format,
-    );
-    answer
-        .headers_mut()
-        .insert(::http::header::ALLOW, ::http::HeaderValue::from_static(allow));
-    finish(answer, ::std::option::Option::None)
-}
-
-/// Calls the `after` hook, then hands the answer to axum with the operation in its
-/// extensions. `answered_code` is the code of an error answered with a documented body.
-#[allow(clippy::too_many_arguments)]
-fn conclude(
-    hooks: &dyn OperationHooks,
-    operation: Operation,
-    request_id: &RequestId,
-    started: ::std::time::Instant,
-    result: ::std::result::Result<HttpAnswer, ::acs_protocol::AcsError>,
-    answered_code: ::std::option::Option<&str>,
-    host_id: &str,
-    format: Format,
-) -> ::axum::response::Response {
-    let answer = match result {
-        ::std::result::Result::Ok(answer) => {
-            let error_code = answered_code
-                .or_else(|| {
-                    (!answer.status().is_success())
-                        .then_some(::acs_protocol::error::codes::INTERNAL_ERROR)
-                });
-            hooks
-                .after(
-                    operation,
-                    request_id,
-                    &Outcome {
-                        status: answer.status(),
-                        error_code,
-                        latency: started.elapsed(),
-                    },
-                );
-            answer
-        }
-        ::std::result::Result::Err(error) => {
-            let answer = error_answer(&error, request_id, host_id, format);
-            hooks
-                .after(
-                    operation,
-                    request_id,
-                    &Outcome {
-                        status: answer.status(),
-                        error_code: ::std::option::Option::Some(error.code()),
-                        latency: started.elapsed(),
-                    },
-                );
-            answer
-        }
-    };
-    finish(answer, ::std::option::Option::Some(operation))
-}
-
-/// An answer as an axum response, tagged with its operation.
-fn finish(
-    answer: HttpAnswer,
-    operation: ::std::option::Option<Operation>,
-) -> ::axum::response::Response {
-    let mut response = answer.map(::axum::body::Body::from);
-    if let ::std::option::Option::Some(operation) = operation {
-        response.extensions_mut().insert(operation);
-    }
-    response
-}
+const ERRORS: ::acs_server::ProtocolErrors = ::acs_server::ProtocolErrors {
+    too_large: ::acs_server::ErrorText {
+        code: "RequestBodyTooLarge",
+        message: "The request body is too large.",
+    },
+    timed_out: ::acs_server::ErrorText {
+        code: "RequestTimeout",
+        message: "The request was not completed within the server's time limit.",
+    },
+};
 
 /// DataWorks Connection API: one method per operation. Implement it with plain `async fn`s:
 ///
@@ -845,642 +528,433 @@ pub trait DataWorksConnectionApi: ::std::marker::Send + ::std::marker::Sync + 's
 pub fn router<T, L, N>(
     api: ::std::sync::Arc<T>,
     config: ServerConfig<L, N>,
-) -> ::axum::Router
+) -> ::acs_server::Router
 where
     T: DataWorksConnectionApi,
-    L: ::acs_protocol::auth::CredentialLookup + 'static,
-    N: ::acs_protocol::auth::NonceStore + 'static,
+    L: ::acs_server::CredentialLookup + 'static,
+    N: ::acs_server::NonceStore + 'static,
 {
-    let shared = ::std::sync::Arc::new(Shared { api, config });
-    ::axum::Router::new()
-        .route("/", ::axum::routing::any(rpc_entry::<T, L, N>))
-        .fallback(path_not_found::<T, L, N>)
-        .with_state(shared)
+    ::acs_server::rpc::router(Service(api), config)
 }
 
-/// What every request handler shares.
-struct Shared<T, L, N> {
-    api: ::std::sync::Arc<T>,
-    config: ServerConfig<L, N>,
-}
+struct Service<T>(::std::sync::Arc<T>);
 
-type SharedState<T, L, N> = ::axum::extract::State<::std::sync::Arc<Shared<T, L, N>>>;
-
-async fn path_not_found<T, L, N>(
-    ::axum::extract::State(shared): SharedState<T, L, N>,
-    request: ::axum::extract::Request,
-) -> ::axum::response::Response {
-    let request_id = RequestId::new();
-    let format = query_format(request.uri().query());
-    finish(
-        error_answer(
-            &::acs_protocol::AcsError::action_not_found(),
-            &request_id,
-            &shared.config.host_id,
-            format,
-        ),
-        ::std::option::Option::None,
-    )
-}
-
-/// `MissingParameter` for an absent `Action`/`Version` (parameter, else `x-acs-*` header),
-/// `InvalidAction.NotFound` for an unknown action, `InvalidVersion` for another version.
-fn resolve_operation(
-    params: &::acs_protocol::params::Params,
-    headers: &::http::HeaderMap,
-) -> ::std::result::Result<Operation, ::acs_protocol::AcsError> {
-    let pick = |param: &str, header: &str| {
-        params
-            .get(param)
-            .or_else(|| {
-                headers
-                    .get(header)
-                    .and_then(|v| v.to_str().ok())
-                    .filter(|v| !v.is_empty())
-            })
+impl<T: DataWorksConnectionApi> ::acs_server::rpc::RpcService for Service<T> {
+    type Operation = Operation;
+    const SPEC: ::acs_server::rpc::RpcSpec = ::acs_server::rpc::RpcSpec {
+        version: "2020-05-18",
+        errors: ERRORS,
+        format_parameter: true,
+        region_parameter: true,
     };
-    let action = pick("Action", ::acs_protocol::params::ACTION_HEADER)
-        .ok_or_else(|| ::acs_protocol::AcsError::missing_parameter("Action"))?;
-    let operation = Operation::from_action(action)
-        .ok_or_else(::acs_protocol::AcsError::action_not_found)?;
-    let version = pick("Version", ::acs_protocol::params::VERSION_HEADER)
-        .ok_or_else(|| ::acs_protocol::AcsError::missing_parameter("Version"))?;
-    if version != "2020-05-18" {
-        return ::std::result::Result::Err(::acs_protocol::AcsError::invalid_version());
+    fn operation(action: &str) -> ::std::option::Option<Operation> {
+        Operation::from_action(action)
     }
-    ::std::result::Result::Ok(operation)
-}
-
-/// `MissingParameter` / `InvalidParameter` naming the parameter.
-fn param_error(e: ::dataworks_types::ParamError) -> ::acs_protocol::AcsError {
-    match e {
-        ::dataworks_types::ParamError::Missing { name } => {
-            ::acs_protocol::AcsError::missing_parameter(name)
-        }
-        ::dataworks_types::ParamError::Invalid { name, reason } => {
-            invalid_value(name, &reason)
-        }
-    }
-}
-
-async fn rpc_entry<T, L, N>(
-    ::axum::extract::State(shared): SharedState<T, L, N>,
-    request: ::axum::extract::Request,
-) -> ::axum::response::Response
-where
-    T: DataWorksConnectionApi,
-    L: ::acs_protocol::auth::CredentialLookup + 'static,
-    N: ::acs_protocol::auth::NonceStore + 'static,
-{
-    let started = ::std::time::Instant::now();
-    let request_id = RequestId::new();
-    let shared = &*shared;
-    let config = &shared.config;
-    let (parts, body) = request.into_parts();
-    if !::std::matches!(
-        parts.method, ::http::Method::GET | ::http::Method::POST | ::http::Method::PUT
-    ) {
-        let format = query_format(parts.uri.query());
-        return method_not_allowed(
-            &request_id,
-            &config.host_id,
-            format,
-            "GET, POST, PUT",
-        );
-    }
-    let deadline = deadline(started, config.timeout);
-    let fail = |error: ::acs_protocol::AcsError, format: Format| {
-        finish(
-            error_answer(&error, &request_id, &config.host_id, format),
-            ::std::option::Option::None,
-        )
-    };
-    let body = match ::tokio::time::timeout_at(
-            deadline,
-            read_body(body, config.body_limit),
-        )
-        .await
-    {
-        ::std::result::Result::Ok(::std::result::Result::Ok(bytes)) => bytes,
-        ::std::result::Result::Ok(::std::result::Result::Err(e)) => {
-            return fail(e, query_format(parts.uri.query()));
-        }
-        ::std::result::Result::Err(_) => {
-            return fail(timed_out(), query_format(parts.uri.query()));
-        }
-    };
-    let content_type = parts
-        .headers
-        .get(::http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok());
-    let params = match ::acs_protocol::params::Params::from_parts(
-        parts.uri.query(),
-        content_type,
-        &body,
-    ) {
-        ::std::result::Result::Ok(params) => params,
-        ::std::result::Result::Err(e) => return fail(e, query_format(parts.uri.query())),
-    };
-    let format = Format::from_params(&params);
-    let operation = match resolve_operation(&params, &parts.headers) {
-        ::std::result::Result::Ok(operation) => operation,
-        ::std::result::Result::Err(e) => return fail(e, format),
-    };
-    config.hooks.before(operation, &request_id);
-    let served = ::tokio::time::timeout_at(
-            deadline,
-            dispatch(shared, operation, &parts, &params, &body, &request_id, format),
-        )
-        .await;
-    let result = served.unwrap_or_else(|_| ::std::result::Result::Err(timed_out()));
-    conclude(
-        &*config.hooks,
-        operation,
-        &request_id,
-        started,
-        result,
-        ::std::option::Option::None,
-        &config.host_id,
-        format,
-    )
-}
-
-/// Authenticates, validates and calls the trait for one resolved operation.
-async fn dispatch<T, L, N>(
-    shared: &Shared<T, L, N>,
-    operation: Operation,
-    parts: &::http::request::Parts,
-    params: &::acs_protocol::params::Params,
-    body: &[u8],
-    request_id: &RequestId,
-    format: Format,
-) -> ::std::result::Result<HttpAnswer, ::acs_protocol::AcsError>
-where
-    T: DataWorksConnectionApi,
-    L: ::acs_protocol::auth::CredentialLookup + 'static,
-    N: ::acs_protocol::auth::NonceStore + 'static,
-{
-    let incoming = ::acs_protocol::auth::IncomingRequest {
-        method: &parts.method,
-        headers: &parts.headers,
-        params,
-        body,
-    };
-    let caller = shared.config.verifier.verify(&incoming).await?;
-    if let ::std::option::Option::Some(value) = params.get("Format") {
-        if !value.eq_ignore_ascii_case("json") && !value.eq_ignore_ascii_case("xml") {
-            return ::std::result::Result::Err(
-                ::acs_protocol::AcsError::invalid_parameter(
-                    "Format",
-                    "The value must be JSON or XML.",
-                ),
-            );
-        }
-    }
-    let ctx = RequestContext {
-        request_id: ::std::clone::Clone::clone(request_id),
-        caller,
-        region_id: params.get("RegionId").map(::std::borrow::ToOwned::to_owned),
-        format,
-        operation,
-    };
-    let get = |name: &str| params.get(name);
-    match operation {
-        Operation::CreateConnection => {
-            let request = ::dataworks_types::CreateConnectionRequest::from_params(get)
-                .map_err(param_error)?;
-            match guard(
-                    operation,
-                    request_id,
-                    shared.api.create_connection(&ctx, request),
-                )
-                .await?
-            {
-                ::std::result::Result::Ok(body) => {
-                    ::std::result::Result::Ok(
-                        ::acs_protocol::answer::render_success(
-                            "CreateConnection",
-                            request_id,
-                            &body,
-                            format,
-                        ),
+    async fn call(
+        &self,
+        ctx: RequestContext,
+        params: &::acs_server::Params,
+    ) -> ::std::result::Result<::acs_server::HttpAnswer, ::acs_server::AcsError> {
+        let get = |name: &str| params.get(name);
+        match ctx.operation {
+            Operation::CreateConnection => {
+                let request = ::dataworks_types::CreateConnectionRequest::from_params(
+                        get,
                     )
-                }
-                ::std::result::Result::Err(e) => {
-                    ::std::result::Result::Err(
-                        business_error(
-                            operation,
-                            request_id,
-                            e.http_status(),
-                            e.code(),
-                            e.message(),
-                            ::std::matches!(
-                                e, ::dataworks_types::CreateConnectionError::Unlisted { .. }
+                    .map_err(::acs_server::rpc::param_error)?;
+                match ::acs_server::guard(
+                        ctx.operation,
+                        &ctx.request_id,
+                        self.0.create_connection(&ctx, request),
+                    )
+                    .await?
+                {
+                    ::std::result::Result::Ok(body) => {
+                        ::std::result::Result::Ok(
+                            ::acs_server::rpc::answer(&ctx, "CreateConnection", &body),
+                        )
+                    }
+                    ::std::result::Result::Err(e) => {
+                        ::std::result::Result::Err(
+                            ::acs_server::business_error(
+                                ctx.operation,
+                                &ctx.request_id,
+                                e.http_status(),
+                                e.code(),
+                                e.message(),
+                                ::std::matches!(
+                                    e, ::dataworks_types::CreateConnectionError::Unlisted { .. }
+                                ),
                             ),
-                        ),
-                    )
+                        )
+                    }
                 }
             }
-        }
-        Operation::UpdateConnection => {
-            let request = ::dataworks_types::UpdateConnectionRequest::from_params(get)
-                .map_err(param_error)?;
-            match guard(
-                    operation,
-                    request_id,
-                    shared.api.update_connection(&ctx, request),
-                )
-                .await?
-            {
-                ::std::result::Result::Ok(body) => {
-                    ::std::result::Result::Ok(
-                        ::acs_protocol::answer::render_success(
-                            "UpdateConnection",
-                            request_id,
-                            &body,
-                            format,
-                        ),
+            Operation::UpdateConnection => {
+                let request = ::dataworks_types::UpdateConnectionRequest::from_params(
+                        get,
                     )
-                }
-                ::std::result::Result::Err(e) => {
-                    ::std::result::Result::Err(
-                        business_error(
-                            operation,
-                            request_id,
-                            e.http_status(),
-                            e.code(),
-                            e.message(),
-                            ::std::matches!(
-                                e, ::dataworks_types::UpdateConnectionError::Unlisted { .. }
+                    .map_err(::acs_server::rpc::param_error)?;
+                match ::acs_server::guard(
+                        ctx.operation,
+                        &ctx.request_id,
+                        self.0.update_connection(&ctx, request),
+                    )
+                    .await?
+                {
+                    ::std::result::Result::Ok(body) => {
+                        ::std::result::Result::Ok(
+                            ::acs_server::rpc::answer(&ctx, "UpdateConnection", &body),
+                        )
+                    }
+                    ::std::result::Result::Err(e) => {
+                        ::std::result::Result::Err(
+                            ::acs_server::business_error(
+                                ctx.operation,
+                                &ctx.request_id,
+                                e.http_status(),
+                                e.code(),
+                                e.message(),
+                                ::std::matches!(
+                                    e, ::dataworks_types::UpdateConnectionError::Unlisted { .. }
+                                ),
                             ),
-                        ),
-                    )
+                        )
+                    }
                 }
             }
-        }
-        Operation::ListConnections => {
-            let request = ::dataworks_types::ListConnectionsRequest::from_params(get)
-                .map_err(param_error)?;
-            match guard(
-                    operation,
-                    request_id,
-                    shared.api.list_connections(&ctx, request),
-                )
-                .await?
-            {
-                ::std::result::Result::Ok(body) => {
-                    ::std::result::Result::Ok(
-                        ::acs_protocol::answer::render_success(
-                            "ListConnections",
-                            request_id,
-                            &body,
-                            format,
-                        ),
+            Operation::ListConnections => {
+                let request = ::dataworks_types::ListConnectionsRequest::from_params(get)
+                    .map_err(::acs_server::rpc::param_error)?;
+                match ::acs_server::guard(
+                        ctx.operation,
+                        &ctx.request_id,
+                        self.0.list_connections(&ctx, request),
                     )
-                }
-                ::std::result::Result::Err(e) => {
-                    ::std::result::Result::Err(
-                        business_error(
-                            operation,
-                            request_id,
-                            e.http_status(),
-                            e.code(),
-                            e.message(),
-                            ::std::matches!(
-                                e, ::dataworks_types::ListConnectionsError::Unlisted { .. }
+                    .await?
+                {
+                    ::std::result::Result::Ok(body) => {
+                        ::std::result::Result::Ok(
+                            ::acs_server::rpc::answer(&ctx, "ListConnections", &body),
+                        )
+                    }
+                    ::std::result::Result::Err(e) => {
+                        ::std::result::Result::Err(
+                            ::acs_server::business_error(
+                                ctx.operation,
+                                &ctx.request_id,
+                                e.http_status(),
+                                e.code(),
+                                e.message(),
+                                ::std::matches!(
+                                    e, ::dataworks_types::ListConnectionsError::Unlisted { .. }
+                                ),
                             ),
-                        ),
-                    )
+                        )
+                    }
                 }
             }
-        }
-        Operation::DeleteConnection => {
-            let request = ::dataworks_types::DeleteConnectionRequest::from_params(get)
-                .map_err(param_error)?;
-            match guard(
-                    operation,
-                    request_id,
-                    shared.api.delete_connection(&ctx, request),
-                )
-                .await?
-            {
-                ::std::result::Result::Ok(body) => {
-                    ::std::result::Result::Ok(
-                        ::acs_protocol::answer::render_success(
-                            "DeleteConnection",
-                            request_id,
-                            &body,
-                            format,
-                        ),
+            Operation::DeleteConnection => {
+                let request = ::dataworks_types::DeleteConnectionRequest::from_params(
+                        get,
                     )
-                }
-                ::std::result::Result::Err(e) => {
-                    ::std::result::Result::Err(
-                        business_error(
-                            operation,
-                            request_id,
-                            e.http_status(),
-                            e.code(),
-                            e.message(),
-                            ::std::matches!(
-                                e, ::dataworks_types::DeleteConnectionError::Unlisted { .. }
+                    .map_err(::acs_server::rpc::param_error)?;
+                match ::acs_server::guard(
+                        ctx.operation,
+                        &ctx.request_id,
+                        self.0.delete_connection(&ctx, request),
+                    )
+                    .await?
+                {
+                    ::std::result::Result::Ok(body) => {
+                        ::std::result::Result::Ok(
+                            ::acs_server::rpc::answer(&ctx, "DeleteConnection", &body),
+                        )
+                    }
+                    ::std::result::Result::Err(e) => {
+                        ::std::result::Result::Err(
+                            ::acs_server::business_error(
+                                ctx.operation,
+                                &ctx.request_id,
+                                e.http_status(),
+                                e.code(),
+                                e.message(),
+                                ::std::matches!(
+                                    e, ::dataworks_types::DeleteConnectionError::Unlisted { .. }
+                                ),
                             ),
-                        ),
-                    )
+                        )
+                    }
                 }
             }
-        }
-        Operation::TestNetworkConnection => {
-            let request = ::dataworks_types::TestNetworkConnectionRequest::from_params(
-                    get,
-                )
-                .map_err(param_error)?;
-            match guard(
-                    operation,
-                    request_id,
-                    shared.api.test_network_connection(&ctx, request),
-                )
-                .await?
-            {
-                ::std::result::Result::Ok(body) => {
-                    ::std::result::Result::Ok(
-                        ::acs_protocol::answer::render_success(
-                            "TestNetworkConnection",
-                            request_id,
-                            &body,
-                            format,
-                        ),
+            Operation::TestNetworkConnection => {
+                let request = ::dataworks_types::TestNetworkConnectionRequest::from_params(
+                        get,
                     )
-                }
-                ::std::result::Result::Err(e) => {
-                    ::std::result::Result::Err(
-                        business_error(
-                            operation,
-                            request_id,
-                            e.http_status(),
-                            e.code(),
-                            e.message(),
-                            ::std::matches!(
-                                e, ::dataworks_types::TestNetworkConnectionError::Unlisted {
-                                .. }
+                    .map_err(::acs_server::rpc::param_error)?;
+                match ::acs_server::guard(
+                        ctx.operation,
+                        &ctx.request_id,
+                        self.0.test_network_connection(&ctx, request),
+                    )
+                    .await?
+                {
+                    ::std::result::Result::Ok(body) => {
+                        ::std::result::Result::Ok(
+                            ::acs_server::rpc::answer(
+                                &ctx,
+                                "TestNetworkConnection",
+                                &body,
                             ),
-                        ),
-                    )
+                        )
+                    }
+                    ::std::result::Result::Err(e) => {
+                        ::std::result::Result::Err(
+                            ::acs_server::business_error(
+                                ctx.operation,
+                                &ctx.request_id,
+                                e.http_status(),
+                                e.code(),
+                                e.message(),
+                                ::std::matches!(
+                                    e, ::dataworks_types::TestNetworkConnectionError::Unlisted {
+                                    .. }
+                                ),
+                            ),
+                        )
+                    }
                 }
             }
-        }
-        Operation::CreateDataSource => {
-            let request = ::dataworks_types::CreateDataSourceRequest::from_params(get)
-                .map_err(param_error)?;
-            match guard(
-                    operation,
-                    request_id,
-                    shared.api.create_data_source(&ctx, request),
-                )
-                .await?
-            {
-                ::std::result::Result::Ok(body) => {
-                    ::std::result::Result::Ok(
-                        ::acs_protocol::answer::render_success(
-                            "CreateDataSource",
-                            request_id,
-                            &body,
-                            format,
-                        ),
+            Operation::CreateDataSource => {
+                let request = ::dataworks_types::CreateDataSourceRequest::from_params(
+                        get,
                     )
-                }
-                ::std::result::Result::Err(e) => {
-                    ::std::result::Result::Err(
-                        business_error(
-                            operation,
-                            request_id,
-                            e.http_status(),
-                            e.code(),
-                            e.message(),
-                            ::std::matches!(
-                                e, ::dataworks_types::CreateDataSourceError::Unlisted { .. }
+                    .map_err(::acs_server::rpc::param_error)?;
+                match ::acs_server::guard(
+                        ctx.operation,
+                        &ctx.request_id,
+                        self.0.create_data_source(&ctx, request),
+                    )
+                    .await?
+                {
+                    ::std::result::Result::Ok(body) => {
+                        ::std::result::Result::Ok(
+                            ::acs_server::rpc::answer(&ctx, "CreateDataSource", &body),
+                        )
+                    }
+                    ::std::result::Result::Err(e) => {
+                        ::std::result::Result::Err(
+                            ::acs_server::business_error(
+                                ctx.operation,
+                                &ctx.request_id,
+                                e.http_status(),
+                                e.code(),
+                                e.message(),
+                                ::std::matches!(
+                                    e, ::dataworks_types::CreateDataSourceError::Unlisted { .. }
+                                ),
                             ),
-                        ),
-                    )
+                        )
+                    }
                 }
             }
-        }
-        Operation::UpdateDataSource => {
-            let request = ::dataworks_types::UpdateDataSourceRequest::from_params(get)
-                .map_err(param_error)?;
-            match guard(
-                    operation,
-                    request_id,
-                    shared.api.update_data_source(&ctx, request),
-                )
-                .await?
-            {
-                ::std::result::Result::Ok(body) => {
-                    ::std::result::Result::Ok(
-                        ::acs_protocol::answer::render_success(
-                            "UpdateDataSource",
-                            request_id,
-                            &body,
-                            format,
-                        ),
+            Operation::UpdateDataSource => {
+                let request = ::dataworks_types::UpdateDataSourceRequest::from_params(
+                        get,
                     )
-                }
-                ::std::result::Result::Err(e) => {
-                    ::std::result::Result::Err(
-                        business_error(
-                            operation,
-                            request_id,
-                            e.http_status(),
-                            e.code(),
-                            e.message(),
-                            ::std::matches!(
-                                e, ::dataworks_types::UpdateDataSourceError::Unlisted { .. }
+                    .map_err(::acs_server::rpc::param_error)?;
+                match ::acs_server::guard(
+                        ctx.operation,
+                        &ctx.request_id,
+                        self.0.update_data_source(&ctx, request),
+                    )
+                    .await?
+                {
+                    ::std::result::Result::Ok(body) => {
+                        ::std::result::Result::Ok(
+                            ::acs_server::rpc::answer(&ctx, "UpdateDataSource", &body),
+                        )
+                    }
+                    ::std::result::Result::Err(e) => {
+                        ::std::result::Result::Err(
+                            ::acs_server::business_error(
+                                ctx.operation,
+                                &ctx.request_id,
+                                e.http_status(),
+                                e.code(),
+                                e.message(),
+                                ::std::matches!(
+                                    e, ::dataworks_types::UpdateDataSourceError::Unlisted { .. }
+                                ),
                             ),
-                        ),
-                    )
+                        )
+                    }
                 }
             }
-        }
-        Operation::ListDataSources => {
-            let request = ::dataworks_types::ListDataSourcesRequest::from_params(get)
-                .map_err(param_error)?;
-            match guard(
-                    operation,
-                    request_id,
-                    shared.api.list_data_sources(&ctx, request),
-                )
-                .await?
-            {
-                ::std::result::Result::Ok(body) => {
-                    ::std::result::Result::Ok(
-                        ::acs_protocol::answer::render_success(
-                            "ListDataSources",
-                            request_id,
-                            &body,
-                            format,
-                        ),
+            Operation::ListDataSources => {
+                let request = ::dataworks_types::ListDataSourcesRequest::from_params(get)
+                    .map_err(::acs_server::rpc::param_error)?;
+                match ::acs_server::guard(
+                        ctx.operation,
+                        &ctx.request_id,
+                        self.0.list_data_sources(&ctx, request),
                     )
-                }
-                ::std::result::Result::Err(e) => {
-                    ::std::result::Result::Err(
-                        business_error(
-                            operation,
-                            request_id,
-                            e.http_status(),
-                            e.code(),
-                            e.message(),
-                            ::std::matches!(
-                                e, ::dataworks_types::ListDataSourcesError::Unlisted { .. }
+                    .await?
+                {
+                    ::std::result::Result::Ok(body) => {
+                        ::std::result::Result::Ok(
+                            ::acs_server::rpc::answer(&ctx, "ListDataSources", &body),
+                        )
+                    }
+                    ::std::result::Result::Err(e) => {
+                        ::std::result::Result::Err(
+                            ::acs_server::business_error(
+                                ctx.operation,
+                                &ctx.request_id,
+                                e.http_status(),
+                                e.code(),
+                                e.message(),
+                                ::std::matches!(
+                                    e, ::dataworks_types::ListDataSourcesError::Unlisted { .. }
+                                ),
                             ),
-                        ),
-                    )
+                        )
+                    }
                 }
             }
-        }
-        Operation::DeleteDataSource => {
-            let request = ::dataworks_types::DeleteDataSourceRequest::from_params(get)
-                .map_err(param_error)?;
-            match guard(
-                    operation,
-                    request_id,
-                    shared.api.delete_data_source(&ctx, request),
-                )
-                .await?
-            {
-                ::std::result::Result::Ok(body) => {
-                    ::std::result::Result::Ok(
-                        ::acs_protocol::answer::render_success(
-                            "DeleteDataSource",
-                            request_id,
-                            &body,
-                            format,
-                        ),
+            Operation::DeleteDataSource => {
+                let request = ::dataworks_types::DeleteDataSourceRequest::from_params(
+                        get,
                     )
-                }
-                ::std::result::Result::Err(e) => {
-                    ::std::result::Result::Err(
-                        business_error(
-                            operation,
-                            request_id,
-                            e.http_status(),
-                            e.code(),
-                            e.message(),
-                            ::std::matches!(
-                                e, ::dataworks_types::DeleteDataSourceError::Unlisted { .. }
+                    .map_err(::acs_server::rpc::param_error)?;
+                match ::acs_server::guard(
+                        ctx.operation,
+                        &ctx.request_id,
+                        self.0.delete_data_source(&ctx, request),
+                    )
+                    .await?
+                {
+                    ::std::result::Result::Ok(body) => {
+                        ::std::result::Result::Ok(
+                            ::acs_server::rpc::answer(&ctx, "DeleteDataSource", &body),
+                        )
+                    }
+                    ::std::result::Result::Err(e) => {
+                        ::std::result::Result::Err(
+                            ::acs_server::business_error(
+                                ctx.operation,
+                                &ctx.request_id,
+                                e.http_status(),
+                                e.code(),
+                                e.message(),
+                                ::std::matches!(
+                                    e, ::dataworks_types::DeleteDataSourceError::Unlisted { .. }
+                                ),
                             ),
-                        ),
-                    )
+                        )
+                    }
                 }
             }
-        }
-        Operation::ExportDataSources => {
-            let request = ::dataworks_types::ExportDataSourcesRequest::from_params(get)
-                .map_err(param_error)?;
-            match guard(
-                    operation,
-                    request_id,
-                    shared.api.export_data_sources(&ctx, request),
-                )
-                .await?
-            {
-                ::std::result::Result::Ok(body) => {
-                    ::std::result::Result::Ok(
-                        ::acs_protocol::answer::render_success(
-                            "ExportDataSources",
-                            request_id,
-                            &body,
-                            format,
-                        ),
+            Operation::ExportDataSources => {
+                let request = ::dataworks_types::ExportDataSourcesRequest::from_params(
+                        get,
                     )
-                }
-                ::std::result::Result::Err(e) => {
-                    ::std::result::Result::Err(
-                        business_error(
-                            operation,
-                            request_id,
-                            e.http_status(),
-                            e.code(),
-                            e.message(),
-                            ::std::matches!(
-                                e, ::dataworks_types::ExportDataSourcesError::Unlisted { ..
-                                }
+                    .map_err(::acs_server::rpc::param_error)?;
+                match ::acs_server::guard(
+                        ctx.operation,
+                        &ctx.request_id,
+                        self.0.export_data_sources(&ctx, request),
+                    )
+                    .await?
+                {
+                    ::std::result::Result::Ok(body) => {
+                        ::std::result::Result::Ok(
+                            ::acs_server::rpc::answer(&ctx, "ExportDataSources", &body),
+                        )
+                    }
+                    ::std::result::Result::Err(e) => {
+                        ::std::result::Result::Err(
+                            ::acs_server::business_error(
+                                ctx.operation,
+                                &ctx.request_id,
+                                e.http_status(),
+                                e.code(),
+                                e.message(),
+                                ::std::matches!(
+                                    e, ::dataworks_types::ExportDataSourcesError::Unlisted { ..
+                                    }
+                                ),
                             ),
-                        ),
-                    )
+                        )
+                    }
                 }
             }
-        }
-        Operation::ImportDataSources => {
-            let request = ::dataworks_types::ImportDataSourcesRequest::from_params(get)
-                .map_err(param_error)?;
-            match guard(
-                    operation,
-                    request_id,
-                    shared.api.import_data_sources(&ctx, request),
-                )
-                .await?
-            {
-                ::std::result::Result::Ok(body) => {
-                    ::std::result::Result::Ok(
-                        ::acs_protocol::answer::render_success(
-                            "ImportDataSources",
-                            request_id,
-                            &body,
-                            format,
-                        ),
+            Operation::ImportDataSources => {
+                let request = ::dataworks_types::ImportDataSourcesRequest::from_params(
+                        get,
                     )
-                }
-                ::std::result::Result::Err(e) => {
-                    ::std::result::Result::Err(
-                        business_error(
-                            operation,
-                            request_id,
-                            e.http_status(),
-                            e.code(),
-                            e.message(),
-                            ::std::matches!(
-                                e, ::dataworks_types::ImportDataSourcesError::Unlisted { ..
-                                }
+                    .map_err(::acs_server::rpc::param_error)?;
+                match ::acs_server::guard(
+                        ctx.operation,
+                        &ctx.request_id,
+                        self.0.import_data_sources(&ctx, request),
+                    )
+                    .await?
+                {
+                    ::std::result::Result::Ok(body) => {
+                        ::std::result::Result::Ok(
+                            ::acs_server::rpc::answer(&ctx, "ImportDataSources", &body),
+                        )
+                    }
+                    ::std::result::Result::Err(e) => {
+                        ::std::result::Result::Err(
+                            ::acs_server::business_error(
+                                ctx.operation,
+                                &ctx.request_id,
+                                e.http_status(),
+                                e.code(),
+                                e.message(),
+                                ::std::matches!(
+                                    e, ::dataworks_types::ImportDataSourcesError::Unlisted { ..
+                                    }
+                                ),
                             ),
-                        ),
-                    )
+                        )
+                    }
                 }
             }
-        }
-        Operation::SetDataSourceShare => {
-            let request = ::dataworks_types::SetDataSourceShareRequest::from_params(get)
-                .map_err(param_error)?;
-            match guard(
-                    operation,
-                    request_id,
-                    shared.api.set_data_source_share(&ctx, request),
-                )
-                .await?
-            {
-                ::std::result::Result::Ok(body) => {
-                    ::std::result::Result::Ok(
-                        ::acs_protocol::answer::render_success(
-                            "SetDataSourceShare",
-                            request_id,
-                            &body,
-                            format,
-                        ),
+            Operation::SetDataSourceShare => {
+                let request = ::dataworks_types::SetDataSourceShareRequest::from_params(
+                        get,
                     )
-                }
-                ::std::result::Result::Err(e) => {
-                    ::std::result::Result::Err(
-                        business_error(
-                            operation,
-                            request_id,
-                            e.http_status(),
-                            e.code(),
-                            e.message(),
-                            ::std::matches!(
-                                e, ::dataworks_types::SetDataSourceShareError::Unlisted { ..
-                                }
+                    .map_err(::acs_server::rpc::param_error)?;
+                match ::acs_server::guard(
+                        ctx.operation,
+                        &ctx.request_id,
+                        self.0.set_data_source_share(&ctx, request),
+                    )
+                    .await?
+                {
+                    ::std::result::Result::Ok(body) => {
+                        ::std::result::Result::Ok(
+                            ::acs_server::rpc::answer(&ctx, "SetDataSourceShare", &body),
+                        )
+                    }
+                    ::std::result::Result::Err(e) => {
+                        ::std::result::Result::Err(
+                            ::acs_server::business_error(
+                                ctx.operation,
+                                &ctx.request_id,
+                                e.http_status(),
+                                e.code(),
+                                e.message(),
+                                ::std::matches!(
+                                    e, ::dataworks_types::SetDataSourceShareError::Unlisted { ..
+                                    }
+                                ),
                             ),
-                        ),
-                    )
+                        )
+                    }
                 }
             }
         }

@@ -10,217 +10,9 @@
 /// The API version the spec describes (`info.version`).
 pub const API_VERSION: &str = "2020-05-18";
 
-/// A value broke a constraint of the spec. `field` is the wire name, `reason` says why:
-/// displayed as `PageSize must be at most 100, got 101`. Never contains a string value
-/// that was checked (it could be a secret), only its length or the rule.
-#[derive(Debug, Clone, PartialEq, Eq, ::thiserror::Error)]
-#[error("{field} {reason}")]
-pub struct ValidationError {
-    /// Wire name of the field, parameter or type.
-    pub field: &'static str,
-    /// Why the value was refused (`must be at most 100, got 101`).
-    pub reason: ::std::string::String,
-}
+pub use ::acs_types::{ErrorCode, ValidationError};
 
-/// One documented error code of an operation, as the spec lists it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ErrorCode {
-    pub http_status: u16,
-    pub code: &'static str,
-    /// The documented message; `{name}`-style placeholders are filled in at run time.
-    pub message: &'static str,
-    pub description: &'static str,
-}
-
-impl ErrorCode {
-    /// The message with its `{placeholder}`s filled in, e.g.
-    /// `code.message_with(&[("name", "ConnectionId")])`; unknown placeholders stay.
-    pub fn message_with(&self, values: &[(&str, &str)]) -> ::std::string::String {
-        let mut message = ::std::borrow::ToOwned::to_owned(self.message);
-        for (key, value) in values {
-            message = message.replace(&::std::format!("{{{key}}}"), value);
-        }
-        message
-    }
-}
-
-/// Why RPC parameters could not be read; the server answers `MissingParameter` or
-/// `InvalidParameter` naming `name`.
-#[derive(Debug, Clone, PartialEq, Eq, ::thiserror::Error)]
-pub enum ParamError {
-    /// A required parameter is absent.
-    #[error("the parameter {name} is missing")]
-    Missing { name: &'static str },
-    /// A parameter is present but not valid; `reason` never repeats the value.
-    #[error("the parameter {name} is not valid: {reason}")]
-    Invalid { name: &'static str, reason: ::std::string::String },
-}
-
-impl ParamError {
-    /// Wire name of the parameter.
-    pub fn name(&self) -> &'static str {
-        match self {
-            Self::Missing { name } | Self::Invalid { name, .. } => name,
-        }
-    }
-}
-
-/// How one RPC parameter value is written to and read from its text form (query string or
-/// form body). Lists and objects travel as one JSON text (Alibaba's `style: json`).
-pub trait RpcParam: ::std::marker::Sized {
-    /// The parameter's text.
-    fn to_param(&self) -> ::std::string::String;
-    /// Parses and validates the text; the error is the reason, without the value.
-    fn from_param(value: &str) -> ::std::result::Result<Self, ::std::string::String>;
-}
-
-impl RpcParam for ::std::string::String {
-    fn to_param(&self) -> ::std::string::String {
-        ::std::clone::Clone::clone(self)
-    }
-    fn from_param(value: &str) -> ::std::result::Result<Self, ::std::string::String> {
-        ::std::result::Result::Ok(::std::borrow::ToOwned::to_owned(value))
-    }
-}
-
-impl RpcParam for bool {
-    fn to_param(&self) -> ::std::string::String {
-        ::std::string::ToString::to_string(self)
-    }
-    fn from_param(value: &str) -> ::std::result::Result<Self, ::std::string::String> {
-        if value.eq_ignore_ascii_case("true") {
-            ::std::result::Result::Ok(true)
-        } else if value.eq_ignore_ascii_case("false") {
-            ::std::result::Result::Ok(false)
-        } else {
-            ::std::result::Result::Err(
-                ::std::string::String::from("must be true or false"),
-            )
-        }
-    }
-}
-
-impl RpcParam for i32 {
-    fn to_param(&self) -> ::std::string::String {
-        ::std::string::ToString::to_string(self)
-    }
-    fn from_param(value: &str) -> ::std::result::Result<Self, ::std::string::String> {
-        value
-            .parse()
-            .map_err(|_| ::std::string::String::from("must be a 32-bit integer"))
-    }
-}
-
-impl RpcParam for i64 {
-    fn to_param(&self) -> ::std::string::String {
-        ::std::string::ToString::to_string(self)
-    }
-    fn from_param(value: &str) -> ::std::result::Result<Self, ::std::string::String> {
-        value
-            .parse()
-            .map_err(|_| ::std::string::String::from("must be a 64-bit integer"))
-    }
-}
-
-impl RpcParam for f32 {
-    fn to_param(&self) -> ::std::string::String {
-        ::std::string::ToString::to_string(self)
-    }
-    fn from_param(value: &str) -> ::std::result::Result<Self, ::std::string::String> {
-        value
-            .parse::<f32>()
-            .ok()
-            .filter(|v| v.is_finite())
-            .ok_or_else(|| ::std::string::String::from("must be a number"))
-    }
-}
-
-impl RpcParam for f64 {
-    fn to_param(&self) -> ::std::string::String {
-        ::std::string::ToString::to_string(self)
-    }
-    fn from_param(value: &str) -> ::std::result::Result<Self, ::std::string::String> {
-        value
-            .parse::<f64>()
-            .ok()
-            .filter(|v| v.is_finite())
-            .ok_or_else(|| ::std::string::String::from("must be a number"))
-    }
-}
-
-impl<T: ::serde::Serialize + ::serde::de::DeserializeOwned> RpcParam
-for ::std::vec::Vec<T> {
-    fn to_param(&self) -> ::std::string::String {
-        json_param(self)
-    }
-    fn from_param(value: &str) -> ::std::result::Result<Self, ::std::string::String> {
-        from_json_param(value)
-    }
-}
-
-impl<T: ::serde::Serialize + ::serde::de::DeserializeOwned> RpcParam
-for ::std::collections::BTreeMap<::std::string::String, T> {
-    fn to_param(&self) -> ::std::string::String {
-        json_param(self)
-    }
-    fn from_param(value: &str) -> ::std::result::Result<Self, ::std::string::String> {
-        from_json_param(value)
-    }
-}
-
-impl RpcParam for ::serde_json::Value {
-    fn to_param(&self) -> ::std::string::String {
-        json_param(self)
-    }
-    fn from_param(value: &str) -> ::std::result::Result<Self, ::std::string::String> {
-        from_json_param(value)
-    }
-}
-
-fn json_param<T: ::serde::Serialize>(value: &T) -> ::std::string::String {
-    ::serde_json::to_string(value).unwrap_or_default()
-}
-
-fn from_json_param<T: ::serde::de::DeserializeOwned>(
-    value: &str,
-) -> ::std::result::Result<T, ::std::string::String> {
-    ::serde_json::from_str(value)
-        .map_err(|e| {
-            let what = match e.classify() {
-                ::serde_json::error::Category::Data => "wrong shape",
-                ::serde_json::error::Category::Eof => "truncated",
-                _ => "syntax error",
-            };
-            ::std::format!("must be JSON of the documented shape ({what})")
-        })
-}
-
-fn required_param<'a, T: RpcParam>(
-    get: &impl Fn(&str) -> ::std::option::Option<&'a str>,
-    name: &'static str,
-) -> ::std::result::Result<T, ParamError> {
-    let value = get(name).ok_or(ParamError::Missing { name })?;
-    T::from_param(value)
-        .map_err(|reason| ParamError::Invalid {
-            name,
-            reason,
-        })
-}
-
-fn optional_param<'a, T: RpcParam>(
-    get: &impl Fn(&str) -> ::std::option::Option<&'a str>,
-    name: &'static str,
-) -> ::std::result::Result<::std::option::Option<T>, ParamError> {
-    get(name)
-        .map(|value| {
-            T::from_param(value)
-                .map_err(|reason| ParamError::Invalid {
-                    name,
-                    reason,
-                })
-        })
-        .transpose()
-}
+pub use ::acs_types::{ParamError, RpcParam};
 
 /// The type of a data source.
 ///
@@ -2682,12 +2474,18 @@ pub struct CreateConnectionRequest {
     /// The ID of the DataWorks project (workspace) the data source belongs to.
     ///
     /// Wire name: `ProjectId`. Constraints: at least 1. Example: `10000`.
-    #[serde(rename = "ProjectId", deserialize_with = "checked_param::<_, ProjectId, _>")]
+    #[serde(
+        rename = "ProjectId",
+        deserialize_with = "::acs_types::checked_param::<_, ProjectId, _>"
+    )]
     pub project_id: i64,
     /// The name of the data source, 1 to 255 characters, unique in the project and environment.
     ///
     /// Wire name: `Name`. Constraints: at least 1 character, at most 255 characters. Example: `mysql_name`.
-    #[serde(rename = "Name", deserialize_with = "checked_param::<_, Name, _>")]
+    #[serde(
+        rename = "Name",
+        deserialize_with = "::acs_types::checked_param::<_, Name, _>"
+    )]
     pub name: ::std::string::String,
     /// The type of the data source.
     ///
@@ -2704,12 +2502,18 @@ pub struct CreateConnectionRequest {
     /// sending the mask back unchanged keeps the stored secret.
     ///
     /// Wire name: `Content`. Constraints: at least 1 character, at most 65536 characters. Example: `{"database":"dbname","instanceName":"instancename","password":"password","rdsOwnerId":"123","username":"username"}`.
-    #[serde(rename = "Content", deserialize_with = "checked_param::<_, Content, _>")]
+    #[serde(
+        rename = "Content",
+        deserialize_with = "::acs_types::checked_param::<_, Content, _>"
+    )]
     pub content: ::std::string::String,
     /// The environment of the data source: 0 development, 1 production.
     ///
     /// Wire name: `EnvType`. Example: `1`.
-    #[serde(rename = "EnvType", deserialize_with = "checked_param::<_, EnvType, _>")]
+    #[serde(
+        rename = "EnvType",
+        deserialize_with = "::acs_types::checked_param::<_, EnvType, _>"
+    )]
     pub env_type: i32,
     /// The sub-type of an `rds` data source (`mysql`, `sqlserver` or `postgresql`); only for ConnectionType `rds`.
     ///
@@ -2725,7 +2529,7 @@ pub struct CreateConnectionRequest {
     /// Wire name: `Description`. Constraints: at most 3000 characters. Example: `abc`.
     #[serde(
         rename = "Description",
-        deserialize_with = "checked_optional_param::<_, Description, _>",
+        deserialize_with = "::acs_types::checked_optional_param::<_, Description, _>",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -2856,13 +2660,14 @@ impl CreateConnectionRequest {
         get: impl Fn(&str) -> ::std::option::Option<&'a str>,
     ) -> ::std::result::Result<Self, ParamError> {
         ::std::result::Result::Ok(Self {
-            project_id: required_param::<ProjectId>(&get, "ProjectId")?.into(),
-            name: required_param::<Name>(&get, "Name")?.into(),
-            connection_type: required_param(&get, "ConnectionType")?,
-            content: required_param::<Content>(&get, "Content")?.into(),
-            env_type: required_param::<EnvType>(&get, "EnvType")?.into(),
-            sub_type: optional_param(&get, "SubType")?,
-            description: optional_param::<Description>(&get, "Description")?
+            project_id: ::acs_types::required_param::<ProjectId>(&get, "ProjectId")?
+                .into(),
+            name: ::acs_types::required_param::<Name>(&get, "Name")?.into(),
+            connection_type: ::acs_types::required_param(&get, "ConnectionType")?,
+            content: ::acs_types::required_param::<Content>(&get, "Content")?.into(),
+            env_type: ::acs_types::required_param::<EnvType>(&get, "EnvType")?.into(),
+            sub_type: ::acs_types::optional_param(&get, "SubType")?,
+            description: ::acs_types::optional_param::<Description>(&get, "Description")?
                 .map(::std::convert::Into::into),
         })
     }
@@ -2966,7 +2771,7 @@ pub struct UpdateConnectionRequest {
     /// Wire name: `ConnectionId`. Constraints: at least 1. Example: `1`.
     #[serde(
         rename = "ConnectionId",
-        deserialize_with = "checked_param::<_, ConnectionId, _>"
+        deserialize_with = "::acs_types::checked_param::<_, ConnectionId, _>"
     )]
     pub connection_id: i64,
     /// Details of the data source: a JSON object given as a string (at most 65536 characters).
@@ -2979,19 +2784,25 @@ pub struct UpdateConnectionRequest {
     /// sending the mask back unchanged keeps the stored secret.
     ///
     /// Wire name: `Content`. Constraints: at least 1 character, at most 65536 characters. Example: `{"database":"dbname","instanceName":"instancename","password":"password","rdsOwnerId":"123","username":"username"}`.
-    #[serde(rename = "Content", deserialize_with = "checked_param::<_, Content, _>")]
+    #[serde(
+        rename = "Content",
+        deserialize_with = "::acs_types::checked_param::<_, Content, _>"
+    )]
     pub content: ::std::string::String,
     /// Environment of the data source: 0 development, 1 production.
     ///
     /// Wire name: `EnvType`. Example: `1`.
-    #[serde(rename = "EnvType", deserialize_with = "checked_param::<_, EnvType, _>")]
+    #[serde(
+        rename = "EnvType",
+        deserialize_with = "::acs_types::checked_param::<_, EnvType, _>"
+    )]
     pub env_type: i32,
     /// Describes the data source, at most 3000 characters.
     ///
     /// Wire name: `Description`. Constraints: at most 3000 characters. Example: `abc`.
     #[serde(
         rename = "Description",
-        deserialize_with = "checked_optional_param::<_, Description, _>",
+        deserialize_with = "::acs_types::checked_optional_param::<_, Description, _>",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -3002,7 +2813,7 @@ pub struct UpdateConnectionRequest {
     /// Wire name: `Status`. Example: `ENABLED`.
     #[serde(
         rename = "Status",
-        deserialize_with = "checked_optional_param::<_, ConnectionStatusInput, _>",
+        deserialize_with = "::acs_types::checked_optional_param::<_, ConnectionStatusInput, _>",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -3128,12 +2939,15 @@ impl UpdateConnectionRequest {
         get: impl Fn(&str) -> ::std::option::Option<&'a str>,
     ) -> ::std::result::Result<Self, ParamError> {
         ::std::result::Result::Ok(Self {
-            connection_id: required_param::<ConnectionId>(&get, "ConnectionId")?.into(),
-            content: required_param::<Content>(&get, "Content")?.into(),
-            env_type: required_param::<EnvType>(&get, "EnvType")?.into(),
-            description: optional_param::<Description>(&get, "Description")?
+            connection_id: ::acs_types::required_param::<
+                ConnectionId,
+            >(&get, "ConnectionId")?
+                .into(),
+            content: ::acs_types::required_param::<Content>(&get, "Content")?.into(),
+            env_type: ::acs_types::required_param::<EnvType>(&get, "EnvType")?.into(),
+            description: ::acs_types::optional_param::<Description>(&get, "Description")?
                 .map(::std::convert::Into::into),
-            status: optional_param::<ConnectionStatusInput>(&get, "Status")?
+            status: ::acs_types::optional_param::<ConnectionStatusInput>(&get, "Status")?
                 .map(::std::convert::Into::into),
         })
     }
@@ -3325,14 +3139,17 @@ pub struct ListConnectionsRequest {
     /// The ID of the DataWorks project (workspace).
     ///
     /// Wire name: `ProjectId`. Constraints: at least 1. Example: `10000`.
-    #[serde(rename = "ProjectId", deserialize_with = "checked_param::<_, ProjectId, _>")]
+    #[serde(
+        rename = "ProjectId",
+        deserialize_with = "::acs_types::checked_param::<_, ProjectId, _>"
+    )]
     pub project_id: i64,
     /// The page to return, counting from 1.
     ///
     /// Wire name: `PageNumber`. Constraints: at least 1. Default: `1`. Example: `1`.
     #[serde(
         rename = "PageNumber",
-        deserialize_with = "checked_param::<_, PageNumber, _>",
+        deserialize_with = "::acs_types::checked_param::<_, PageNumber, _>",
         default = "defaults::list_connections_request_page_number"
     )]
     pub page_number: i32,
@@ -3341,7 +3158,7 @@ pub struct ListConnectionsRequest {
     /// Wire name: `PageSize`. Constraints: at least 1, at most 100. Default: `10`. Example: `10`.
     #[serde(
         rename = "PageSize",
-        deserialize_with = "checked_param::<_, PageSize, _>",
+        deserialize_with = "::acs_types::checked_param::<_, PageSize, _>",
         default = "defaults::list_connections_request_page_size"
     )]
     pub page_size: i32,
@@ -3350,7 +3167,7 @@ pub struct ListConnectionsRequest {
     /// Wire name: `Name`. Constraints: at least 1 character, at most 255 characters. Example: `mysql_name`.
     #[serde(
         rename = "Name",
-        deserialize_with = "checked_optional_param::<_, Name, _>",
+        deserialize_with = "::acs_types::checked_optional_param::<_, Name, _>",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -3379,7 +3196,7 @@ pub struct ListConnectionsRequest {
     /// Wire name: `Status`. Example: `ENABLED`.
     #[serde(
         rename = "Status",
-        deserialize_with = "checked_optional_param::<_, ConnectionStatusInput, _>",
+        deserialize_with = "::acs_types::checked_optional_param::<_, ConnectionStatusInput, _>",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -3389,7 +3206,7 @@ pub struct ListConnectionsRequest {
     /// Wire name: `EnvType`. Example: `1`.
     #[serde(
         rename = "EnvType",
-        deserialize_with = "checked_optional_param::<_, EnvType, _>",
+        deserialize_with = "::acs_types::checked_optional_param::<_, EnvType, _>",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -3538,19 +3355,21 @@ impl ListConnectionsRequest {
         get: impl Fn(&str) -> ::std::option::Option<&'a str>,
     ) -> ::std::result::Result<Self, ParamError> {
         ::std::result::Result::Ok(Self {
-            project_id: required_param::<ProjectId>(&get, "ProjectId")?.into(),
-            page_number: optional_param::<PageNumber>(&get, "PageNumber")?
+            project_id: ::acs_types::required_param::<ProjectId>(&get, "ProjectId")?
+                .into(),
+            page_number: ::acs_types::optional_param::<PageNumber>(&get, "PageNumber")?
                 .map(::std::convert::Into::into)
                 .unwrap_or_else(defaults::list_connections_request_page_number),
-            page_size: optional_param::<PageSize>(&get, "PageSize")?
+            page_size: ::acs_types::optional_param::<PageSize>(&get, "PageSize")?
                 .map(::std::convert::Into::into)
                 .unwrap_or_else(defaults::list_connections_request_page_size),
-            name: optional_param::<Name>(&get, "Name")?.map(::std::convert::Into::into),
-            connection_type: optional_param(&get, "ConnectionType")?,
-            sub_type: optional_param(&get, "SubType")?,
-            status: optional_param::<ConnectionStatusInput>(&get, "Status")?
+            name: ::acs_types::optional_param::<Name>(&get, "Name")?
                 .map(::std::convert::Into::into),
-            env_type: optional_param::<EnvType>(&get, "EnvType")?
+            connection_type: ::acs_types::optional_param(&get, "ConnectionType")?,
+            sub_type: ::acs_types::optional_param(&get, "SubType")?,
+            status: ::acs_types::optional_param::<ConnectionStatusInput>(&get, "Status")?
+                .map(::std::convert::Into::into),
+            env_type: ::acs_types::optional_param::<EnvType>(&get, "EnvType")?
                 .map(::std::convert::Into::into),
         })
     }
@@ -3569,7 +3388,7 @@ pub struct DeleteConnectionRequest {
     /// Wire name: `ConnectionId`. Constraints: at least 1. Example: `123`.
     #[serde(
         rename = "ConnectionId",
-        deserialize_with = "checked_param::<_, ConnectionId, _>"
+        deserialize_with = "::acs_types::checked_param::<_, ConnectionId, _>"
     )]
     pub connection_id: i64,
 }
@@ -3610,7 +3429,10 @@ impl DeleteConnectionRequest {
         get: impl Fn(&str) -> ::std::option::Option<&'a str>,
     ) -> ::std::result::Result<Self, ParamError> {
         ::std::result::Result::Ok(Self {
-            connection_id: required_param::<ConnectionId>(&get, "ConnectionId")?.into(),
+            connection_id: ::acs_types::required_param::<
+                ConnectionId,
+            >(&get, "ConnectionId")?
+                .into(),
         })
     }
 }
@@ -3955,14 +3777,17 @@ pub struct TestNetworkConnectionRequest {
     /// The ID of the DataWorks project (workspace) the data source belongs to.
     ///
     /// Wire name: `ProjectId`. Constraints: at least 1. Example: `10000`.
-    #[serde(rename = "ProjectId", deserialize_with = "checked_param::<_, ProjectId, _>")]
+    #[serde(
+        rename = "ProjectId",
+        deserialize_with = "::acs_types::checked_param::<_, ProjectId, _>"
+    )]
     pub project_id: i64,
     /// The name of the data source, 1 to 255 characters.
     ///
     /// Wire name: `DatasourceName`. Constraints: at least 1 character, at most 255 characters. Example: `mysql_name`.
     #[serde(
         rename = "DatasourceName",
-        deserialize_with = "checked_param::<_, DatasourceName, _>"
+        deserialize_with = "::acs_types::checked_param::<_, DatasourceName, _>"
     )]
     pub datasource_name: ::std::string::String,
     /// The environment of the data source, as a string: "0" development, "1" production.
@@ -3970,7 +3795,7 @@ pub struct TestNetworkConnectionRequest {
     /// Wire name: `EnvType`. Constraints: matches the pattern `^[01]$`. Example: `1`.
     #[serde(
         rename = "EnvType",
-        deserialize_with = "checked_param::<_, TestNetworkConnectionEnvType, _>"
+        deserialize_with = "::acs_types::checked_param::<_, TestNetworkConnectionEnvType, _>"
     )]
     pub env_type: ::std::string::String,
     /// The identifier of the resource group to test from, 1 to 255 characters.
@@ -3978,7 +3803,7 @@ pub struct TestNetworkConnectionRequest {
     /// Wire name: `ResourceGroup`. Constraints: at least 1 character, at most 255 characters. Example: `S_res_group_2XXXX4_1619100XXXXX`.
     #[serde(
         rename = "ResourceGroup",
-        deserialize_with = "checked_param::<_, ResourceGroup, _>"
+        deserialize_with = "::acs_types::checked_param::<_, ResourceGroup, _>"
     )]
     pub resource_group: ::std::string::String,
 }
@@ -4045,12 +3870,19 @@ impl TestNetworkConnectionRequest {
         get: impl Fn(&str) -> ::std::option::Option<&'a str>,
     ) -> ::std::result::Result<Self, ParamError> {
         ::std::result::Result::Ok(Self {
-            project_id: required_param::<ProjectId>(&get, "ProjectId")?.into(),
-            datasource_name: required_param::<DatasourceName>(&get, "DatasourceName")?
+            project_id: ::acs_types::required_param::<ProjectId>(&get, "ProjectId")?
                 .into(),
-            env_type: required_param::<TestNetworkConnectionEnvType>(&get, "EnvType")?
+            datasource_name: ::acs_types::required_param::<
+                DatasourceName,
+            >(&get, "DatasourceName")?
                 .into(),
-            resource_group: required_param::<ResourceGroup>(&get, "ResourceGroup")?
+            env_type: ::acs_types::required_param::<
+                TestNetworkConnectionEnvType,
+            >(&get, "EnvType")?
+                .into(),
+            resource_group: ::acs_types::required_param::<
+                ResourceGroup,
+            >(&get, "ResourceGroup")?
                 .into(),
         })
     }
@@ -4071,12 +3903,18 @@ pub struct CreateDataSourceRequest {
     /// The ID of the DataWorks workspace (project) to which the data source belongs.
     ///
     /// Wire name: `ProjectId`. Constraints: at least 1. Example: `10000`.
-    #[serde(rename = "ProjectId", deserialize_with = "checked_param::<_, ProjectId, _>")]
+    #[serde(
+        rename = "ProjectId",
+        deserialize_with = "::acs_types::checked_param::<_, ProjectId, _>"
+    )]
     pub project_id: i64,
     /// The name of the data source, 1 to 255 characters, unique in the project and environment.
     ///
     /// Wire name: `Name`. Constraints: at least 1 character, at most 255 characters. Example: `mysql_name`.
-    #[serde(rename = "Name", deserialize_with = "checked_param::<_, Name, _>")]
+    #[serde(
+        rename = "Name",
+        deserialize_with = "::acs_types::checked_param::<_, Name, _>"
+    )]
     pub name: ::std::string::String,
     /// The type of the data source (the values of ConnectionType).
     ///
@@ -4093,12 +3931,18 @@ pub struct CreateDataSourceRequest {
     /// sending the mask back unchanged keeps the stored secret.
     ///
     /// Wire name: `Content`. Constraints: at least 1 character, at most 65536 characters. Example: `{"database":"xsaxsa","instanceName":"rm-xsaxsa","password":"xsaxsa","rdsOwnerId":"xasxsa","regionId":"cn-shanghai","tag":"rds","username":"xsaxsa"}`.
-    #[serde(rename = "Content", deserialize_with = "checked_param::<_, Content, _>")]
+    #[serde(
+        rename = "Content",
+        deserialize_with = "::acs_types::checked_param::<_, Content, _>"
+    )]
     pub content: ::std::string::String,
     /// The environment in which the data source is used: 0 development, 1 production.
     ///
     /// Wire name: `EnvType`. Example: `0`.
-    #[serde(rename = "EnvType", deserialize_with = "checked_param::<_, EnvType, _>")]
+    #[serde(
+        rename = "EnvType",
+        deserialize_with = "::acs_types::checked_param::<_, EnvType, _>"
+    )]
     pub env_type: i32,
     /// The sub-type of an `rds` data source (`mysql`, `sqlserver` or `postgresql`); only for DataSourceType `rds`.
     ///
@@ -4114,7 +3958,7 @@ pub struct CreateDataSourceRequest {
     /// Wire name: `Description`. Constraints: at most 3000 characters. Example: `mysql data source`.
     #[serde(
         rename = "Description",
-        deserialize_with = "checked_optional_param::<_, Description, _>",
+        deserialize_with = "::acs_types::checked_optional_param::<_, Description, _>",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -4245,13 +4089,14 @@ impl CreateDataSourceRequest {
         get: impl Fn(&str) -> ::std::option::Option<&'a str>,
     ) -> ::std::result::Result<Self, ParamError> {
         ::std::result::Result::Ok(Self {
-            project_id: required_param::<ProjectId>(&get, "ProjectId")?.into(),
-            name: required_param::<Name>(&get, "Name")?.into(),
-            data_source_type: required_param(&get, "DataSourceType")?,
-            content: required_param::<Content>(&get, "Content")?.into(),
-            env_type: required_param::<EnvType>(&get, "EnvType")?.into(),
-            sub_type: optional_param(&get, "SubType")?,
-            description: optional_param::<Description>(&get, "Description")?
+            project_id: ::acs_types::required_param::<ProjectId>(&get, "ProjectId")?
+                .into(),
+            name: ::acs_types::required_param::<Name>(&get, "Name")?.into(),
+            data_source_type: ::acs_types::required_param(&get, "DataSourceType")?,
+            content: ::acs_types::required_param::<Content>(&get, "Content")?.into(),
+            env_type: ::acs_types::required_param::<EnvType>(&get, "EnvType")?.into(),
+            sub_type: ::acs_types::optional_param(&get, "SubType")?,
+            description: ::acs_types::optional_param::<Description>(&get, "Description")?
                 .map(::std::convert::Into::into),
         })
     }
@@ -4358,7 +4203,7 @@ pub struct UpdateDataSourceRequest {
     /// Wire name: `DataSourceId`. Constraints: at least 1. Example: `1`.
     #[serde(
         rename = "DataSourceId",
-        deserialize_with = "checked_param::<_, DataSourceId, _>"
+        deserialize_with = "::acs_types::checked_param::<_, DataSourceId, _>"
     )]
     pub data_source_id: i64,
     /// Details of the data source: a JSON object given as a string (at most 65536 characters).
@@ -4373,7 +4218,7 @@ pub struct UpdateDataSourceRequest {
     /// Wire name: `Content`. Constraints: at least 1 character, at most 65536 characters. Example: `{"database":"xsaxsa","instanceName":"rm-xsaxsa","password":"xsaxsa","rdsOwnerId":"xasxsa","regionId":"cn-shanghai","tag":"rds","username":"xsaxsa"}`.
     #[serde(
         rename = "Content",
-        deserialize_with = "checked_optional_param::<_, Content, _>",
+        deserialize_with = "::acs_types::checked_optional_param::<_, Content, _>",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -4383,7 +4228,7 @@ pub struct UpdateDataSourceRequest {
     /// Wire name: `EnvType`. Example: `0`.
     #[serde(
         rename = "EnvType",
-        deserialize_with = "checked_optional_param::<_, EnvType, _>",
+        deserialize_with = "::acs_types::checked_optional_param::<_, EnvType, _>",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -4393,7 +4238,7 @@ pub struct UpdateDataSourceRequest {
     /// Wire name: `Description`. Constraints: at most 3000 characters. Example: `mysql data source`.
     #[serde(
         rename = "Description",
-        deserialize_with = "checked_optional_param::<_, Description, _>",
+        deserialize_with = "::acs_types::checked_optional_param::<_, Description, _>",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -4403,7 +4248,7 @@ pub struct UpdateDataSourceRequest {
     /// Wire name: `Status`. Example: `ENABLED`.
     #[serde(
         rename = "Status",
-        deserialize_with = "checked_optional_param::<_, ConnectionStatusInput, _>",
+        deserialize_with = "::acs_types::checked_optional_param::<_, ConnectionStatusInput, _>",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -4544,14 +4389,17 @@ impl UpdateDataSourceRequest {
         get: impl Fn(&str) -> ::std::option::Option<&'a str>,
     ) -> ::std::result::Result<Self, ParamError> {
         ::std::result::Result::Ok(Self {
-            data_source_id: required_param::<DataSourceId>(&get, "DataSourceId")?.into(),
-            content: optional_param::<Content>(&get, "Content")?
+            data_source_id: ::acs_types::required_param::<
+                DataSourceId,
+            >(&get, "DataSourceId")?
+                .into(),
+            content: ::acs_types::optional_param::<Content>(&get, "Content")?
                 .map(::std::convert::Into::into),
-            env_type: optional_param::<EnvType>(&get, "EnvType")?
+            env_type: ::acs_types::optional_param::<EnvType>(&get, "EnvType")?
                 .map(::std::convert::Into::into),
-            description: optional_param::<Description>(&get, "Description")?
+            description: ::acs_types::optional_param::<Description>(&get, "Description")?
                 .map(::std::convert::Into::into),
-            status: optional_param::<ConnectionStatusInput>(&get, "Status")?
+            status: ::acs_types::optional_param::<ConnectionStatusInput>(&get, "Status")?
                 .map(::std::convert::Into::into),
         })
     }
@@ -4571,14 +4419,17 @@ pub struct ListDataSourcesRequest {
     /// The ID of the DataWorks workspace (project) to which the data sources belong.
     ///
     /// Wire name: `ProjectId`. Constraints: at least 1. Example: `10000`.
-    #[serde(rename = "ProjectId", deserialize_with = "checked_param::<_, ProjectId, _>")]
+    #[serde(
+        rename = "ProjectId",
+        deserialize_with = "::acs_types::checked_param::<_, ProjectId, _>"
+    )]
     pub project_id: i64,
     /// The page number; pages start from 1.
     ///
     /// Wire name: `PageNumber`. Constraints: at least 1. Default: `1`. Example: `1`.
     #[serde(
         rename = "PageNumber",
-        deserialize_with = "checked_param::<_, PageNumber, _>",
+        deserialize_with = "::acs_types::checked_param::<_, PageNumber, _>",
         default = "defaults::list_data_sources_request_page_number"
     )]
     pub page_number: i32,
@@ -4587,7 +4438,7 @@ pub struct ListDataSourcesRequest {
     /// Wire name: `PageSize`. Constraints: at least 1, at most 100. Default: `10`. Example: `10`.
     #[serde(
         rename = "PageSize",
-        deserialize_with = "checked_param::<_, PageSize, _>",
+        deserialize_with = "::acs_types::checked_param::<_, PageSize, _>",
         default = "defaults::list_data_sources_request_page_size"
     )]
     pub page_size: i32,
@@ -4596,7 +4447,7 @@ pub struct ListDataSourcesRequest {
     /// Wire name: `Name`. Constraints: at least 1 character, at most 255 characters. Example: `mysql_name`.
     #[serde(
         rename = "Name",
-        deserialize_with = "checked_optional_param::<_, Name, _>",
+        deserialize_with = "::acs_types::checked_optional_param::<_, Name, _>",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -4625,7 +4476,7 @@ pub struct ListDataSourcesRequest {
     /// Wire name: `Status`. Example: `ENABLED`.
     #[serde(
         rename = "Status",
-        deserialize_with = "checked_optional_param::<_, ConnectionStatusInput, _>",
+        deserialize_with = "::acs_types::checked_optional_param::<_, ConnectionStatusInput, _>",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -4635,7 +4486,7 @@ pub struct ListDataSourcesRequest {
     /// Wire name: `EnvType`. Example: `1`.
     #[serde(
         rename = "EnvType",
-        deserialize_with = "checked_optional_param::<_, EnvType, _>",
+        deserialize_with = "::acs_types::checked_optional_param::<_, EnvType, _>",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -4784,19 +4635,21 @@ impl ListDataSourcesRequest {
         get: impl Fn(&str) -> ::std::option::Option<&'a str>,
     ) -> ::std::result::Result<Self, ParamError> {
         ::std::result::Result::Ok(Self {
-            project_id: required_param::<ProjectId>(&get, "ProjectId")?.into(),
-            page_number: optional_param::<PageNumber>(&get, "PageNumber")?
+            project_id: ::acs_types::required_param::<ProjectId>(&get, "ProjectId")?
+                .into(),
+            page_number: ::acs_types::optional_param::<PageNumber>(&get, "PageNumber")?
                 .map(::std::convert::Into::into)
                 .unwrap_or_else(defaults::list_data_sources_request_page_number),
-            page_size: optional_param::<PageSize>(&get, "PageSize")?
+            page_size: ::acs_types::optional_param::<PageSize>(&get, "PageSize")?
                 .map(::std::convert::Into::into)
                 .unwrap_or_else(defaults::list_data_sources_request_page_size),
-            name: optional_param::<Name>(&get, "Name")?.map(::std::convert::Into::into),
-            data_source_type: optional_param(&get, "DataSourceType")?,
-            sub_type: optional_param(&get, "SubType")?,
-            status: optional_param::<ConnectionStatusInput>(&get, "Status")?
+            name: ::acs_types::optional_param::<Name>(&get, "Name")?
                 .map(::std::convert::Into::into),
-            env_type: optional_param::<EnvType>(&get, "EnvType")?
+            data_source_type: ::acs_types::optional_param(&get, "DataSourceType")?,
+            sub_type: ::acs_types::optional_param(&get, "SubType")?,
+            status: ::acs_types::optional_param::<ConnectionStatusInput>(&get, "Status")?
+                .map(::std::convert::Into::into),
+            env_type: ::acs_types::optional_param::<EnvType>(&get, "EnvType")?
                 .map(::std::convert::Into::into),
         })
     }
@@ -4816,7 +4669,7 @@ pub struct DeleteDataSourceRequest {
     /// Wire name: `DataSourceId`. Constraints: at least 1. Example: `10000`.
     #[serde(
         rename = "DataSourceId",
-        deserialize_with = "checked_param::<_, DataSourceId, _>"
+        deserialize_with = "::acs_types::checked_param::<_, DataSourceId, _>"
     )]
     pub data_source_id: i64,
 }
@@ -4857,7 +4710,10 @@ impl DeleteDataSourceRequest {
         get: impl Fn(&str) -> ::std::option::Option<&'a str>,
     ) -> ::std::result::Result<Self, ParamError> {
         ::std::result::Result::Ok(Self {
-            data_source_id: required_param::<DataSourceId>(&get, "DataSourceId")?.into(),
+            data_source_id: ::acs_types::required_param::<
+                DataSourceId,
+            >(&get, "DataSourceId")?
+                .into(),
         })
     }
 }
@@ -4876,14 +4732,17 @@ pub struct ExportDataSourcesRequest {
     /// The ID of the DataWorks workspace (project) to which the data sources belong.
     ///
     /// Wire name: `ProjectId`. Constraints: at least 1. Example: `10000`.
-    #[serde(rename = "ProjectId", deserialize_with = "checked_param::<_, ProjectId, _>")]
+    #[serde(
+        rename = "ProjectId",
+        deserialize_with = "::acs_types::checked_param::<_, ProjectId, _>"
+    )]
     pub project_id: i64,
     /// The page number; pages start from 1.
     ///
     /// Wire name: `PageNumber`. Constraints: at least 1. Default: `1`. Example: `1`.
     #[serde(
         rename = "PageNumber",
-        deserialize_with = "checked_param::<_, PageNumber, _>",
+        deserialize_with = "::acs_types::checked_param::<_, PageNumber, _>",
         default = "defaults::export_data_sources_request_page_number"
     )]
     pub page_number: i32,
@@ -4892,7 +4751,7 @@ pub struct ExportDataSourcesRequest {
     /// Wire name: `PageSize`. Constraints: at least 1, at most 100. Default: `10`. Example: `10`.
     #[serde(
         rename = "PageSize",
-        deserialize_with = "checked_param::<_, PageSize, _>",
+        deserialize_with = "::acs_types::checked_param::<_, PageSize, _>",
         default = "defaults::export_data_sources_request_page_size"
     )]
     pub page_size: i32,
@@ -4901,7 +4760,7 @@ pub struct ExportDataSourcesRequest {
     /// Wire name: `Name`. Constraints: at least 1 character, at most 255 characters. Example: `test`.
     #[serde(
         rename = "Name",
-        deserialize_with = "checked_optional_param::<_, Name, _>",
+        deserialize_with = "::acs_types::checked_optional_param::<_, Name, _>",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -4929,7 +4788,7 @@ pub struct ExportDataSourcesRequest {
     /// Wire name: `EnvType`. Example: `1`.
     #[serde(
         rename = "EnvType",
-        deserialize_with = "checked_optional_param::<_, EnvType, _>",
+        deserialize_with = "::acs_types::checked_optional_param::<_, EnvType, _>",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -5058,17 +4917,19 @@ impl ExportDataSourcesRequest {
         get: impl Fn(&str) -> ::std::option::Option<&'a str>,
     ) -> ::std::result::Result<Self, ParamError> {
         ::std::result::Result::Ok(Self {
-            project_id: required_param::<ProjectId>(&get, "ProjectId")?.into(),
-            page_number: optional_param::<PageNumber>(&get, "PageNumber")?
+            project_id: ::acs_types::required_param::<ProjectId>(&get, "ProjectId")?
+                .into(),
+            page_number: ::acs_types::optional_param::<PageNumber>(&get, "PageNumber")?
                 .map(::std::convert::Into::into)
                 .unwrap_or_else(defaults::export_data_sources_request_page_number),
-            page_size: optional_param::<PageSize>(&get, "PageSize")?
+            page_size: ::acs_types::optional_param::<PageSize>(&get, "PageSize")?
                 .map(::std::convert::Into::into)
                 .unwrap_or_else(defaults::export_data_sources_request_page_size),
-            name: optional_param::<Name>(&get, "Name")?.map(::std::convert::Into::into),
-            data_source_type: optional_param(&get, "DataSourceType")?,
-            sub_type: optional_param(&get, "SubType")?,
-            env_type: optional_param::<EnvType>(&get, "EnvType")?
+            name: ::acs_types::optional_param::<Name>(&get, "Name")?
+                .map(::std::convert::Into::into),
+            data_source_type: ::acs_types::optional_param(&get, "DataSourceType")?,
+            sub_type: ::acs_types::optional_param(&get, "SubType")?,
+            env_type: ::acs_types::optional_param::<EnvType>(&get, "EnvType")?
                 .map(::std::convert::Into::into),
         })
     }
@@ -5203,7 +5064,10 @@ pub struct ImportDataSourcesRequest {
     /// The ID of the DataWorks workspace (project) to import into.
     ///
     /// Wire name: `ProjectId`. Constraints: at least 1. Example: `10000`.
-    #[serde(rename = "ProjectId", deserialize_with = "checked_param::<_, ProjectId, _>")]
+    #[serde(
+        rename = "ProjectId",
+        deserialize_with = "::acs_types::checked_param::<_, ProjectId, _>"
+    )]
     pub project_id: i64,
     /// The data sources to import: a JSON array (at most 100 entries) of objects with the
     /// fields `Name`, `DataSourceType`, `SubType`, `Description`, `Content` (a JSON object
@@ -5213,7 +5077,7 @@ pub struct ImportDataSourcesRequest {
     /// Wire name: `DataSources`. Constraints: at least 1 character, at most 1048576 characters. Example: `[{"SubType":"","DataSourceType":"mysql","EnvType":1,"Name":"mysql_dms2","Description":"aaa","Content":"{\"database\":\"mysql_chengdu_old\",\"password\":\"xsaxsa\",\"instanceName\":\"rm-2vcrckb37163g7l3w\",\"regionId\":\"cn-chengdu\",\"tag\":\"rds\",\"rdsOwnerId\":\"333\",\"username\":\"mysql_chengdu2\"}"}]`.
     #[serde(
         rename = "DataSources",
-        deserialize_with = "checked_param::<_, DataSources, _>"
+        deserialize_with = "::acs_types::checked_param::<_, DataSources, _>"
     )]
     pub data_sources: ::std::string::String,
 }
@@ -5282,8 +5146,12 @@ impl ImportDataSourcesRequest {
         get: impl Fn(&str) -> ::std::option::Option<&'a str>,
     ) -> ::std::result::Result<Self, ParamError> {
         ::std::result::Result::Ok(Self {
-            project_id: required_param::<ProjectId>(&get, "ProjectId")?.into(),
-            data_sources: required_param::<DataSources>(&get, "DataSources")?.into(),
+            project_id: ::acs_types::required_param::<ProjectId>(&get, "ProjectId")?
+                .into(),
+            data_sources: ::acs_types::required_param::<
+                DataSources,
+            >(&get, "DataSources")?
+                .into(),
         })
     }
 }
@@ -5617,14 +5485,17 @@ pub struct SetDataSourceShareRequest {
     /// The ID of the DataWorks workspace (project) to which the data source belongs.
     ///
     /// Wire name: `ProjectId`. Constraints: at least 1. Example: `10000`.
-    #[serde(rename = "ProjectId", deserialize_with = "checked_param::<_, ProjectId, _>")]
+    #[serde(
+        rename = "ProjectId",
+        deserialize_with = "::acs_types::checked_param::<_, ProjectId, _>"
+    )]
     pub project_id: i64,
     /// The name of the data source to share, 1 to 255 characters.
     ///
     /// Wire name: `DatasourceName`. Constraints: at least 1 character, at most 255 characters. Example: `mysql_name`.
     #[serde(
         rename = "DatasourceName",
-        deserialize_with = "checked_param::<_, DatasourceName, _>"
+        deserialize_with = "::acs_types::checked_param::<_, DatasourceName, _>"
     )]
     pub datasource_name: ::std::string::String,
     /// The environment of the data source, as a string: "0" development, "1" production; left out, both.
@@ -5632,7 +5503,7 @@ pub struct SetDataSourceShareRequest {
     /// Wire name: `EnvType`. Constraints: matches the pattern `^[01]$`. Example: `1`.
     #[serde(
         rename = "EnvType",
-        deserialize_with = "checked_optional_param::<_, SetDataSourceShareEnvType, _>",
+        deserialize_with = "::acs_types::checked_optional_param::<_, SetDataSourceShareEnvType, _>",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -5645,7 +5516,7 @@ pub struct SetDataSourceShareRequest {
     /// Wire name: `ProjectPermissions`. Constraints: at most 65536 characters. Example: `[{"projectId":1000,"permission":"WRITE","sharedName":"PX_DATAHUB1.shared_name"}]`.
     #[serde(
         rename = "ProjectPermissions",
-        deserialize_with = "checked_optional_param::<_, ProjectPermissions, _>",
+        deserialize_with = "::acs_types::checked_optional_param::<_, ProjectPermissions, _>",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -5658,7 +5529,7 @@ pub struct SetDataSourceShareRequest {
     /// Wire name: `UserPermissions`. Constraints: at most 65536 characters. Example: `[{"projectId":10000,"users":[{"userId":"276184575345452131","permission":"WRITE"}],"sharedName":"PX_DATAHUB1.shared_name"}]`.
     #[serde(
         rename = "UserPermissions",
-        deserialize_with = "checked_optional_param::<_, UserPermissions, _>",
+        deserialize_with = "::acs_types::checked_optional_param::<_, UserPermissions, _>",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -5771,42 +5642,26 @@ impl SetDataSourceShareRequest {
         get: impl Fn(&str) -> ::std::option::Option<&'a str>,
     ) -> ::std::result::Result<Self, ParamError> {
         ::std::result::Result::Ok(Self {
-            project_id: required_param::<ProjectId>(&get, "ProjectId")?.into(),
-            datasource_name: required_param::<DatasourceName>(&get, "DatasourceName")?
+            project_id: ::acs_types::required_param::<ProjectId>(&get, "ProjectId")?
                 .into(),
-            env_type: optional_param::<SetDataSourceShareEnvType>(&get, "EnvType")?
+            datasource_name: ::acs_types::required_param::<
+                DatasourceName,
+            >(&get, "DatasourceName")?
+                .into(),
+            env_type: ::acs_types::optional_param::<
+                SetDataSourceShareEnvType,
+            >(&get, "EnvType")?
                 .map(::std::convert::Into::into),
-            project_permissions: optional_param::<
+            project_permissions: ::acs_types::optional_param::<
                 ProjectPermissions,
             >(&get, "ProjectPermissions")?
                 .map(::std::convert::Into::into),
-            user_permissions: optional_param::<UserPermissions>(&get, "UserPermissions")?
+            user_permissions: ::acs_types::optional_param::<
+                UserPermissions,
+            >(&get, "UserPermissions")?
                 .map(::std::convert::Into::into),
         })
     }
-}
-
-/// Decodes a plain request field through its constrained newtype `N`, so a decoded request
-/// is as valid as one read by `from_params`.
-fn checked_param<'de, D, N, P>(deserializer: D) -> ::std::result::Result<P, D::Error>
-where
-    D: ::serde::Deserializer<'de>,
-    N: ::serde::Deserialize<'de> + ::std::convert::Into<P>,
-{
-    <N as ::serde::Deserialize>::deserialize(deserializer)
-        .map(::std::convert::Into::into)
-}
-
-/// [`checked_param`] for an optional field.
-fn checked_optional_param<'de, D, N, P>(
-    deserializer: D,
-) -> ::std::result::Result<::std::option::Option<P>, D::Error>
-where
-    D: ::serde::Deserializer<'de>,
-    N: ::serde::Deserialize<'de> + ::std::convert::Into<P>,
-{
-    <::std::option::Option<N> as ::serde::Deserialize>::deserialize(deserializer)
-        .map(|value| value.map(::std::convert::Into::into))
 }
 
 /// The errors `CreateConnection` is documented to answer.
@@ -10708,22 +10563,7 @@ impl ::std::fmt::Display for CommonError {
 
 impl ::std::error::Error for CommonError {}
 
-/// The schema of one connection type's `Content` (a schema with `x-connection-type`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ContentSchemaInfo {
-    /// The generated struct's name.
-    pub name: &'static str,
-    /// The `x-connection-type` value (`mysql`).
-    pub connection_type: &'static str,
-    /// Wire names of every property, in spec order.
-    pub properties: &'static [&'static str],
-    /// Wire names of the required properties.
-    pub required: &'static [&'static str],
-    /// Wire names of the `x-secret` properties.
-    pub secret: &'static [&'static str],
-    /// `x-required-any-of`: groups of which at least one property must be present.
-    pub required_any_of: &'static [&'static [&'static str]],
-}
+pub use ::acs_types::ContentSchemaInfo;
 
 /// Every schema with `x-connection-type`, in spec order.
 pub const CONTENT_SCHEMAS: &[ContentSchemaInfo] = &[

@@ -31,9 +31,14 @@ fn strip_tags(api: &mut Api, refusals: &mut Vec<Refusal>) {
         for v in &tagged.variants {
             match idx.get(&v.ty).map(|i| (*i, &api.types[*i].kind)) {
                 Some((i, TypeKind::Struct(_))) => strips.push((i, tagged.tag.clone())),
-                _ => refusals.push(Refusal {
+                // Named by its spec key (`#/components/schemas/Key`), not by its Rust name.
+                found => refusals.push(Refusal {
                     pointer: t.pointer.clone(),
-                    reason: format!("discriminator variant `{}` is not an object schema", v.ty),
+                    reason: format!(
+                        "discriminator value `{}` maps to `{}`, which is not an object schema",
+                        v.tag_value,
+                        found.map_or(v.ty.as_str(), |(i, _)| api.types[i].pointer.as_str())
+                    ),
                 }),
             }
         }
@@ -63,7 +68,11 @@ fn check_defaults(api: &mut Api, refusals: &mut Vec<Refusal>) {
                 Ok(false) => f.default = None,
                 Err(reason) => {
                     refusals.push(Refusal {
-                        pointer: format!("{}/properties/{}", t.pointer, f.wire_name),
+                        pointer: format!(
+                            "{}/properties/{}",
+                            t.pointer,
+                            crate::refusal::escape_segment(&f.wire_name)
+                        ),
                         reason: format!("default {default} is invalid: {reason}"),
                     });
                     f.default = None;

@@ -4,6 +4,7 @@
 //! name), one over paths, then the finishing passes in `finish` (usage, boxing, tag stripping,
 //! defaults). Problems are pushed to `refusals` and lowering carries on, so one run reports all.
 
+mod compose;
 mod errors;
 mod finish;
 mod names;

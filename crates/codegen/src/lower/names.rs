@@ -11,6 +11,13 @@ pub const RESERVED_TYPE_NAMES: &[&str] = &[
     "RpcParam",
     "ContentSchemaInfo",
     "CommonError",
+    "IntOrString",
+    // Not names a type can take (`Self`), or prelude values a tuple struct would shadow.
+    "Self",
+    "Some",
+    "None",
+    "Ok",
+    "Err",
 ];
 
 /// PascalCase name made only of `[A-Za-z0-9_]`; `prefix` is put in front of a leading digit.

@@ -276,6 +276,7 @@ impl<'s> Lowerer<'s> {
                             request_id: false,
                             boxed: false,
                             location: Some(Location::Body),
+                            flatten: false,
                         });
                     }
                 }
@@ -567,6 +568,7 @@ impl<'s> Lowerer<'s> {
             request_id: false,
             boxed: false,
             location: Some(location_of(p.parameter)),
+            flatten: false,
         })
     }
 

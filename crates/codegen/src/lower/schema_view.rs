@@ -10,9 +10,13 @@ use openapiv3::{
 };
 use serde_json::Value;
 
-/// `#/components/schemas/<name>` -> `<name>`.
+/// `#/components/schemas/<name>` -> `<name>`; `None` for any other pointer (one into a schema,
+/// `#/components/schemas/A/properties/b`, or a name that needs escaping), which lowering reads
+/// as a JSON pointer instead.
 pub fn component_name(reference: &str) -> Option<&str> {
-    reference.strip_prefix("#/components/schemas/")
+    reference
+        .strip_prefix("#/components/schemas/")
+        .filter(|name| !name.contains(['/', '~']))
 }
 
 /// Follows `$ref`s (also chains of them) to the schema, with the last component name seen.

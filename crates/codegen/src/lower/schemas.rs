@@ -1,5 +1,6 @@
 //! Schemas -> type references and named type definitions.
 
+use super::compose::{merged_data, AllOf};
 use super::names::{pascal, snake, NameSet};
 use super::schema_view::{component_name, normalize, resolve, unbox};
 use super::Lowerer;
@@ -27,6 +28,10 @@ enum Plan {
     Newtype(NewtypeDef),
     Object {
         props: Vec<Prop>,
+        /// `oneOf`/`anyOf` beside the properties (or inside `allOf` members): flattened fields.
+        groups: Vec<Group>,
+        /// `additionalProperties` beside properties: the other keys, as a flattened map.
+        extra: Option<TypeRef>,
         connection_type: Option<String>,
         required_any_of: Vec<Vec<String>>,
     },
@@ -39,6 +44,17 @@ enum Plan {
     Hierarchy {
         discriminator: openapiv3::Discriminator,
     },
+}
+
+/// A `oneOf`/`anyOf` that sits beside properties: the struct gets one `#[serde(flatten)]` field
+/// of the union it becomes.
+#[derive(Clone)]
+struct Group {
+    members: Vec<ReferenceOr<Schema>>,
+    keyword: &'static str,
+    discriminator: Option<openapiv3::Discriminator>,
+    /// Pointer of the schema holding the keyword.
+    pointer: String,
 }
 
 #[derive(Clone)]
@@ -67,15 +83,20 @@ impl<'s> Lowerer<'s> {
         }
     }
 
-    /// The schema at an in-document JSON pointer that is not a component (`#/components/responses/
-    /// X/content/application~1json/schema`); `None` when it is not a schema.
-    fn pointer_schema(&mut self, reference: &str) -> Option<Schema> {
+    /// What an in-document JSON pointer points to, read as a schema (or a `$ref`), if it is one.
+    pub(crate) fn pointer_value(&mut self, reference: &str) -> Option<ReferenceOr<Schema>> {
         let pointer = reference.strip_prefix('#')?;
         if self.document.is_none() {
             self.document = Some(serde_json::to_value(self.spec).unwrap_or_default());
         }
         let found = self.document.as_ref()?.pointer(pointer)?.clone();
-        match serde_json::from_value::<ReferenceOr<Schema>>(found).ok()? {
+        serde_json::from_value::<ReferenceOr<Schema>>(found).ok()
+    }
+
+    /// The schema at an in-document JSON pointer that is not a component (`#/components/responses/
+    /// X/content/application~1json/schema`); `None` when it is not a schema.
+    fn pointer_schema(&mut self, reference: &str) -> Option<Schema> {
+        match self.pointer_value(reference)? {
             ReferenceOr::Item(schema) => Some(schema),
             // A pointer to a pointer: resolve the component it names, if any.
             ReferenceOr::Reference { reference } => {
@@ -101,7 +122,7 @@ impl<'s> Lowerer<'s> {
 
     fn inline(&mut self, schema: &Schema, hint: &Hint) -> TypeRef {
         let plan = self.plan(schema, hint, 0);
-        let docs = docs_of(&schema.schema_data, &[]);
+        let docs = docs_of(&merged_data(schema), &[]);
         let bare = pascal(hint.name, "T");
         let prefixed = format!("{}{}", hint.owner, bare);
         match plan {
@@ -170,7 +191,7 @@ impl<'s> Lowerer<'s> {
             ),
             ReferenceOr::Item(s) => {
                 let plan = self.plan(s, &hint, 0);
-                let mut docs = docs_of(&s.schema_data, &[]);
+                let mut docs = docs_of(&merged_data(s), &[]);
                 let kind = match plan {
                     Plan::Ref(r) => TypeKind::Alias(r),
                     Plan::Enum(e) => TypeKind::Enum(e),
@@ -189,11 +210,17 @@ impl<'s> Lowerer<'s> {
         match plan {
             Plan::Object {
                 props,
+                groups,
+                extra,
                 connection_type,
                 required_any_of,
             } => {
                 let mut def = self.build_struct(name, props, connection_type);
                 def.required_any_of = required_any_of;
+                self.flatten_groups(name, groups, &mut def);
+                if let Some(value) = extra {
+                    def.fields.push(extra_field(&def, value));
+                }
                 TypeKind::Struct(def)
             }
             Plan::OneOf {
@@ -250,7 +277,7 @@ impl<'s> Lowerer<'s> {
         let mut fields = Vec::new();
         for prop in props {
             let data = match &prop.schema {
-                ReferenceOr::Item(s) => Some(s.schema_data.clone()),
+                ReferenceOr::Item(s) => Some(merged_data(s)),
                 ReferenceOr::Reference { .. } => None,
             };
             let data = data.unwrap_or_default();
@@ -279,7 +306,9 @@ impl<'s> Lowerer<'s> {
                 rust_name: field_names.claim_snake(&snake(&prop.name)),
                 wire_name: prop.name,
                 ty,
-                required: prop.required,
+                // A required `readOnly` property is absent from requests and a `writeOnly` one
+                // from answers: one struct serves both, so neither can be required.
+                required: prop.required && !data.read_only && !data.write_only,
                 nullable: data.nullable,
                 default: data.default.clone(),
                 docs: docs_of(&data, &constraints),
@@ -287,6 +316,7 @@ impl<'s> Lowerer<'s> {
                 request_id,
                 boxed: false,
                 location: None,
+                flatten: false,
             });
         }
         StructDef {
@@ -328,13 +358,36 @@ impl<'s> Lowerer<'s> {
             self.refuse(format!("{ptr}/not"), "`not` is not supported");
             return Plan::Ref(TypeRef::Json);
         }
+        if !any.all_of.is_empty() && any.one_of.is_empty() && any.any_of.is_empty() {
+            match self.classify_all_of(schema, &any) {
+                AllOf::Object => {}
+                AllOf::Ref(member) => return Plan::Ref(self.type_ref(&member, hint)),
+                AllOf::Merged(merged) if depth < MAX_DEPTH => {
+                    return self.plan(&merged, hint, depth + 1)
+                }
+                AllOf::Merged(_) => {
+                    self.refuse(
+                        format!("{ptr}/allOf"),
+                        "allOf nesting is deeper than 16 levels (a cycle?)",
+                    );
+                    return Plan::Ref(TypeRef::Json);
+                }
+                AllOf::Conflict(reason) => {
+                    self.refuse(format!("{ptr}/allOf"), reason);
+                    return Plan::Ref(TypeRef::Json);
+                }
+            }
+        }
         if !any.one_of.is_empty() || !any.any_of.is_empty() {
-            if !any.properties.is_empty() || !any.all_of.is_empty() {
-                self.refuse(
-                    ptr.clone(),
-                    "`oneOf`/`anyOf` beside `properties`/`allOf` is not supported",
-                );
-                return Plan::Ref(TypeRef::Json);
+            // Properties beside a discriminated union that are only the tag are the tag, which
+            // the union writes itself; any other property makes a struct with the union flattened.
+            let only_tag = match &schema.schema_data.discriminator {
+                Some(d) => any.properties.keys().all(|k| *k == d.property_name),
+                None => any.properties.is_empty(),
+            };
+            let one_keyword = any.one_of.is_empty() || any.any_of.is_empty();
+            if !only_tag || !any.all_of.is_empty() || !one_keyword {
+                return self.object_plan(schema, &any, hint, depth);
             }
             let (members, keyword) = if any.one_of.is_empty() {
                 (any.any_of.clone(), "anyOf")
@@ -408,7 +461,18 @@ impl<'s> Lowerer<'s> {
 
     fn object_plan(&mut self, schema: &Schema, any: &AnySchema, hint: &Hint, depth: usize) -> Plan {
         let mut props: Vec<Prop> = Vec::new();
-        self.collect_props(any, &hint.pointer, &mut props, depth);
+        let mut groups: Vec<Group> = Vec::new();
+        self.collect_props(
+            any,
+            schema.schema_data.discriminator.as_ref(),
+            &hint.pointer,
+            (&mut props, &mut groups),
+            depth,
+        );
+        // A discriminated union writes its tag itself.
+        for d in groups.iter().filter_map(|g| g.discriminator.as_ref()) {
+            props.retain(|p| p.name != d.property_name);
+        }
         let connection_type = schema
             .schema_data
             .extensions
@@ -416,7 +480,7 @@ impl<'s> Lowerer<'s> {
             .and_then(Value::as_str)
             .map(str::to_owned);
         let required_any_of = required_any_of(schema);
-        if props.is_empty() && any.all_of.is_empty() {
+        if props.is_empty() && groups.is_empty() && any.all_of.is_empty() {
             match &any.additional_properties {
                 Some(AdditionalProperties::Schema(value)) => {
                     let value_name = format!("{}Value", hint.name);
@@ -435,33 +499,77 @@ impl<'s> Lowerer<'s> {
                 _ => {}
             }
         }
+        let extra = match &any.additional_properties {
+            Some(AdditionalProperties::Schema(value)) => {
+                let value_name = format!("{}Value", hint.name);
+                let value_hint = Hint {
+                    owner: hint.owner,
+                    name: &value_name,
+                    pointer: format!("{}/additionalProperties", hint.pointer),
+                };
+                Some(self.type_ref(value, &value_hint))
+            }
+            // `additionalProperties: true` only allows more keys; a struct keeps its named ones
+            // (the project's own `Content` schemas rely on that).
+            _ => None,
+        };
         Plan::Object {
             props,
+            groups,
+            extra,
             connection_type,
             required_any_of,
         }
     }
 
-    /// Properties of an object, `allOf` members merged in (members first, then own properties).
-    fn collect_props(&mut self, any: &AnySchema, ptr: &str, out: &mut Vec<Prop>, depth: usize) {
+    /// Properties of an object, `allOf` members merged in (members first, then own properties);
+    /// `oneOf`/`anyOf` met on the way become groups (flattened fields).
+    fn collect_props(
+        &mut self,
+        any: &AnySchema,
+        discriminator: Option<&openapiv3::Discriminator>,
+        ptr: &str,
+        (out, groups): (&mut Vec<Prop>, &mut Vec<Group>),
+        depth: usize,
+    ) {
         if depth > MAX_DEPTH {
             self.refuse(ptr, "allOf nesting is deeper than 16 levels (a cycle?)");
             return;
         }
         for (i, member) in any.all_of.iter().enumerate() {
             let member_ptr = format!("{ptr}/allOf/{i}");
-            let Some((_, resolved)) = self.resolve_or_refuse(member, &member_ptr) else {
-                continue;
+            let resolved = match self.resolve_owned(member) {
+                Ok((_, resolved)) => resolved,
+                Err(reason) => {
+                    self.refuse(member_ptr, reason);
+                    continue;
+                }
             };
-            let member_any = normalize(&resolved.schema_kind);
-            if !member_any.one_of.is_empty() || !member_any.any_of.is_empty() {
-                self.refuse(
-                    member_ptr,
-                    "an `allOf` member with `oneOf`/`anyOf` is not supported",
-                );
-                continue;
+            let mut member_any = normalize(&resolved.schema_kind);
+            let member_disc = resolved.schema_data.discriminator.as_ref();
+            if member_disc.is_some() && matches!(member, ReferenceOr::Reference { .. }) {
+                // `allOf: [$ref: Base, ...]` with a discriminator on Base is inheritance: the
+                // subtype takes Base's properties, not Base's union of subtypes (itself among them).
+                member_any.one_of.clear();
+                member_any.any_of.clear();
             }
-            self.collect_props(&member_any, &member_ptr, out, depth + 1);
+            self.collect_props(
+                &member_any,
+                member_disc,
+                &member_ptr,
+                (&mut *out, &mut *groups),
+                depth + 1,
+            );
+        }
+        for (list, keyword) in [(&any.one_of, "oneOf"), (&any.any_of, "anyOf")] {
+            if !list.is_empty() {
+                groups.push(Group {
+                    members: list.clone(),
+                    keyword,
+                    discriminator: discriminator.cloned(),
+                    pointer: ptr.to_owned(),
+                });
+            }
         }
         for (name, schema) in &any.properties {
             let prop = Prop {
@@ -770,7 +878,14 @@ impl<'s> Lowerer<'s> {
             return (any.typ.as_deref() == Some("object")).then(Vec::new);
         }
         let mut props = Vec::new();
-        self.collect_props(&any, ptr, &mut props, 0);
+        let mut groups = Vec::new();
+        self.collect_props(&any, None, ptr, (&mut props, &mut groups), 0);
+        if let Some(group) = groups.first() {
+            self.refuse(
+                format!("{}/{}", group.pointer, group.keyword),
+                "`oneOf`/`anyOf` in a form body: its variants cannot be sent as parameters",
+            );
+        }
         Some(self.build_struct(owner, props, None).fields)
     }
 }
@@ -797,4 +912,85 @@ fn required_any_of(schema: &Schema) -> Vec<Vec<String>> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+impl<'s> Lowerer<'s> {
+    /// One `#[serde(flatten)]` field per group, holding the union the group becomes
+    /// (`<Owner>OneOf`: tagged when the group has a discriminator, else untagged).
+    fn flatten_groups(&mut self, owner: &str, groups: Vec<Group>, def: &mut StructDef) {
+        let mut field_names = NameSet::with_reserved(
+            &def.fields
+                .iter()
+                .map(|f| f.rust_name.as_str())
+                .collect::<Vec<_>>(),
+        );
+        for group in groups {
+            let stem = if group.keyword == "oneOf" {
+                "OneOf"
+            } else {
+                "AnyOf"
+            };
+            let union_name = self.names.claim(&[format!("{owner}{stem}")]);
+            let slot = self.reserve_slot(&union_name, &group.pointer);
+            let docs = Docs {
+                description: Some(format!(
+                    "The `{}` of `{owner}`, flattened into it.",
+                    group.keyword
+                )),
+                ..Docs::default()
+            };
+            let kind = self.build(
+                &union_name,
+                Plan::OneOf {
+                    members: group.members,
+                    discriminator: group.discriminator,
+                    keyword: group.keyword,
+                },
+                &group.pointer,
+            );
+            self.types[slot].docs = docs.clone();
+            self.types[slot].kind = kind;
+            def.fields.push(Field {
+                wire_name: group.keyword.to_owned(),
+                rust_name: field_names.claim_snake(&snake(stem)),
+                ty: TypeRef::Named(union_name),
+                required: true,
+                nullable: false,
+                default: None,
+                docs,
+                secret: false,
+                request_id: false,
+                boxed: false,
+                location: None,
+                flatten: true,
+            });
+        }
+    }
+}
+
+/// The flattened map that holds the keys an object's properties do not name.
+fn extra_field(def: &StructDef, value: TypeRef) -> Field {
+    let mut names = NameSet::with_reserved(
+        &def.fields
+            .iter()
+            .map(|f| f.rust_name.as_str())
+            .collect::<Vec<_>>(),
+    );
+    Field {
+        wire_name: "additionalProperties".to_owned(),
+        rust_name: names.claim_snake("additional_properties"),
+        ty: TypeRef::Map(Box::new(value)),
+        required: true,
+        nullable: false,
+        default: None,
+        docs: Docs {
+            description: Some("Properties beside the named ones (`additionalProperties`).".into()),
+            ..Docs::default()
+        },
+        secret: false,
+        request_id: false,
+        boxed: false,
+        location: None,
+        flatten: true,
+    }
 }

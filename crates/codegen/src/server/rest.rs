@@ -1,6 +1,7 @@
-//! The REST router: ordinary axum routes, one handler per operation, in the same trait style.
-//! Path, query and header parameters are parsed from their text into the request struct's
-//! (plain) field types by inference, the body is decoded by its media type, then the request's
+//! The REST glue: the route table (`acs-server`'s `rest::Routes`) and one handler per operation,
+//! in the same trait style, inside the runtime's `rest::serve` (deadline, hooks, envelope). Path,
+//! query and header parameters are parsed from their text into the request struct's (plain)
+//! field types by inference, the body is decoded by its media type, then the request's
 //! `validate()` runs: the trait only ever receives a valid request.
 
 use super::common::operation_variant;
@@ -9,7 +10,7 @@ use crate::model::{Api, HttpMethod, Location, Operation, Style};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-pub fn emit(api: &Api, types_path: &TokenStream) -> TokenStream {
+pub fn emit(api: &Api, types_path: &TokenStream, rt: &TokenStream) -> TokenStream {
     let trait_ident = ident(&super::trait_name(api));
 
     // Routes grouped by path, in spec order; methods sorted for a stable `Allow`.
@@ -33,155 +34,22 @@ pub fn emit(api: &Api, types_path: &TokenStream) -> TokenStream {
         let methods = ops.iter().map(|(m, op)| {
             let filter = ident(m.as_str());
             let handler = handler_ident(op);
-            quote!(.on(::axum::routing::MethodFilter::#filter, #handler::<T>))
+            quote!(.on(#rt rest::MethodFilter::#filter, #handler::<T>))
         });
-        quote! {
-            .route(
-                #path,
-                ::axum::routing::MethodRouter::new()
-                    #(#methods)*
-                    .fallback(|::axum::extract::State(shared): SharedState<T>| async move {
-                        let request_id = RequestId::new();
-                        method_not_allowed(&request_id, &shared.config.host_id, Format::Json, #allow)
-                    }),
-            )
-        }
+        quote!(.route(#path, #rt rest::MethodRouter::new() #(#methods)*, #allow))
     });
     let handlers = api
         .operations
         .iter()
-        .map(|op| handler(api, op, types_path, &trait_ident));
+        .map(|op| handler(api, op, types_path, rt, &trait_ident));
 
     quote! {
         /// The router: one route per spec path (other methods 405 with `Allow`), any other path
         /// 404, protocol errors in the common JSON envelope. Add tower layers as usual.
-        pub fn router<T: #trait_ident>(api: ::std::sync::Arc<T>, config: ServerConfig) -> ::axum::Router {
-            let shared = ::std::sync::Arc::new(Shared { api, config });
-            ::axum::Router::new()
+        pub fn router<T: #trait_ident>(api: ::std::sync::Arc<T>, config: ServerConfig) -> #rt Router {
+            #rt rest::Routes::new(api, config, ERRORS)
                 #(#routes)*
-                .fallback(path_not_found::<T>)
-                .with_state(shared)
-        }
-
-        /// What every request handler shares.
-        struct Shared<T> {
-            api: ::std::sync::Arc<T>,
-            config: ServerConfig,
-        }
-
-        type SharedState<T> = ::axum::extract::State<::std::sync::Arc<Shared<T>>>;
-
-        async fn path_not_found<T>(
-            ::axum::extract::State(shared): SharedState<T>,
-        ) -> ::axum::response::Response {
-            let request_id = RequestId::new();
-            finish(
-                error_answer(&::acs_protocol::AcsError::action_not_found(), &request_id, &shared.config.host_id, Format::Json),
-                ::std::option::Option::None,
-            )
-        }
-
-        /// A required path, query or header parameter parsed from its text.
-        fn required_text<V: ::std::str::FromStr>(
-            value: ::std::option::Option<&str>,
-            name: &'static str,
-        ) -> ::std::result::Result<V, ::acs_protocol::AcsError>
-        where
-            V::Err: ::std::fmt::Display,
-        {
-            let value = value.ok_or_else(|| ::acs_protocol::AcsError::missing_parameter(name))?;
-            parse_text(value, name)
-        }
-
-        /// An optional path, query or header parameter parsed from its text.
-        fn optional_text<V: ::std::str::FromStr>(
-            value: ::std::option::Option<&str>,
-            name: &'static str,
-        ) -> ::std::result::Result<::std::option::Option<V>, ::acs_protocol::AcsError>
-        where
-            V::Err: ::std::fmt::Display,
-        {
-            value.map(|value| parse_text(value, name)).transpose()
-        }
-
-        fn parse_text<V: ::std::str::FromStr>(value: &str, name: &'static str) -> ::std::result::Result<V, ::acs_protocol::AcsError>
-        where
-            V::Err: ::std::fmt::Display,
-        {
-            value.parse().map_err(|e: V::Err| {
-                ::acs_protocol::AcsError::invalid_parameter(
-                    name,
-                    &::std::format!("The value is not of the documented type ({e})."),
-                )
-            })
-        }
-
-        fn path_param<'a>(path: &'a ::axum::extract::RawPathParams, name: &str) -> ::std::option::Option<&'a str> {
-            path.iter().find(|(key, _)| *key == name).map(|(_, value)| value)
-        }
-
-        fn header_param<'a>(headers: &'a ::http::HeaderMap, name: &str) -> ::std::option::Option<&'a str> {
-            headers.get(name).and_then(|v| v.to_str().ok())
-        }
-
-        /// A JSON body of the documented shape; the error never repeats the body's text.
-        fn json_body<V: ::serde::de::DeserializeOwned>(bytes: &[u8], name: &'static str) -> ::std::result::Result<V, ::acs_protocol::AcsError> {
-            if bytes.is_empty() {
-                return ::std::result::Result::Err(::acs_protocol::AcsError::missing_parameter(name));
-            }
-            ::serde_json::from_slice(bytes).map_err(|e| {
-                ::acs_protocol::AcsError::invalid_parameter(
-                    name,
-                    &::std::format!(
-                        "The body is not JSON of the documented shape (line {}, column {}).",
-                        e.line(),
-                        e.column()
-                    ),
-                )
-            })
-        }
-
-        /// A form body of the documented shape; the error never repeats the body's text.
-        fn form_body<V: ::serde::de::DeserializeOwned>(bytes: &[u8], name: &'static str) -> ::std::result::Result<V, ::acs_protocol::AcsError> {
-            if bytes.is_empty() {
-                return ::std::result::Result::Err(::acs_protocol::AcsError::missing_parameter(name));
-            }
-            ::serde_urlencoded::from_bytes(bytes).map_err(|_| {
-                ::acs_protocol::AcsError::invalid_parameter(name, "The body is not a form of the documented shape.")
-            })
-        }
-
-        /// A JSON answer with `status`, or `InternalError` if the body cannot be written.
-        fn json_answer<B: ::serde::Serialize + ?::std::marker::Sized>(
-            operation: Operation,
-            status: u16,
-            body: &B,
-            request_id: &RequestId,
-        ) -> ::std::result::Result<HttpAnswer, ::acs_protocol::AcsError> {
-            let status = ::http::StatusCode::from_u16(status)
-                .map_err(|e| internal(operation, request_id, &e))?;
-            let bytes = ::serde_json::to_vec(body).map_err(|e| internal(operation, request_id, &e))?;
-            ::std::result::Result::Ok(plain_answer(status, ::bytes::Bytes::from(bytes), request_id, true))
-        }
-
-        fn plain_answer(status: ::http::StatusCode, body: ::bytes::Bytes, request_id: &RequestId, json: bool) -> HttpAnswer {
-            let mut answer = ::http::Response::new(body);
-            *answer.status_mut() = status;
-            if json {
-                answer.headers_mut().insert(
-                    ::http::header::CONTENT_TYPE,
-                    ::http::HeaderValue::from_static(::acs_protocol::answer::JSON_CONTENT_TYPE),
-                );
-            }
-            if let ::std::result::Result::Ok(id) = ::http::HeaderValue::from_str(request_id.as_str()) {
-                answer.headers_mut().insert(::acs_protocol::answer::REQUEST_ID_HEADER, id);
-            }
-            answer
-        }
-
-        /// `InvalidParameter` naming the field `validate()` refused.
-        fn validation_error(e: #types_path ValidationError) -> ::acs_protocol::AcsError {
-            invalid_value(e.field, &e.reason)
+                .finish()
         }
 
         #(#handlers)*
@@ -196,6 +64,7 @@ fn handler(
     api: &Api,
     op: &Operation,
     types_path: &TokenStream,
+    rt: &TokenStream,
     trait_ident: &proc_macro2::Ident,
 ) -> TokenStream {
     let name = handler_ident(op);
@@ -218,22 +87,16 @@ fn handler(
         .as_deref()
         .is_some_and(|m| m.starts_with("application/x-www-form-urlencoded"));
 
-    let path_arg = if uses_path {
-        quote!(path: ::std::result::Result<::axum::extract::RawPathParams, ::axum::extract::rejection::RawPathParamsRejection>,)
+    let (path_arg, path_check) = if uses_path {
+        (
+            quote!(path: #rt rest::PathParams,),
+            quote!(let path = #rt rest::path_params(path)?;),
+        )
     } else {
-        quote!()
-    };
-    let path_check = if uses_path {
-        quote! {
-            let path = path.map_err(|_| {
-                ::acs_protocol::AcsError::invalid_parameter("path", "A path parameter is not valid UTF-8.")
-            })?;
-        }
-    } else {
-        quote!()
+        (quote!(), quote!())
     };
     let read_body = if has_body {
-        quote!(let bytes = read_body(body, shared.config.body_limit).await?;)
+        quote!(let bytes = #rt rest::read_body(shared, body).await?;)
     } else {
         quote!(let _ = body;)
     };
@@ -244,9 +107,9 @@ fn handler(
         match f.location.unwrap_or(Location::Query) {
             Location::Body => {
                 let decode = if form_body {
-                    quote!(form_body(&bytes, #wire))
+                    quote!(#rt rest::form_body(&bytes, #wire))
                 } else {
-                    quote!(json_body(&bytes, #wire))
+                    quote!(#rt rest::json_body(&bytes, #wire))
                 };
                 if optional {
                     quote!(#field: if bytes.is_empty() { ::std::option::Option::None } else { ::std::option::Option::Some(#decode?) },)
@@ -256,21 +119,21 @@ fn handler(
             }
             location => {
                 let source = match location {
-                    Location::Path => quote!(path_param(&path, #wire)),
-                    Location::Header => quote!(header_param(&parts.headers, #wire)),
+                    Location::Path => quote!(#rt rest::path_param(&path, #wire)),
+                    Location::Header => quote!(#rt rest::header_param(&parts, #wire)),
                     _ => quote!(query.get(#wire)),
                 };
                 if optional {
-                    quote!(#field: optional_text(#source, #wire)?,)
+                    quote!(#field: #rt rest::optional_text(#source, #wire)?,)
                 } else {
-                    quote!(#field: required_text(#source, #wire)?,)
+                    quote!(#field: #rt rest::required_text(#source, #wire)?,)
                 }
             }
         }
     });
 
     let query = if uses_query {
-        quote!(let query = ::acs_protocol::params::Params::from_parts(parts.uri.query(), ::std::option::Option::None, &[])?;)
+        quote!(let query = #rt rest::query(&parts)?;)
     } else {
         quote!()
     };
@@ -281,32 +144,20 @@ fn handler(
     };
     let status = op.response.status;
     let success = if op.response.ty.is_some() {
-        quote!(json_answer(operation, #status, &body, &request_id))
+        quote!(::std::result::Result::Ok(body) => #rt rest::json_answer(&ctx, #status, &body),)
     } else {
-        quote!({
-            let () = body;
-            ::std::result::Result::Ok(plain_answer(
-                ::http::StatusCode::from_u16(#status).unwrap_or(::http::StatusCode::OK),
-                ::bytes::Bytes::new(),
-                &request_id,
-                false,
-            ))
-        })
+        quote!(::std::result::Result::Ok(()) => #rt rest::empty_answer(&ctx, #status),)
     };
     let body_arms = op.errors.iter().filter(|e| e.body.is_some()).map(|e| {
         let v = ident(&e.variant);
         let code = e.code.as_str();
         match e.http_status {
             Some(s) => quote! {
-                #types_path #error::#v(body) => {
-                    answered_code = ::std::option::Option::Some(#code);
-                    json_answer(operation, #s, &body, &request_id)
-                }
+                #types_path #error::#v(body) => #rt rest::documented(&ctx, #code, #s, &body),
             },
             None => quote! {
                 #types_path #error::#v { http_status, body } if http_status >= 400 => {
-                    answered_code = ::std::option::Option::Some(#code);
-                    json_answer(operation, http_status, &body, &request_id)
+                    #rt rest::documented(&ctx, #code, http_status, &body)
                 }
             },
         }
@@ -314,17 +165,11 @@ fn handler(
 
     quote! {
         async fn #name<T: #trait_ident>(
-            ::axum::extract::State(shared): SharedState<T>,
+            #rt rest::State(shared): #rt rest::SharedState<T, Operation>,
             #path_arg
-            request: ::axum::extract::Request,
-        ) -> ::axum::response::Response {
-            let started = ::std::time::Instant::now();
-            let operation = Operation::#variant;
-            let request_id = RequestId::new();
-            let shared = &*shared;
-            shared.config.hooks.before(operation, &request_id);
-            let mut answered_code: ::std::option::Option<&'static str> = ::std::option::Option::None;
-            let served = ::tokio::time::timeout_at(deadline(started, shared.config.timeout), async {
+            request: #rt rest::Request,
+        ) -> #rt rest::Response {
+            #rt rest::serve(&shared, Operation::#variant, |shared, ctx| async move {
                 #path_check
                 let (parts, body) = request.into_parts();
                 #query
@@ -333,38 +178,19 @@ fn handler(
                 let request = #types_path #request {
                     #(#inits)*
                 };
-                request.validate().map_err(validation_error)?;
-                let ctx = RequestContext {
-                    request_id: ::std::clone::Clone::clone(&request_id),
-                    operation,
-                };
-                match guard(operation, &request_id, shared.api.#method(&ctx, request)).await? {
-                    ::std::result::Result::Ok(body) => #success,
+                request.validate().map_err(#rt rest::validation_error)?;
+                match #rt guard(ctx.operation, &ctx.request_id, shared.api.#method(&ctx, request)).await? {
+                    #success
                     ::std::result::Result::Err(e) => match e {
                         #(#body_arms)*
-                        e => ::std::result::Result::Err(business_error(
-                            operation,
-                            &request_id,
-                            e.http_status(),
-                            e.code(),
-                            e.message(),
+                        e => ::std::result::Result::Err(#rt business_error(
+                            ctx.operation, &ctx.request_id, e.http_status(), e.code(), e.message(),
                             ::std::matches!(e, #types_path #error::Unlisted { .. }),
                         )),
                     },
                 }
             })
-            .await;
-            let result = served.unwrap_or_else(|_| ::std::result::Result::Err(timed_out()));
-            conclude(
-                &*shared.config.hooks,
-                operation,
-                &request_id,
-                started,
-                result,
-                answered_code,
-                &shared.config.host_id,
-                Format::Json,
-            )
+            .await
         }
     }
 }

@@ -10,57 +10,7 @@
 /// The API version the spec describes (`info.version`).
 pub const API_VERSION: &str = "1.0.0";
 
-/// A value broke a constraint of the spec. `field` is the wire name, `reason` says why:
-/// displayed as `PageSize must be at most 100, got 101`. Never contains a string value
-/// that was checked (it could be a secret), only its length or the rule.
-#[derive(Debug, Clone, PartialEq, Eq, ::thiserror::Error)]
-#[error("{field} {reason}")]
-pub struct ValidationError {
-    /// Wire name of the field, parameter or type.
-    pub field: &'static str,
-    /// Why the value was refused (`must be at most 100, got 101`).
-    pub reason: ::std::string::String,
-}
-
-/// One documented error code of an operation, as the spec lists it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ErrorCode {
-    pub http_status: u16,
-    pub code: &'static str,
-    /// The documented message; `{name}`-style placeholders are filled in at run time.
-    pub message: &'static str,
-    pub description: &'static str,
-}
-
-impl ErrorCode {
-    /// The message with its `{placeholder}`s filled in, e.g.
-    /// `code.message_with(&[("name", "ConnectionId")])`; unknown placeholders stay.
-    pub fn message_with(&self, values: &[(&str, &str)]) -> ::std::string::String {
-        let mut message = ::std::borrow::ToOwned::to_owned(self.message);
-        for (key, value) in values {
-            message = message.replace(&::std::format!("{{{key}}}"), value);
-        }
-        message
-    }
-}
-
-/// Integer enums accept `1` and `"1"` when decoding: Alibaba Cloud answers are loose
-/// about number types.
-#[derive(::serde::Deserialize)]
-#[serde(untagged)]
-enum IntOrString {
-    Int(i64),
-    String(::std::string::String),
-}
-
-impl IntOrString {
-    fn into_i64(self) -> ::std::option::Option<i64> {
-        match self {
-            Self::Int(i) => ::std::option::Option::Some(i),
-            Self::String(s) => s.trim().parse().ok(),
-        }
-    }
-}
+pub use ::acs_types::{ErrorCode, ValidationError};
 
 /// A cat or a dog, told apart by `petType`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -392,7 +342,9 @@ impl<'de> ::serde::Deserialize<'de> for Size {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let raw = <IntOrString as ::serde::Deserialize>::deserialize(deserializer)?;
+        let raw = <::acs_types::IntOrString as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
         let value = raw
             .into_i64()
             .ok_or_else(|| <D::Error as ::serde::de::Error>::custom(
@@ -695,14 +647,14 @@ pub struct ListPetsRequest {
     ///
     /// Wire name: `limit`. Constraints: at least 1, at most 100.
     #[serde(
-        deserialize_with = "checked_optional_param::<_, Limit, _>",
+        deserialize_with = "::acs_types::checked_optional_param::<_, Limit, _>",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub limit: ::std::option::Option<i32>,
     /// Wire name: `tag`. Constraints: matches the pattern `^[a-z][a-z0-9-]{0,15}$`.
     #[serde(
-        deserialize_with = "checked_optional_param::<_, Tag, _>",
+        deserialize_with = "::acs_types::checked_optional_param::<_, Tag, _>",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -798,29 +750,6 @@ impl ShowPetByIdRequest {
     pub fn validate(&self) -> ::std::result::Result<(), ValidationError> {
         ::std::result::Result::Ok(())
     }
-}
-
-/// Decodes a plain request field through its constrained newtype `N`, so a decoded request
-/// is as valid as one read by `from_params`.
-fn checked_param<'de, D, N, P>(deserializer: D) -> ::std::result::Result<P, D::Error>
-where
-    D: ::serde::Deserializer<'de>,
-    N: ::serde::Deserialize<'de> + ::std::convert::Into<P>,
-{
-    <N as ::serde::Deserialize>::deserialize(deserializer)
-        .map(::std::convert::Into::into)
-}
-
-/// [`checked_param`] for an optional field.
-fn checked_optional_param<'de, D, N, P>(
-    deserializer: D,
-) -> ::std::result::Result<::std::option::Option<P>, D::Error>
-where
-    D: ::serde::Deserializer<'de>,
-    N: ::serde::Deserialize<'de> + ::std::convert::Into<P>,
-{
-    <::std::option::Option<N> as ::serde::Deserialize>::deserialize(deserializer)
-        .map(|value| value.map(::std::convert::Into::into))
 }
 
 /// The errors `listPets` is documented to answer.

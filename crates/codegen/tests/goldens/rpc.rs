@@ -10,235 +10,9 @@
 /// The API version the spec describes (`info.version`).
 pub const API_VERSION: &str = "2020-05-18";
 
-/// A value broke a constraint of the spec. `field` is the wire name, `reason` says why:
-/// displayed as `PageSize must be at most 100, got 101`. Never contains a string value
-/// that was checked (it could be a secret), only its length or the rule.
-#[derive(Debug, Clone, PartialEq, Eq, ::thiserror::Error)]
-#[error("{field} {reason}")]
-pub struct ValidationError {
-    /// Wire name of the field, parameter or type.
-    pub field: &'static str,
-    /// Why the value was refused (`must be at most 100, got 101`).
-    pub reason: ::std::string::String,
-}
+pub use ::acs_types::{ErrorCode, ValidationError};
 
-/// One documented error code of an operation, as the spec lists it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ErrorCode {
-    pub http_status: u16,
-    pub code: &'static str,
-    /// The documented message; `{name}`-style placeholders are filled in at run time.
-    pub message: &'static str,
-    pub description: &'static str,
-}
-
-impl ErrorCode {
-    /// The message with its `{placeholder}`s filled in, e.g.
-    /// `code.message_with(&[("name", "ConnectionId")])`; unknown placeholders stay.
-    pub fn message_with(&self, values: &[(&str, &str)]) -> ::std::string::String {
-        let mut message = ::std::borrow::ToOwned::to_owned(self.message);
-        for (key, value) in values {
-            message = message.replace(&::std::format!("{{{key}}}"), value);
-        }
-        message
-    }
-}
-
-/// Integer enums accept `1` and `"1"` when decoding: Alibaba Cloud answers are loose
-/// about number types.
-#[derive(::serde::Deserialize)]
-#[serde(untagged)]
-enum IntOrString {
-    Int(i64),
-    String(::std::string::String),
-}
-
-impl IntOrString {
-    fn into_i64(self) -> ::std::option::Option<i64> {
-        match self {
-            Self::Int(i) => ::std::option::Option::Some(i),
-            Self::String(s) => s.trim().parse().ok(),
-        }
-    }
-}
-
-/// Why RPC parameters could not be read; the server answers `MissingParameter` or
-/// `InvalidParameter` naming `name`.
-#[derive(Debug, Clone, PartialEq, Eq, ::thiserror::Error)]
-pub enum ParamError {
-    /// A required parameter is absent.
-    #[error("the parameter {name} is missing")]
-    Missing { name: &'static str },
-    /// A parameter is present but not valid; `reason` never repeats the value.
-    #[error("the parameter {name} is not valid: {reason}")]
-    Invalid { name: &'static str, reason: ::std::string::String },
-}
-
-impl ParamError {
-    /// Wire name of the parameter.
-    pub fn name(&self) -> &'static str {
-        match self {
-            Self::Missing { name } | Self::Invalid { name, .. } => name,
-        }
-    }
-}
-
-/// How one RPC parameter value is written to and read from its text form (query string or
-/// form body). Lists and objects travel as one JSON text (Alibaba's `style: json`).
-pub trait RpcParam: ::std::marker::Sized {
-    /// The parameter's text.
-    fn to_param(&self) -> ::std::string::String;
-    /// Parses and validates the text; the error is the reason, without the value.
-    fn from_param(value: &str) -> ::std::result::Result<Self, ::std::string::String>;
-}
-
-impl RpcParam for ::std::string::String {
-    fn to_param(&self) -> ::std::string::String {
-        ::std::clone::Clone::clone(self)
-    }
-    fn from_param(value: &str) -> ::std::result::Result<Self, ::std::string::String> {
-        ::std::result::Result::Ok(::std::borrow::ToOwned::to_owned(value))
-    }
-}
-
-impl RpcParam for bool {
-    fn to_param(&self) -> ::std::string::String {
-        ::std::string::ToString::to_string(self)
-    }
-    fn from_param(value: &str) -> ::std::result::Result<Self, ::std::string::String> {
-        if value.eq_ignore_ascii_case("true") {
-            ::std::result::Result::Ok(true)
-        } else if value.eq_ignore_ascii_case("false") {
-            ::std::result::Result::Ok(false)
-        } else {
-            ::std::result::Result::Err(
-                ::std::string::String::from("must be true or false"),
-            )
-        }
-    }
-}
-
-impl RpcParam for i32 {
-    fn to_param(&self) -> ::std::string::String {
-        ::std::string::ToString::to_string(self)
-    }
-    fn from_param(value: &str) -> ::std::result::Result<Self, ::std::string::String> {
-        value
-            .parse()
-            .map_err(|_| ::std::string::String::from("must be a 32-bit integer"))
-    }
-}
-
-impl RpcParam for i64 {
-    fn to_param(&self) -> ::std::string::String {
-        ::std::string::ToString::to_string(self)
-    }
-    fn from_param(value: &str) -> ::std::result::Result<Self, ::std::string::String> {
-        value
-            .parse()
-            .map_err(|_| ::std::string::String::from("must be a 64-bit integer"))
-    }
-}
-
-impl RpcParam for f32 {
-    fn to_param(&self) -> ::std::string::String {
-        ::std::string::ToString::to_string(self)
-    }
-    fn from_param(value: &str) -> ::std::result::Result<Self, ::std::string::String> {
-        value
-            .parse::<f32>()
-            .ok()
-            .filter(|v| v.is_finite())
-            .ok_or_else(|| ::std::string::String::from("must be a number"))
-    }
-}
-
-impl RpcParam for f64 {
-    fn to_param(&self) -> ::std::string::String {
-        ::std::string::ToString::to_string(self)
-    }
-    fn from_param(value: &str) -> ::std::result::Result<Self, ::std::string::String> {
-        value
-            .parse::<f64>()
-            .ok()
-            .filter(|v| v.is_finite())
-            .ok_or_else(|| ::std::string::String::from("must be a number"))
-    }
-}
-
-impl<T: ::serde::Serialize + ::serde::de::DeserializeOwned> RpcParam
-for ::std::vec::Vec<T> {
-    fn to_param(&self) -> ::std::string::String {
-        json_param(self)
-    }
-    fn from_param(value: &str) -> ::std::result::Result<Self, ::std::string::String> {
-        from_json_param(value)
-    }
-}
-
-impl<T: ::serde::Serialize + ::serde::de::DeserializeOwned> RpcParam
-for ::std::collections::BTreeMap<::std::string::String, T> {
-    fn to_param(&self) -> ::std::string::String {
-        json_param(self)
-    }
-    fn from_param(value: &str) -> ::std::result::Result<Self, ::std::string::String> {
-        from_json_param(value)
-    }
-}
-
-impl RpcParam for ::serde_json::Value {
-    fn to_param(&self) -> ::std::string::String {
-        json_param(self)
-    }
-    fn from_param(value: &str) -> ::std::result::Result<Self, ::std::string::String> {
-        from_json_param(value)
-    }
-}
-
-fn json_param<T: ::serde::Serialize>(value: &T) -> ::std::string::String {
-    ::serde_json::to_string(value).unwrap_or_default()
-}
-
-fn from_json_param<T: ::serde::de::DeserializeOwned>(
-    value: &str,
-) -> ::std::result::Result<T, ::std::string::String> {
-    ::serde_json::from_str(value)
-        .map_err(|e| {
-            let what = match e.classify() {
-                ::serde_json::error::Category::Data => "wrong shape",
-                ::serde_json::error::Category::Eof => "truncated",
-                _ => "syntax error",
-            };
-            ::std::format!("must be JSON of the documented shape ({what})")
-        })
-}
-
-fn required_param<'a, T: RpcParam>(
-    get: &impl Fn(&str) -> ::std::option::Option<&'a str>,
-    name: &'static str,
-) -> ::std::result::Result<T, ParamError> {
-    let value = get(name).ok_or(ParamError::Missing { name })?;
-    T::from_param(value)
-        .map_err(|reason| ParamError::Invalid {
-            name,
-            reason,
-        })
-}
-
-fn optional_param<'a, T: RpcParam>(
-    get: &impl Fn(&str) -> ::std::option::Option<&'a str>,
-    name: &'static str,
-) -> ::std::result::Result<::std::option::Option<T>, ParamError> {
-    get(name)
-        .map(|value| {
-            T::from_param(value)
-                .map_err(|reason| ParamError::Invalid {
-                    name,
-                    reason,
-                })
-        })
-        .transpose()
-}
+pub use ::acs_types::{ParamError, RpcParam};
 
 /// Environment of the thing.
 ///
@@ -314,7 +88,9 @@ impl<'de> ::serde::Deserialize<'de> for EnvType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let raw = <IntOrString as ::serde::Deserialize>::deserialize(deserializer)?;
+        let raw = <::acs_types::IntOrString as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
         let value = raw
             .into_i64()
             .and_then(|v| i32::try_from(v).ok())
@@ -591,7 +367,9 @@ impl<'de> ::serde::Deserialize<'de> for Status {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let raw = <IntOrString as ::serde::Deserialize>::deserialize(deserializer)?;
+        let raw = <::acs_types::IntOrString as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
         let value = raw
             .into_i64()
             .and_then(|v| i32::try_from(v).ok())
@@ -1083,12 +861,18 @@ pub struct UpdateThingRequest {
     /// The ID of the thing.
     ///
     /// Wire name: `ThingId`. Constraints: at least 1.
-    #[serde(rename = "ThingId", deserialize_with = "checked_param::<_, ThingId, _>")]
+    #[serde(
+        rename = "ThingId",
+        deserialize_with = "::acs_types::checked_param::<_, ThingId, _>"
+    )]
     pub thing_id: i64,
     /// Details of the thing, as a JSON object.
     ///
     /// Wire name: `Content`. Constraints: at least 2 characters.
-    #[serde(rename = "Content", deserialize_with = "checked_param::<_, Content, _>")]
+    #[serde(
+        rename = "Content",
+        deserialize_with = "::acs_types::checked_param::<_, Content, _>"
+    )]
     pub content: ::std::string::String,
     /// Environment of the thing.
     ///
@@ -1098,7 +882,7 @@ pub struct UpdateThingRequest {
     /// Wire name: `Description`. Constraints: at most 10 characters.
     #[serde(
         rename = "Description",
-        deserialize_with = "checked_optional_param::<_, Description, _>",
+        deserialize_with = "::acs_types::checked_optional_param::<_, Description, _>",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -1108,7 +892,7 @@ pub struct UpdateThingRequest {
     /// Wire name: `Status`. Constraints: matches the pattern `^(?i:enabled|disabled|[012])$`.
     #[serde(
         rename = "Status",
-        deserialize_with = "checked_optional_param::<_, UpdateThingStatus, _>",
+        deserialize_with = "::acs_types::checked_optional_param::<_, UpdateThingStatus, _>",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
@@ -1232,15 +1016,15 @@ impl UpdateThingRequest {
         get: impl Fn(&str) -> ::std::option::Option<&'a str>,
     ) -> ::std::result::Result<Self, ParamError> {
         ::std::result::Result::Ok(Self {
-            thing_id: required_param::<ThingId>(&get, "ThingId")?.into(),
-            content: required_param::<Content>(&get, "Content")?.into(),
-            env_type: required_param(&get, "EnvType")?,
-            description: optional_param::<Description>(&get, "Description")?
+            thing_id: ::acs_types::required_param::<ThingId>(&get, "ThingId")?.into(),
+            content: ::acs_types::required_param::<Content>(&get, "Content")?.into(),
+            env_type: ::acs_types::required_param(&get, "EnvType")?,
+            description: ::acs_types::optional_param::<Description>(&get, "Description")?
                 .map(::std::convert::Into::into),
-            status: optional_param::<UpdateThingStatus>(&get, "Status")?
+            status: ::acs_types::optional_param::<UpdateThingStatus>(&get, "Status")?
                 .map(::std::convert::Into::into),
-            kind: optional_param(&get, "Kind")?,
-            shared: optional_param(&get, "Shared")?
+            kind: ::acs_types::optional_param(&get, "Kind")?,
+            shared: ::acs_types::optional_param(&get, "Shared")?
                 .unwrap_or_else(defaults::update_thing_request_shared),
         })
     }
@@ -1467,14 +1251,14 @@ pub struct ListThingsRequest {
     /// Wire name: `PageSize`. Constraints: at least 1, at most 100. Default: `10`.
     #[serde(
         rename = "PageSize",
-        deserialize_with = "checked_param::<_, PageSize, _>",
+        deserialize_with = "::acs_types::checked_param::<_, PageSize, _>",
         default = "defaults::list_things_request_page_size"
     )]
     pub page_size: i32,
     /// Wire name: `PageNumber`. Constraints: at least 1. Default: `1`.
     #[serde(
         rename = "PageNumber",
-        deserialize_with = "checked_param::<_, PageNumber, _>",
+        deserialize_with = "::acs_types::checked_param::<_, PageNumber, _>",
         default = "defaults::list_things_request_page_number"
     )]
     pub page_number: i32,
@@ -1544,37 +1328,14 @@ impl ListThingsRequest {
         get: impl Fn(&str) -> ::std::option::Option<&'a str>,
     ) -> ::std::result::Result<Self, ParamError> {
         ::std::result::Result::Ok(Self {
-            page_size: optional_param::<PageSize>(&get, "PageSize")?
+            page_size: ::acs_types::optional_param::<PageSize>(&get, "PageSize")?
                 .map(::std::convert::Into::into)
                 .unwrap_or_else(defaults::list_things_request_page_size),
-            page_number: optional_param::<PageNumber>(&get, "PageNumber")?
+            page_number: ::acs_types::optional_param::<PageNumber>(&get, "PageNumber")?
                 .map(::std::convert::Into::into)
                 .unwrap_or_else(defaults::list_things_request_page_number),
         })
     }
-}
-
-/// Decodes a plain request field through its constrained newtype `N`, so a decoded request
-/// is as valid as one read by `from_params`.
-fn checked_param<'de, D, N, P>(deserializer: D) -> ::std::result::Result<P, D::Error>
-where
-    D: ::serde::Deserializer<'de>,
-    N: ::serde::Deserialize<'de> + ::std::convert::Into<P>,
-{
-    <N as ::serde::Deserialize>::deserialize(deserializer)
-        .map(::std::convert::Into::into)
-}
-
-/// [`checked_param`] for an optional field.
-fn checked_optional_param<'de, D, N, P>(
-    deserializer: D,
-) -> ::std::result::Result<::std::option::Option<P>, D::Error>
-where
-    D: ::serde::Deserializer<'de>,
-    N: ::serde::Deserialize<'de> + ::std::convert::Into<P>,
-{
-    <::std::option::Option<N> as ::serde::Deserialize>::deserialize(deserializer)
-        .map(|value| value.map(::std::convert::Into::into))
 }
 
 /// The errors `UpdateThing` is documented to answer.
@@ -2006,22 +1767,7 @@ impl ::std::fmt::Display for CommonError {
 
 impl ::std::error::Error for CommonError {}
 
-/// The schema of one connection type's `Content` (a schema with `x-connection-type`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ContentSchemaInfo {
-    /// The generated struct's name.
-    pub name: &'static str,
-    /// The `x-connection-type` value (`mysql`).
-    pub connection_type: &'static str,
-    /// Wire names of every property, in spec order.
-    pub properties: &'static [&'static str],
-    /// Wire names of the required properties.
-    pub required: &'static [&'static str],
-    /// Wire names of the `x-secret` properties.
-    pub secret: &'static [&'static str],
-    /// `x-required-any-of`: groups of which at least one property must be present.
-    pub required_any_of: &'static [&'static [&'static str]],
-}
+pub use ::acs_types::ContentSchemaInfo;
 
 /// Every schema with `x-connection-type`, in spec order.
 pub const CONTENT_SCHEMAS: &[ContentSchemaInfo] = &[

@@ -7,15 +7,21 @@
 //! Implement [`FixturePetStoreApi`] (plain `async fn`s), then serve [`router`]`(Arc::new(impl), config)`;
 //! the `axum::Router` it returns takes tower layers like any other.
 //!
-//! Every request goes through: route and method (404 / 405 with `Allow`) -> body
-//! limit (413) -> path, query, header and body parameters parsed and validated
-//! (`MissingParameter` / `InvalidParameter` naming the parameter) -> the trait
-//! method. A deadline covers everything (408). Protocol errors use the common JSON
-//! envelope; documented error bodies are answered as the spec describes them.
+//! Only what the spec determines (trait, per-operation glue, route table); reading, limits,
+//! the order of checks and the envelope answers are `acs_server::rest`'s.
 //!
 //! Regenerate with `cargo xtask codegen`; never edit by hand.
 
-pub use ::acs_protocol::answer::{Format, RequestId};
+pub use ::acs_server::{NoHooks, Outcome, RequestId};
+
+/// The answer format (JSON, or XML with `Format=XML`).
+pub type Format = ::acs_server::Format;
+
+/// Default `ServerConfig::body_limit`: 1 MiB.
+pub const DEFAULT_BODY_LIMIT: usize = ::acs_server::DEFAULT_BODY_LIMIT;
+
+/// Default `ServerConfig::timeout`: 30 seconds.
+pub const DEFAULT_TIMEOUT: ::std::time::Duration = ::acs_server::DEFAULT_TIMEOUT;
 
 /// Every operation of the API. The router puts the served one into the answer's
 /// extensions, so an outer tower layer can read it (`response.extensions().get::<Operation>()`).
@@ -52,30 +58,22 @@ impl ::std::fmt::Display for Operation {
     }
 }
 
-/// What the generated layer knows about a request when it calls the trait: business code
-/// never sees raw HTTP. Built only after validation succeeded.
-#[derive(Debug, Clone)]
-pub struct RequestContext {
-    /// This request's id (also in the `x-acs-request-id` answer header).
-    pub request_id: RequestId,
-    /// The operation being served.
-    pub operation: Operation,
+impl ::acs_server::ApiOperation for Operation {
+    fn name(self) -> &'static str {
+        self.as_str()
+    }
 }
 
-/// How an operation ended, for [`OperationHooks::after`].
-#[derive(Debug, Clone, Copy)]
-pub struct Outcome<'a> {
-    /// The answer's HTTP status.
-    pub status: ::http::StatusCode,
-    /// The answer's error `Code`, `None` on success.
-    pub error_code: ::std::option::Option<&'a str>,
-    /// Time from the request's arrival to the answer.
-    pub latency: ::std::time::Duration,
-}
+/// What the generated layer knows about a request when it calls the trait.
+pub type RequestContext = ::acs_server::rest::RequestContext<Operation>;
 
-/// Cross-cutting concerns (metrics, audit) per operation. `before` runs as soon as the
-/// operation is known (before authentication), `after` once its answer is ready, for
-/// every outcome. Both run on the request's task: keep them quick and non-blocking.
+/// How the router bounds requests.
+pub type ServerConfig = ::acs_server::ServerConfig<Operation>;
+
+/// Cross-cutting concerns (metrics, audit) per operation, set with
+/// `ServerConfig::with_hooks`. `before` runs as soon as the operation is known (before
+/// authentication), `after` once its answer is ready, for every outcome. Both run on the
+/// request's task: keep them quick and non-blocking.
 pub trait OperationHooks: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// The request targets `operation`.
     fn before(&self, operation: Operation, request_id: &RequestId) {
@@ -107,338 +105,27 @@ impl<H: OperationHooks + ?::std::marker::Sized> OperationHooks for ::std::sync::
     }
 }
 
-/// Hooks that do nothing (the default).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct NoHooks;
-
 impl OperationHooks for NoHooks {}
 
-/// Default [`ServerConfig::body_limit`]: 1 MiB.
-pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
-
-/// Default [`ServerConfig::timeout`]: 30 seconds.
-pub const DEFAULT_TIMEOUT: ::std::time::Duration = ::std::time::Duration::from_secs(30);
-
-/// How the router bounds requests.
-pub struct ServerConfig {
-    /// `HostId` of error answers.
-    pub host_id: ::std::string::String,
-    /// Largest accepted body in bytes; larger ones are answered 413.
-    pub body_limit: usize,
-    /// Deadline for reading and serving one request; past it, 408.
-    pub timeout: ::std::time::Duration,
-    /// Called before and after every operation (metrics, audit).
-    pub hooks: ::std::sync::Arc<dyn OperationHooks>,
-}
-
-impl ServerConfig {
-    /// Defaults: host id `localhost`, [`DEFAULT_BODY_LIMIT`], [`DEFAULT_TIMEOUT`], [`NoHooks`].
-    pub fn new() -> Self {
-        Self {
-            host_id: ::std::string::String::from("localhost"),
-            body_limit: DEFAULT_BODY_LIMIT,
-            timeout: DEFAULT_TIMEOUT,
-            hooks: ::std::sync::Arc::new(NoHooks),
-        }
+impl<H: OperationHooks + ?::std::marker::Sized> ::acs_server::HooksFor<H> for Operation {
+    fn before(hooks: &H, operation: Self, request_id: &RequestId) {
+        hooks.before(operation, request_id)
+    }
+    fn after(hooks: &H, operation: Self, request_id: &RequestId, outcome: &Outcome<'_>) {
+        hooks.after(operation, request_id, outcome)
     }
 }
 
-impl ::std::default::Default for ServerConfig {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl ::std::fmt::Debug for ServerConfig {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ServerConfig")
-            .field("host_id", &self.host_id)
-            .field("body_limit", &self.body_limit)
-            .field("timeout", &self.timeout)
-            .finish_non_exhaustive()
-    }
-}
-
-impl ServerConfig {
-    /// Sets the `HostId` of error answers.
-    #[must_use]
-    pub fn with_host_id(
-        mut self,
-        host_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.host_id = host_id.into();
-        self
-    }
-    /// Sets the largest accepted body, in bytes.
-    #[must_use]
-    pub fn with_body_limit(mut self, bytes: usize) -> Self {
-        self.body_limit = bytes;
-        self
-    }
-    /// Sets the per-request deadline.
-    #[must_use]
-    pub fn with_timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.timeout = timeout;
-        self
-    }
-    /// Sets the hooks called around every operation.
-    #[must_use]
-    pub fn with_hooks(mut self, hooks: impl OperationHooks) -> Self {
-        self.hooks = ::std::sync::Arc::new(hooks);
-        self
-    }
-}
-
-/// An answer before it becomes an axum response.
-type HttpAnswer = ::http::Response<::bytes::Bytes>;
-
-/// Longest deadline honoured; larger timeouts are clamped (an `Instant` cannot overflow).
-const MAX_TIMEOUT: ::std::time::Duration = ::std::time::Duration::from_secs(
-    365 * 24 * 3600,
-);
-
-fn deadline(
-    started: ::std::time::Instant,
-    timeout: ::std::time::Duration,
-) -> ::tokio::time::Instant {
-    ::tokio::time::Instant::from_std(started) + ::std::cmp::min(timeout, MAX_TIMEOUT)
-}
-
-/// 413, with the spec's code for it.
-fn too_large() -> ::acs_protocol::AcsError {
-    ::acs_protocol::AcsError::new(
-        ::http::StatusCode::PAYLOAD_TOO_LARGE,
-        "RequestBodyTooLarge",
-        "The request body is too large.",
-    )
-}
-
-/// 408, with the spec's code for it.
-fn timed_out() -> ::acs_protocol::AcsError {
-    ::acs_protocol::AcsError::new(
-        ::http::StatusCode::REQUEST_TIMEOUT,
-        "RequestTimeout",
-        "The request was not completed within the server's time limit.",
-    )
-}
-
-/// Reads the whole body up to `limit` bytes.
-async fn read_body(
-    body: ::axum::body::Body,
-    limit: usize,
-) -> ::std::result::Result<::bytes::Bytes, ::acs_protocol::AcsError> {
-    match ::axum::body::to_bytes(body, limit).await {
-        ::std::result::Result::Ok(bytes) => ::std::result::Result::Ok(bytes),
-        ::std::result::Result::Err(e) => {
-            let inner = e.into_inner();
-            let mut source: ::std::option::Option<
-                &(dyn ::std::error::Error + 'static),
-            > = ::std::option::Option::Some(&*inner);
-            while let ::std::option::Option::Some(e) = source {
-                if e.is::<::http_body_util::LengthLimitError>() {
-                    return ::std::result::Result::Err(too_large());
-                }
-                source = e.source();
-            }
-            ::std::result::Result::Err(
-                ::acs_protocol::AcsError::invalid_parameter(
-                    "Body",
-                    "The request body could not be read completely.",
-                ),
-            )
-        }
-    }
-}
-
-/// The `Format` a query string asks for, for answers given before the body is read.
-fn query_format(query: ::std::option::Option<&str>) -> Format {
-    ::acs_protocol::params::Params::from_parts(query, ::std::option::Option::None, &[])
-        .map(|params| Format::from_params(&params))
-        .unwrap_or_default()
-}
-
-/// A failed validation as `InvalidParameter` naming the parameter and saying why.
-fn invalid_value(name: &str, reason: &str) -> ::acs_protocol::AcsError {
-    let reason = reason.trim_end_matches('.');
-    ::acs_protocol::AcsError::invalid_parameter(
-        name,
-        &::std::format!("The value {reason}."),
-    )
-}
-
-/// An internal failure: logged with the request id, answered `InternalError` without detail.
-fn internal(
-    operation: Operation,
-    request_id: &RequestId,
-    detail: &dyn ::std::fmt::Display,
-) -> ::acs_protocol::AcsError {
-    ::tracing::error!(
-        request_id = % request_id, operation = operation.as_str(), detail = % detail,
-        "internal failure; answered InternalError"
-    );
-    ::acs_protocol::AcsError::internal_error()
-}
-
-/// A documented error returned by business code, ready to render. `Unlisted` codes (never
-/// to be invented by a server) and statuses that are not errors become `InternalError`.
-fn business_error(
-    operation: Operation,
-    request_id: &RequestId,
-    status: u16,
-    code: &str,
-    message: &str,
-    unlisted: bool,
-) -> ::acs_protocol::AcsError {
-    let status = ::http::StatusCode::from_u16(status)
-        .ok()
-        .filter(|s| s.is_client_error() || s.is_server_error());
-    match status {
-        ::std::option::Option::Some(status) if !unlisted => {
-            if status.is_server_error() {
-                ::tracing::error!(
-                    request_id = % request_id, operation = operation.as_str(), code,
-                    "operation answered a server error"
-                );
-            }
-            ::acs_protocol::AcsError::new(
-                status,
-                ::std::borrow::ToOwned::to_owned(code),
-                ::std::borrow::ToOwned::to_owned(message),
-            )
-        }
-        _ => {
-            internal(
-                operation,
-                request_id,
-                &::std::format_args!(
-                    "undocumented error {code} (status {status:?}): {message}"
-                ),
-            )
-        }
-    }
-}
-
-/// Runs business code, turning a panic into `InternalError` instead of a dropped connection.
-async fn guard<F: ::std::future::Future>(
-    operation: Operation,
-    request_id: &RequestId,
-    future: F,
-) -> ::std::result::Result<F::Output, ::acs_protocol::AcsError> {
-    match ::futures::FutureExt::catch_unwind(::std::panic::AssertUnwindSafe(future))
-        .await
-    {
-        ::std::result::Result::Ok(output) => ::std::result::Result::Ok(output),
-        ::std::result::Result::Err(payload) => {
-            let what = payload
-                .downcast_ref::<&str>()
-                .copied()
-                .or_else(|| {
-                    payload
-                        .downcast_ref::<::std::string::String>()
-                        .map(::std::string::String::as_str)
-                })
-                .unwrap_or("a non-text panic payload");
-            ::std::result::Result::Err(
-                internal(
-                    operation,
-                    request_id,
-                    &::std::format_args!("the operation panicked: {what}"),
-                ),
-            )
-        }
-    }
-}
-
-/// The error envelope.
-fn error_answer(
-    error: &::acs_protocol::AcsError,
-    request_id: &RequestId,
-    host_id: &str,
-    format: Format,
-) -> HttpAnswer {
-    ::acs_protocol::answer::render_error(error, request_id, host_id, format)
-}
-
-/// 405 with `Allow`.
-fn method_not_allowed(
-    request_id: &RequestId,
-    host_id: &str,
-    format: Format,
-    allow: &'static str,
-) -> ::axum::response::Response {
-    let mut answer = error_answer(
-        &::acs_protocol::AcsError::method_not_allowed(),
-        request_id,
-        host_id,
-        format,
-    );
-    answer
-        .headers_mut()
-        .insert(::http::header::ALLOW, ::http::HeaderValue::from_static(allow));
-    finish(answer, ::std::option::Option::None)
-}
-
-/// Calls the `after` hook, then hands the answer to axum with the operation in its
-/// extensions. `answered_code` is the code of an error answered with a documented body.
-#[allow(clippy::too_many_arguments)]
-fn conclude(
-    hooks: &dyn OperationHooks,
-    operation: Operation,
-    request_id: &RequestId,
-    started: ::std::time::Instant,
-    result: ::std::result::Result<HttpAnswer, ::acs_protocol::AcsError>,
-    answered_code: ::std::option::Option<&str>,
-    host_id: &str,
-    format: Format,
-) -> ::axum::response::Response {
-    let answer = match result {
-        ::std::result::Result::Ok(answer) => {
-            let error_code = answered_code
-                .or_else(|| {
-                    (!answer.status().is_success())
-                        .then_some(::acs_protocol::error::codes::INTERNAL_ERROR)
-                });
-            hooks
-                .after(
-                    operation,
-                    request_id,
-                    &Outcome {
-                        status: answer.status(),
-                        error_code,
-                        latency: started.elapsed(),
-                    },
-                );
-            answer
-        }
-        ::std::result::Result::Err(error) => {
-            let answer = error_answer(&error, request_id, host_id, format);
-            hooks
-                .after(
-                    operation,
-                    request_id,
-                    &Outcome {
-                        status: answer.status(),
-                        error_code: ::std::option::Option::Some(error.code()),
-                        latency: started.elapsed(),
-                    },
-                );
-            answer
-        }
-    };
-    finish(answer, ::std::option::Option::Some(operation))
-}
-
-/// An answer as an axum response, tagged with its operation.
-fn finish(
-    answer: HttpAnswer,
-    operation: ::std::option::Option<Operation>,
-) -> ::axum::response::Response {
-    let mut response = answer.map(::axum::body::Body::from);
-    if let ::std::option::Option::Some(operation) = operation {
-        response.extensions_mut().insert(operation);
-    }
-    response
-}
+const ERRORS: ::acs_server::ProtocolErrors = ::acs_server::ProtocolErrors {
+    too_large: ::acs_server::ErrorText {
+        code: "RequestBodyTooLarge",
+        message: "The request body is too large.",
+    },
+    timed_out: ::acs_server::ErrorText {
+        code: "RequestTimeout",
+        message: "The request was not completed within the server's time limit.",
+    },
+};
 
 /// Fixture Pet Store: one method per operation. Implement it with plain `async fn`s:
 ///
@@ -504,241 +191,52 @@ pub trait FixturePetStoreApi: ::std::marker::Send + ::std::marker::Sync + 'stati
 pub fn router<T: FixturePetStoreApi>(
     api: ::std::sync::Arc<T>,
     config: ServerConfig,
-) -> ::axum::Router {
-    let shared = ::std::sync::Arc::new(Shared { api, config });
-    ::axum::Router::new()
+) -> ::acs_server::Router {
+    ::acs_server::rest::Routes::new(api, config, ERRORS)
         .route(
             "/pets",
-            ::axum::routing::MethodRouter::new()
-                .on(::axum::routing::MethodFilter::GET, handle_list_pets::<T>)
-                .on(::axum::routing::MethodFilter::POST, handle_create_pet::<T>)
-                .fallback(|::axum::extract::State(shared): SharedState<T>| async move {
-                    let request_id = RequestId::new();
-                    method_not_allowed(
-                        &request_id,
-                        &shared.config.host_id,
-                        Format::Json,
-                        "GET, POST, HEAD",
-                    )
-                }),
+            ::acs_server::rest::MethodRouter::new()
+                .on(::acs_server::rest::MethodFilter::GET, handle_list_pets::<T>)
+                .on(::acs_server::rest::MethodFilter::POST, handle_create_pet::<T>),
+            "GET, POST, HEAD",
         )
         .route(
             "/pets/{petId}",
-            ::axum::routing::MethodRouter::new()
-                .on(::axum::routing::MethodFilter::GET, handle_show_pet_by_id::<T>)
-                .fallback(|::axum::extract::State(shared): SharedState<T>| async move {
-                    let request_id = RequestId::new();
-                    method_not_allowed(
-                        &request_id,
-                        &shared.config.host_id,
-                        Format::Json,
-                        "GET, HEAD",
-                    )
-                }),
+            ::acs_server::rest::MethodRouter::new()
+                .on(::acs_server::rest::MethodFilter::GET, handle_show_pet_by_id::<T>),
+            "GET, HEAD",
         )
-        .fallback(path_not_found::<T>)
-        .with_state(shared)
-}
-
-/// What every request handler shares.
-struct Shared<T> {
-    api: ::std::sync::Arc<T>,
-    config: ServerConfig,
-}
-
-type SharedState<T> = ::axum::extract::State<::std::sync::Arc<Shared<T>>>;
-
-async fn path_not_found<T>(
-    ::axum::extract::State(shared): SharedState<T>,
-) -> ::axum::response::Response {
-    let request_id = RequestId::new();
-    finish(
-        error_answer(
-            &::acs_protocol::AcsError::action_not_found(),
-            &request_id,
-            &shared.config.host_id,
-            Format::Json,
-        ),
-        ::std::option::Option::None,
-    )
-}
-
-/// A required path, query or header parameter parsed from its text.
-fn required_text<V: ::std::str::FromStr>(
-    value: ::std::option::Option<&str>,
-    name: &'static str,
-) -> ::std::result::Result<V, ::acs_protocol::AcsError>
-where
-    V::Err: ::std::fmt::Display,
-{
-    let value = value.ok_or_else(|| ::acs_protocol::AcsError::missing_parameter(name))?;
-    parse_text(value, name)
-}
-
-/// An optional path, query or header parameter parsed from its text.
-fn optional_text<V: ::std::str::FromStr>(
-    value: ::std::option::Option<&str>,
-    name: &'static str,
-) -> ::std::result::Result<::std::option::Option<V>, ::acs_protocol::AcsError>
-where
-    V::Err: ::std::fmt::Display,
-{
-    value.map(|value| parse_text(value, name)).transpose()
-}
-
-fn parse_text<V: ::std::str::FromStr>(
-    value: &str,
-    name: &'static str,
-) -> ::std::result::Result<V, ::acs_protocol::AcsError>
-where
-    V::Err: ::std::fmt::Display,
-{
-    value
-        .parse()
-        .map_err(|e: V::Err| {
-            ::acs_protocol::AcsError::invalid_parameter(
-                name,
-                &::std::format!("The value is not of the documented type ({e})."),
-            )
-        })
-}
-
-fn path_param<'a>(
-    path: &'a ::axum::extract::RawPathParams,
-    name: &str,
-) -> ::std::option::Option<&'a str> {
-    path.iter().find(|(key, _)| *key == name).map(|(_, value)| value)
-}
-
-fn header_param<'a>(
-    headers: &'a ::http::HeaderMap,
-    name: &str,
-) -> ::std::option::Option<&'a str> {
-    headers.get(name).and_then(|v| v.to_str().ok())
-}
-
-/// A JSON body of the documented shape; the error never repeats the body's text.
-fn json_body<V: ::serde::de::DeserializeOwned>(
-    bytes: &[u8],
-    name: &'static str,
-) -> ::std::result::Result<V, ::acs_protocol::AcsError> {
-    if bytes.is_empty() {
-        return ::std::result::Result::Err(
-            ::acs_protocol::AcsError::missing_parameter(name),
-        );
-    }
-    ::serde_json::from_slice(bytes)
-        .map_err(|e| {
-            ::acs_protocol::AcsError::invalid_parameter(
-                name,
-                &::std::format!(
-                    "The body is not JSON of the documented shape (line {}, column {}).",
-                    e.line(), e.column()
-                ),
-            )
-        })
-}
-
-/// A form body of the documented shape; the error never repeats the body's text.
-fn form_body<V: ::serde::de::DeserializeOwned>(
-    bytes: &[u8],
-    name: &'static str,
-) -> ::std::result::Result<V, ::acs_protocol::AcsError> {
-    if bytes.is_empty() {
-        return ::std::result::Result::Err(
-            ::acs_protocol::AcsError::missing_parameter(name),
-        );
-    }
-    ::serde_urlencoded::from_bytes(bytes)
-        .map_err(|_| {
-            ::acs_protocol::AcsError::invalid_parameter(
-                name,
-                "The body is not a form of the documented shape.",
-            )
-        })
-}
-
-/// A JSON answer with `status`, or `InternalError` if the body cannot be written.
-fn json_answer<B: ::serde::Serialize + ?::std::marker::Sized>(
-    operation: Operation,
-    status: u16,
-    body: &B,
-    request_id: &RequestId,
-) -> ::std::result::Result<HttpAnswer, ::acs_protocol::AcsError> {
-    let status = ::http::StatusCode::from_u16(status)
-        .map_err(|e| internal(operation, request_id, &e))?;
-    let bytes = ::serde_json::to_vec(body)
-        .map_err(|e| internal(operation, request_id, &e))?;
-    ::std::result::Result::Ok(
-        plain_answer(status, ::bytes::Bytes::from(bytes), request_id, true),
-    )
-}
-
-fn plain_answer(
-    status: ::http::StatusCode,
-    body: ::bytes::Bytes,
-    request_id: &RequestId,
-    json: bool,
-) -> HttpAnswer {
-    let mut answer = ::http::Response::new(body);
-    *answer.status_mut() = status;
-    if json {
-        answer
-            .headers_mut()
-            .insert(
-                ::http::header::CONTENT_TYPE,
-                ::http::HeaderValue::from_static(
-                    ::acs_protocol::answer::JSON_CONTENT_TYPE,
-                ),
-            );
-    }
-    if let ::std::result::Result::Ok(id) = ::http::HeaderValue::from_str(
-        request_id.as_str(),
-    ) {
-        answer.headers_mut().insert(::acs_protocol::answer::REQUEST_ID_HEADER, id);
-    }
-    answer
-}
-
-/// `InvalidParameter` naming the field `validate()` refused.
-fn validation_error(e: crate::rest::ValidationError) -> ::acs_protocol::AcsError {
-    invalid_value(e.field, &e.reason)
+        .finish()
 }
 
 async fn handle_list_pets<T: FixturePetStoreApi>(
-    ::axum::extract::State(shared): SharedState<T>,
-    request: ::axum::extract::Request,
-) -> ::axum::response::Response {
-    let started = ::std::time::Instant::now();
-    let operation = Operation::ListPets;
-    let request_id = RequestId::new();
-    let shared = &*shared;
-    shared.config.hooks.before(operation, &request_id);
-    let mut answered_code: ::std::option::Option<&'static str> = ::std::option::Option::None;
-    let served = ::tokio::time::timeout_at(
-            deadline(started, shared.config.timeout),
-            async {
+    ::acs_server::rest::State(shared): ::acs_server::rest::SharedState<T, Operation>,
+    request: ::acs_server::rest::Request,
+) -> ::acs_server::rest::Response {
+    ::acs_server::rest::serve(
+            &shared,
+            Operation::ListPets,
+            |shared, ctx| async move {
                 let (parts, body) = request.into_parts();
-                let query = ::acs_protocol::params::Params::from_parts(
-                    parts.uri.query(),
-                    ::std::option::Option::None,
-                    &[],
-                )?;
+                let query = ::acs_server::rest::query(&parts)?;
                 let _ = body;
                 let request = crate::rest::ListPetsRequest {
-                    limit: optional_text(query.get("limit"), "limit")?,
-                    tag: optional_text(query.get("tag"), "tag")?,
+                    limit: ::acs_server::rest::optional_text(
+                        query.get("limit"),
+                        "limit",
+                    )?,
+                    tag: ::acs_server::rest::optional_text(query.get("tag"), "tag")?,
                 };
-                request.validate().map_err(validation_error)?;
-                let ctx = RequestContext {
-                    request_id: ::std::clone::Clone::clone(&request_id),
-                    operation,
-                };
-                match guard(operation, &request_id, shared.api.list_pets(&ctx, request))
+                request.validate().map_err(::acs_server::rest::validation_error)?;
+                match ::acs_server::guard(
+                        ctx.operation,
+                        &ctx.request_id,
+                        shared.api.list_pets(&ctx, request),
+                    )
                     .await?
                 {
                     ::std::result::Result::Ok(body) => {
-                        json_answer(operation, 200u16, &body, &request_id)
+                        ::acs_server::rest::json_answer(&ctx, 200u16, &body)
                     }
                     ::std::result::Result::Err(e) => {
                         match e {
@@ -746,14 +244,18 @@ async fn handle_list_pets<T: FixturePetStoreApi>(
                                 http_status,
                                 body,
                             } if http_status >= 400 => {
-                                answered_code = ::std::option::Option::Some("Default");
-                                json_answer(operation, http_status, &body, &request_id)
+                                ::acs_server::rest::documented(
+                                    &ctx,
+                                    "Default",
+                                    http_status,
+                                    &body,
+                                )
                             }
                             e => {
                                 ::std::result::Result::Err(
-                                    business_error(
-                                        operation,
-                                        &request_id,
+                                    ::acs_server::business_error(
+                                        ctx.operation,
+                                        &ctx.request_id,
                                         e.http_status(),
                                         e.code(),
                                         e.message(),
@@ -768,77 +270,60 @@ async fn handle_list_pets<T: FixturePetStoreApi>(
                 }
             },
         )
-        .await;
-    let result = served.unwrap_or_else(|_| ::std::result::Result::Err(timed_out()));
-    conclude(
-        &*shared.config.hooks,
-        operation,
-        &request_id,
-        started,
-        result,
-        answered_code,
-        &shared.config.host_id,
-        Format::Json,
-    )
+        .await
 }
 
 async fn handle_create_pet<T: FixturePetStoreApi>(
-    ::axum::extract::State(shared): SharedState<T>,
-    request: ::axum::extract::Request,
-) -> ::axum::response::Response {
-    let started = ::std::time::Instant::now();
-    let operation = Operation::CreatePet;
-    let request_id = RequestId::new();
-    let shared = &*shared;
-    shared.config.hooks.before(operation, &request_id);
-    let mut answered_code: ::std::option::Option<&'static str> = ::std::option::Option::None;
-    let served = ::tokio::time::timeout_at(
-            deadline(started, shared.config.timeout),
-            async {
+    ::acs_server::rest::State(shared): ::acs_server::rest::SharedState<T, Operation>,
+    request: ::acs_server::rest::Request,
+) -> ::acs_server::rest::Response {
+    ::acs_server::rest::serve(
+            &shared,
+            Operation::CreatePet,
+            |shared, ctx| async move {
                 let (parts, body) = request.into_parts();
-                let bytes = read_body(body, shared.config.body_limit).await?;
+                let bytes = ::acs_server::rest::read_body(shared, body).await?;
                 let _ = parts;
                 let request = crate::rest::CreatePetRequest {
-                    body: form_body(&bytes, "body")?,
+                    body: ::acs_server::rest::form_body(&bytes, "body")?,
                 };
-                request.validate().map_err(validation_error)?;
-                let ctx = RequestContext {
-                    request_id: ::std::clone::Clone::clone(&request_id),
-                    operation,
-                };
-                match guard(operation, &request_id, shared.api.create_pet(&ctx, request))
+                request.validate().map_err(::acs_server::rest::validation_error)?;
+                match ::acs_server::guard(
+                        ctx.operation,
+                        &ctx.request_id,
+                        shared.api.create_pet(&ctx, request),
+                    )
                     .await?
                 {
-                    ::std::result::Result::Ok(body) => {
-                        let () = body;
-                        ::std::result::Result::Ok(
-                            plain_answer(
-                                ::http::StatusCode::from_u16(201u16)
-                                    .unwrap_or(::http::StatusCode::OK),
-                                ::bytes::Bytes::new(),
-                                &request_id,
-                                false,
-                            ),
-                        )
+                    ::std::result::Result::Ok(()) => {
+                        ::acs_server::rest::empty_answer(&ctx, 201u16)
                     }
                     ::std::result::Result::Err(e) => {
                         match e {
                             crate::rest::CreatePetError::NotFound(body) => {
-                                answered_code = ::std::option::Option::Some("NotFound");
-                                json_answer(operation, 404u16, &body, &request_id)
+                                ::acs_server::rest::documented(
+                                    &ctx,
+                                    "NotFound",
+                                    404u16,
+                                    &body,
+                                )
                             }
                             crate::rest::CreatePetError::Default {
                                 http_status,
                                 body,
                             } if http_status >= 400 => {
-                                answered_code = ::std::option::Option::Some("Default");
-                                json_answer(operation, http_status, &body, &request_id)
+                                ::acs_server::rest::documented(
+                                    &ctx,
+                                    "Default",
+                                    http_status,
+                                    &body,
+                                )
                             }
                             e => {
                                 ::std::result::Result::Err(
-                                    business_error(
-                                        operation,
-                                        &request_id,
+                                    ::acs_server::business_error(
+                                        ctx.operation,
+                                        &ctx.request_id,
                                         e.http_status(),
                                         e.code(),
                                         e.message(),
@@ -853,64 +338,38 @@ async fn handle_create_pet<T: FixturePetStoreApi>(
                 }
             },
         )
-        .await;
-    let result = served.unwrap_or_else(|_| ::std::result::Result::Err(timed_out()));
-    conclude(
-        &*shared.config.hooks,
-        operation,
-        &request_id,
-        started,
-        result,
-        answered_code,
-        &shared.config.host_id,
-        Format::Json,
-    )
+        .await
 }
 
 async fn handle_show_pet_by_id<T: FixturePetStoreApi>(
-    ::axum::extract::State(shared): SharedState<T>,
-    path: ::std::result::Result<
-        ::axum::extract::RawPathParams,
-        ::axum::extract::rejection::RawPathParamsRejection,
-    >,
-    request: ::axum::extract::Request,
-) -> ::axum::response::Response {
-    let started = ::std::time::Instant::now();
-    let operation = Operation::ShowPetById;
-    let request_id = RequestId::new();
-    let shared = &*shared;
-    shared.config.hooks.before(operation, &request_id);
-    let mut answered_code: ::std::option::Option<&'static str> = ::std::option::Option::None;
-    let served = ::tokio::time::timeout_at(
-            deadline(started, shared.config.timeout),
-            async {
-                let path = path
-                    .map_err(|_| {
-                        ::acs_protocol::AcsError::invalid_parameter(
-                            "path",
-                            "A path parameter is not valid UTF-8.",
-                        )
-                    })?;
+    ::acs_server::rest::State(shared): ::acs_server::rest::SharedState<T, Operation>,
+    path: ::acs_server::rest::PathParams,
+    request: ::acs_server::rest::Request,
+) -> ::acs_server::rest::Response {
+    ::acs_server::rest::serve(
+            &shared,
+            Operation::ShowPetById,
+            |shared, ctx| async move {
+                let path = ::acs_server::rest::path_params(path)?;
                 let (parts, body) = request.into_parts();
                 let _ = body;
                 let _ = parts;
                 let request = crate::rest::ShowPetByIdRequest {
-                    pet_id: required_text(path_param(&path, "petId"), "petId")?,
+                    pet_id: ::acs_server::rest::required_text(
+                        ::acs_server::rest::path_param(&path, "petId"),
+                        "petId",
+                    )?,
                 };
-                request.validate().map_err(validation_error)?;
-                let ctx = RequestContext {
-                    request_id: ::std::clone::Clone::clone(&request_id),
-                    operation,
-                };
-                match guard(
-                        operation,
-                        &request_id,
+                request.validate().map_err(::acs_server::rest::validation_error)?;
+                match ::acs_server::guard(
+                        ctx.operation,
+                        &ctx.request_id,
                         shared.api.show_pet_by_id(&ctx, request),
                     )
                     .await?
                 {
                     ::std::result::Result::Ok(body) => {
-                        json_answer(operation, 200u16, &body, &request_id)
+                        ::acs_server::rest::json_answer(&ctx, 200u16, &body)
                     }
                     ::std::result::Result::Err(e) => {
                         match e {
@@ -918,14 +377,18 @@ async fn handle_show_pet_by_id<T: FixturePetStoreApi>(
                                 http_status,
                                 body,
                             } if http_status >= 400 => {
-                                answered_code = ::std::option::Option::Some("Default");
-                                json_answer(operation, http_status, &body, &request_id)
+                                ::acs_server::rest::documented(
+                                    &ctx,
+                                    "Default",
+                                    http_status,
+                                    &body,
+                                )
                             }
                             e => {
                                 ::std::result::Result::Err(
-                                    business_error(
-                                        operation,
-                                        &request_id,
+                                    ::acs_server::business_error(
+                                        ctx.operation,
+                                        &ctx.request_id,
                                         e.http_status(),
                                         e.code(),
                                         e.message(),
@@ -940,16 +403,5 @@ async fn handle_show_pet_by_id<T: FixturePetStoreApi>(
                 }
             },
         )
-        .await;
-    let result = served.unwrap_or_else(|_| ::std::result::Result::Err(timed_out()));
-    conclude(
-        &*shared.config.hooks,
-        operation,
-        &request_id,
-        started,
-        result,
-        answered_code,
-        &shared.config.host_id,
-        Format::Json,
-    )
+        .await
 }

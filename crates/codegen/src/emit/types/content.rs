@@ -5,14 +5,18 @@ use crate::model::{Api, TypeKind};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-pub fn emit(api: &Api) -> Option<TokenStream> {
+pub fn emit(api: &Api, support: &TokenStream) -> Option<TokenStream> {
     let entries: Vec<TokenStream> = api
         .types
         .iter()
         .filter_map(|t| match &t.kind {
             TypeKind::Struct(s) => s.connection_type.as_ref().map(|ct| {
                 let name = &t.name;
-                let required = s.fields.iter().filter(|f| f.required).map(|f| &f.wire_name);
+                let required = s
+                    .fields
+                    .iter()
+                    .filter(|f| f.required && !f.flatten)
+                    .map(|f| &f.wire_name);
                 let secret = s.fields.iter().filter(|f| f.secret).map(|f| &f.wire_name);
                 let properties = s.fields.iter().map(|f| &f.wire_name);
                 let any_of = s.required_any_of.iter().map(|group| quote!(&[#(#group),*]));
@@ -34,22 +38,7 @@ pub fn emit(api: &Api) -> Option<TokenStream> {
         return None;
     }
     Some(quote! {
-        /// The schema of one connection type's `Content` (a schema with `x-connection-type`).
-        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-        pub struct ContentSchemaInfo {
-            /// The generated struct's name.
-            pub name: &'static str,
-            /// The `x-connection-type` value (`mysql`).
-            pub connection_type: &'static str,
-            /// Wire names of every property, in spec order.
-            pub properties: &'static [&'static str],
-            /// Wire names of the required properties.
-            pub required: &'static [&'static str],
-            /// Wire names of the `x-secret` properties.
-            pub secret: &'static [&'static str],
-            /// `x-required-any-of`: groups of which at least one property must be present.
-            pub required_any_of: &'static [&'static [&'static str]],
-        }
+        pub use #support ContentSchemaInfo;
 
         /// Every schema with `x-connection-type`, in spec order.
         pub const CONTENT_SCHEMAS: &[ContentSchemaInfo] = &[#(#entries),*];

@@ -15,6 +15,7 @@ fn int_literal(v: i64, scalar: Scalar) -> Literal {
 }
 
 pub fn emit(ctx: &Ctx, name: &str, def: &EnumDef, docs: TokenStream) -> TokenStream {
+    let support = &ctx.support;
     let name_ident = ident(name);
     let wire = &def.wire_name;
     let variants: Vec<_> = def.variants.iter().map(|v| ident(&v.rust_name)).collect();
@@ -252,7 +253,7 @@ pub fn emit(ctx: &Ctx, name: &str, def: &EnumDef, docs: TokenStream) -> TokenStr
                 impl<'de> ::serde::Deserialize<'de> for #name_ident {
                     /// Accepts the number or its decimal text.
                     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                        let raw = <IntOrString as ::serde::Deserialize>::deserialize(deserializer)?;
+                        let raw = <#support IntOrString as ::serde::Deserialize>::deserialize(deserializer)?;
                         let value = raw
                             .into_i64()
                             #narrow

@@ -31,12 +31,16 @@ pub struct Ctx<'a> {
     pub api: &'a Api,
     /// Emit the RPC parameter codec (the API has RPC operations).
     pub rpc: bool,
+    /// The types runtime crate (`::acs_types::`) the generated code calls for helpers.
+    pub support: TokenStream,
+    /// [`Self::support`] as text, for `#[serde(deserialize_with = "...")]` paths.
+    pub support_str: String,
     index: BTreeMap<&'a str, &'a TypeDef>,
     rpc_ops: BTreeSet<&'a str>,
 }
 
 impl<'a> Ctx<'a> {
-    pub fn new(api: &'a Api) -> Self {
+    pub fn new(api: &'a Api, support: &syn::Path) -> Self {
         let rpc_ops = api
             .operations
             .iter()
@@ -48,6 +52,8 @@ impl<'a> Ctx<'a> {
             .collect();
         Self {
             api,
+            support: quote!(#support ::),
+            support_str: quote!(#support).to_string().replace(' ', ""),
             rpc: api.has_rpc_operations(),
             index: api.types.iter().map(|t| (t.name.as_str(), t)).collect(),
             rpc_ops,
@@ -132,25 +138,17 @@ impl<'a> Ctx<'a> {
     }
 }
 
-/// The whole types module.
-pub fn generate(api: &Api) -> TokenStream {
-    let ctx = Ctx::new(api);
+/// The whole types module; `support` is the path of the types runtime crate (`::acs_types`).
+pub fn generate(api: &Api, support: &syn::Path) -> TokenStream {
+    let ctx = Ctx::new(api, support);
     let mut items = Vec::new();
     let mut default_fns = Vec::new();
-    let mut uses_checked = false;
     let version = &api.version;
     items.push(quote! {
         /// The API version the spec describes (`info.version`).
         pub const API_VERSION: &str = #version;
     });
-    let int_enums = api
-        .types
-        .iter()
-        .any(|t| matches!(&t.kind, TypeKind::Enum(e) if e.repr != crate::model::EnumRepr::String));
-    items.push(support::common(int_enums));
-    if ctx.rpc {
-        items.push(support::rpc());
-    }
+    items.push(support::reexports(support, ctx.rpc));
     for t in &api.types {
         let wire = match &t.kind {
             TypeKind::Struct(_)
@@ -178,7 +176,6 @@ pub fn generate(api: &Api) -> TokenStream {
                 };
                 let emitted = structs::emit(&ctx, &t.name, s, docs, request_of);
                 default_fns.extend(emitted.default_fns);
-                uses_checked |= emitted.uses_checked;
                 emitted.items
             }
             TypeKind::Enum(e) => enums::emit(&ctx, &t.name, e, docs),
@@ -189,21 +186,14 @@ pub fn generate(api: &Api) -> TokenStream {
         });
     }
     for name in ctx.json_params() {
-        let name = ident(name);
-        items.push(quote! {
-            impl RpcParam for #name {
-                fn to_param(&self) -> ::std::string::String {
-                    json_param(self)
-                }
-
-                fn from_param(value: &str) -> ::std::result::Result<Self, ::std::string::String> {
-                    from_json_param(value)
-                }
-            }
-        });
+        items.push(support::json_param_impl(&ctx, &ident(name)));
     }
-    if uses_checked {
-        items.push(support::checked_params());
+    if api
+        .types
+        .iter()
+        .any(|t| matches!(t.kind, TypeKind::Untagged(_)))
+    {
+        items.push(unions::best_match_support());
     }
     let has_common = !api.common_errors.is_empty();
     for op in &api.operations {
@@ -218,7 +208,7 @@ pub fn generate(api: &Api) -> TokenStream {
             false,
         ));
     }
-    items.extend(content::emit(api));
+    items.extend(content::emit(api, &ctx.support));
     if !default_fns.is_empty() {
         items.push(quote! {
             /// Spec defaults, as functions for `#[serde(default = "...")]`.

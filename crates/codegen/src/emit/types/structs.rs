@@ -21,8 +21,6 @@ use serde_json::Value;
 pub struct Emitted {
     pub items: TokenStream,
     pub default_fns: Vec<TokenStream>,
-    /// The struct's `Deserialize` uses the `checked_param` helpers (see [`super::support`]).
-    pub uses_checked: bool,
 }
 
 /// Methods a setter must not shadow.
@@ -87,6 +85,14 @@ pub fn emit(
                 let field = ident(&f.rust_name);
                 let ty = field_type(f, *plain);
                 let mut serde_args = Vec::new();
+                if f.flatten {
+                    // A `oneOf`/`anyOf` beside properties: its members' fields are ours.
+                    return quote! {
+                        #docs
+                        #[serde(flatten)]
+                        pub #field: #ty,
+                    };
+                }
                 if f.wire_name != f.rust_name {
                     let wire = &f.wire_name;
                     serde_args.push(quote!(rename = #wire));
@@ -98,7 +104,7 @@ pub fn emit(
                     } else {
                         "checked_param"
                     };
-                    let with = format!("{helper}::<_, {newtype}, _>");
+                    let with = format!("{}::{helper}::<_, {newtype}, _>", ctx.support_str);
                     serde_args.push(quote!(deserialize_with = #with));
                 }
                 if let Some(path) = default_path {
@@ -185,7 +191,7 @@ pub fn emit(
         let required = def
             .fields
             .iter()
-            .filter(|f| f.required)
+            .filter(|f| f.required && !f.flatten)
             .map(|f| &f.wire_name);
         quote! {
             impl #name_ident {
@@ -197,7 +203,6 @@ pub fn emit(
             }
         }
     });
-    let uses_checked = plain.iter().any(Option::is_some);
     let request = request_of
         .map(|op| request_methods(ctx, &name_ident, op, def, &plain, &default_paths, name));
     let items = quote! {
@@ -215,11 +220,7 @@ pub fn emit(
 
         #request
     };
-    Emitted {
-        items,
-        default_fns,
-        uses_checked,
-    }
+    Emitted { items, default_fns }
 }
 
 fn field_type(f: &Field, plain: Option<(&str, Scalar)>) -> TokenStream {
@@ -378,7 +379,7 @@ fn request_methods(
     let validate = validate_fn(def, plain);
     let rpc = ctx
         .is_rpc_op(op)
-        .then(|| rpc_codec(def, plain, default_paths, type_name));
+        .then(|| rpc_codec(ctx, def, plain, default_paths, type_name));
     quote! {
         impl #name {
             #[doc = #new_doc]
@@ -434,6 +435,7 @@ fn validate_fn(def: &StructDef, plain: &[Option<(&str, Scalar)>]) -> TokenStream
 }
 
 fn rpc_codec(
+    ctx: &Ctx,
     def: &StructDef,
     plain: &[Option<(&str, Scalar)>],
     default_paths: &[Option<String>],
@@ -459,6 +461,7 @@ fn rpc_codec(
             quote!(params.push((#wire, RpcParam::to_param(#deref self.#field)));)
         }
     });
+    let support = &ctx.support;
     let reads = def
         .fields
         .iter()
@@ -485,11 +488,11 @@ fn rpc_codec(
                     snake(type_name),
                     f.rust_name.trim_start_matches("r#")
                 );
-                quote!(optional_param #turbofish(&get, #wire)? #unwrap_opt .unwrap_or_else(defaults::#fn_name))
+                quote!(#support optional_param #turbofish(&get, #wire)? #unwrap_opt .unwrap_or_else(defaults::#fn_name))
             } else if f.is_optional() {
-                quote!(optional_param #turbofish(&get, #wire)? #unwrap_opt)
+                quote!(#support optional_param #turbofish(&get, #wire)? #unwrap_opt)
             } else {
-                quote!(required_param #turbofish(&get, #wire)? #unwrap_req)
+                quote!(#support required_param #turbofish(&get, #wire)? #unwrap_req)
             };
             let read = match (f.boxed, f.is_optional()) {
                 (true, true) => quote!(#read.map(::std::boxed::Box::new)),
