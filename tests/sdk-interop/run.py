@@ -57,6 +57,23 @@ SCENARIOS = (
     Scenario(
         "classic", "aliyun-python-sdk-core + aliyun-python-sdk-dataworks-public (JSON and XML)", ("classic_sdk.py",)
     ),
+    # The DataSource family (CreateDataSource ... SetDataSourceShare) and its crossing with the
+    # Connection family, through the same three SDK flavours.
+    Scenario(
+        "tea-v3-ds",
+        "DataSource family, alibabacloud-dataworks-public20200518, signature V3",
+        ("tea_sdk.py", "--signature", "v3", "--family", "datasource"),
+    ),
+    Scenario(
+        "tea-v2-ds",
+        "DataSource family, alibabacloud-dataworks-public20200518, signature_algorithm=v2",
+        ("tea_sdk.py", "--signature", "v2", "--family", "datasource"),
+    ),
+    Scenario(
+        "classic-ds",
+        "DataSource family, aliyun-python-sdk-core + aliyun-python-sdk-dataworks-public",
+        ("classic_sdk.py", "--family", "datasource"),
+    ),
     # Last: its resets remove what the other scenarios created.
     Scenario(
         "double",
@@ -204,6 +221,7 @@ class Server:
             # Replicas on PostgreSQL must share a master key, so the server refuses to invent one;
             # a throwaway key per run keeps the scratch database self-contained.
             env.setdefault("DATAWORKS_MASTER_KEY", base64.b64encode(secrets.token_bytes(32)).decode())
+        self.binary, self.database_url, self.workdir, self.env = binary, database_url, workdir, env
         try:
             self.process = subprocess.Popen(
                 argv,
@@ -226,6 +244,31 @@ class Server:
         ]
         for reader in self.readers:
             reader.start()
+
+    def admin(self, *args: str) -> str:
+        """Runs `dataworks-server admin ARGS` on the server's database (and master key); its stdout."""
+        argv = [str(self.binary), "admin", *args, "--database", self.database_url]
+        result = subprocess.run(
+            argv, cwd=self.workdir, env=self.env, capture_output=True, text=True, timeout=60, check=False
+        )
+        if result.returncode != 0:
+            raise HarnessError(f"admin {' '.join(args)} failed: {result.stderr.strip()[-300:]}")
+        return result.stdout
+
+    def second_project(self, project_id: str) -> str:
+        """A second project in the tenant of `project_id`, for SetDataSourceShare to share with."""
+        tenant = None
+        for line in self.admin("projects", "list").splitlines():
+            fields = line.split("\t")
+            if fields and fields[0] == project_id:
+                tenant = fields[1]
+        if tenant is None:
+            raise HarnessError(f"project {project_id} not found by admin projects list")
+        created = self.admin("projects", "create", "--tenant", tenant, "sdk-interop-share-target")
+        match = re.search(r"ProjectId=(\d+)", created)
+        if match is None:
+            raise HarnessError(f"admin projects create printed no ProjectId: {created!r}")
+        return match.group(1)
 
     def write_log(self, text: str) -> None:
         with self.log_lock:
@@ -322,6 +365,8 @@ def scenario_env(host: str, port: int, creds: dict[str, str]) -> dict[str, str]:
         DW_INTEROP_ACCESS_KEY_ID=creds["AccessKeyId"],
         DW_INTEROP_ACCESS_KEY_SECRET=creds["AccessKeySecret"],
         DW_INTEROP_PROJECT_ID=creds["ProjectId"],
+        # Empty against an external --endpoint: the scenarios then check only refused sharing.
+        DW_INTEROP_SHARE_PROJECT_ID=creds.get("ShareProjectId", ""),
         NO_PROXY=",".join(filter(None, [os.environ.get("NO_PROXY"), host, "localhost"])),
         no_proxy=",".join(filter(None, [os.environ.get("no_proxy"), host, "localhost"])),
         PYTHONUNBUFFERED="1",
@@ -410,6 +455,7 @@ def external_target(endpoint: str) -> tuple[str, int, dict[str, str]]:
     missing = [k for k, v in creds.items() if not v]
     if missing:
         raise HarnessError(f"--endpoint needs DW_INTEROP_* credentials; missing {missing}")
+    creds["ShareProjectId"] = os.environ.get("DW_INTEROP_SHARE_PROJECT_ID", "")
     return host, int(port), creds
 
 
@@ -458,6 +504,8 @@ def main(argv: list[str]) -> int:
             log(f"credentials: ProjectId={creds['ProjectId']} AccessKeyId={creds['AccessKeyId']} (secret not shown)")
             server.wait_until_healthy(args.startup_timeout)
             log("GET /healthz answered 200")
+            creds = {**creds, "ShareProjectId": server.second_project(creds["ProjectId"])}
+            log(f"second project for SetDataSourceShare: ProjectId={creds['ShareProjectId']}")
             host, port = "127.0.0.1", server.port
         env = scenario_env(host, port, creds)
         for scenario in scenarios:

@@ -111,12 +111,19 @@ fn rpc_path(action: &str) -> String {
     format!("/#Action={action}")
 }
 
-const ACTIONS: [&str; 5] = [
+const ACTIONS: [&str; 12] = [
     "CreateConnection",
     "UpdateConnection",
     "ListConnections",
     "DeleteConnection",
     "TestNetworkConnection",
+    "CreateDataSource",
+    "UpdateDataSource",
+    "ListDataSources",
+    "DeleteDataSource",
+    "ExportDataSources",
+    "ImportDataSources",
+    "SetDataSourceShare",
 ];
 
 const METHODS: [&str; 2] = ["get", "post"];
@@ -348,6 +355,63 @@ fn expected_parameters(action: &str) -> Vec<P> {
             P("EnvType", pattern("^[01]$"), true),
             P("ResourceGroup", name(), true),
         ],
+        // The DataSource family: wire names and required flags from the official SDK models
+        // (`alibabacloud_dataworks_public20200518.models`, 10.1.1).
+        "CreateDataSource" => vec![
+            P("ProjectId", id(), true),
+            P("Name", name(), true),
+            P("DataSourceType", one_of(&CONNECTION_TYPES), true),
+            P("Content", content(), true),
+            P("EnvType", env_type(), true),
+            P("SubType", one_of(&SUB_TYPES), false),
+            P("Description", text(None, Some(3000)), false),
+        ],
+        "UpdateDataSource" => vec![
+            P("DataSourceId", id(), true),
+            P("Content", content(), false),
+            P("EnvType", env_type(), false),
+            P("Description", text(None, Some(3000)), false),
+            P("Status", pattern(STATUS_PATTERN), false),
+        ],
+        "ListDataSources" => vec![
+            P("ProjectId", id(), true),
+            P("PageNumber", int("int32", Some(1), None, Some(1)), false),
+            P(
+                "PageSize",
+                int("int32", Some(1), Some(100), Some(10)),
+                false,
+            ),
+            P("Name", name(), false),
+            P("DataSourceType", one_of(&CONNECTION_TYPES), false),
+            P("SubType", one_of(&SUB_TYPES), false),
+            P("Status", pattern(STATUS_PATTERN), false),
+            P("EnvType", env_type(), false),
+        ],
+        "DeleteDataSource" => vec![P("DataSourceId", id(), true)],
+        "ExportDataSources" => vec![
+            P("ProjectId", id(), true),
+            P("PageNumber", int("int32", Some(1), None, Some(1)), false),
+            P(
+                "PageSize",
+                int("int32", Some(1), Some(100), Some(10)),
+                false,
+            ),
+            P("Name", name(), false),
+            P("DataSourceType", one_of(&CONNECTION_TYPES), false),
+            P("SubType", one_of(&SUB_TYPES), false),
+            P("EnvType", env_type(), false),
+        ],
+        "ImportDataSources" => vec![
+            P("ProjectId", id(), true),
+            P("DataSources", text(Some(1), Some(1_048_576)), true),
+        ],
+        "SetDataSourceShare" => vec![
+            P("ProjectId", id(), true),
+            P("DatasourceName", name(), true),
+            P("EnvType", pattern("^[01]$"), false),
+            P("ProjectPermissions", text(None, Some(65536)), false),
+            P("UserPermissions", text(None, Some(65536)), false),
+        ],
         _ => Vec::new(),
     }
 }
@@ -368,8 +432,8 @@ fn expected_common() -> Vec<P> {
 /// The method the SDKs use (`x-acs-method`).
 fn expected_sdk_method(action: &str) -> &'static str {
     match action {
-        "UpdateConnection" => "PUT",
-        "ListConnections" => "GET",
+        "UpdateConnection" | "UpdateDataSource" => "PUT",
+        "ListConnections" | "ListDataSources" | "ExportDataSources" => "GET",
         _ => "POST",
     }
 }
@@ -451,7 +515,84 @@ fn expected_models() -> Vec<(&'static str, Vec<F>, &'static str)> {
             "Error",
         ),
         ("Connection", expected_connection(), "Connections"),
+        (
+            "CreateDataSourceResponse",
+            envelope(Some(string()), long()),
+            "CreateDataSourceResponse",
+        ),
+        (
+            "UpdateDataSourceResponse",
+            envelope(Some(string()), Ty::Bool),
+            "UpdateDataSourceResponse",
+        ),
+        (
+            "DeleteDataSourceResponse",
+            envelope(Some(string()), Ty::Bool),
+            "DeleteDataSourceResponse",
+        ),
+        (
+            "ListDataSourcesResponse",
+            envelope(Some(integer()), named("ListDataSourcesData")),
+            "ListDataSourcesResponse",
+        ),
+        ("ListDataSourcesData", data_source_page(), ""),
+        (
+            "ExportDataSourcesResponse",
+            envelope(Some(integer()), named("ExportDataSourcesData")),
+            "ExportDataSourcesResponse",
+        ),
+        ("ExportDataSourcesData", data_source_page(), ""),
+        ("DataSource", expected_data_source(), "DataSources"),
+        (
+            "ImportDataSourcesResponse",
+            envelope(None, named("ImportDataSourcesData")),
+            "ImportDataSourcesResponse",
+        ),
+        (
+            "ImportDataSourcesData",
+            vec![F("Status", Ty::Bool, true), F("Message", string(), true)],
+            "",
+        ),
+        (
+            "SetDataSourceShareResponse",
+            envelope(None, named("SetDataSourceShareData")),
+            "SetDataSourceShareResponse",
+        ),
+        (
+            "SetDataSourceShareData",
+            vec![F("Status", string(), true), F("Message", string(), true)],
+            "",
+        ),
     ]
+}
+
+/// `Data` of ListDataSources and ExportDataSources.
+fn data_source_page() -> Vec<F> {
+    vec![
+        F("PageNumber", integer(), true),
+        F("PageSize", integer(), true),
+        F("TotalCount", integer(), true),
+        F(
+            "DataSources",
+            Ty::Array(Box::new(named("DataSource"))),
+            true,
+        ),
+    ]
+}
+
+/// A `Connection` under the DataSource family's names (`DataSourceType` for `ConnectionType`).
+fn expected_data_source() -> Vec<F> {
+    expected_connection()
+        .into_iter()
+        .map(|F(name, ty, required)| {
+            let name = if name == "ConnectionType" {
+                "DataSourceType"
+            } else {
+                name
+            };
+            F(name, ty, required)
+        })
+        .collect()
 }
 
 fn expected_connection() -> Vec<F> {
@@ -554,6 +695,28 @@ fn expected_errors(action: &str) -> Vec<Code> {
             NOT_IN_TENANT,
             DATA_SOURCE_STATUS,
         ],
+        // The SDK models document no codes of their own for the DataSource family: each
+        // operation answers the codes of its Connection counterpart.
+        "CreateDataSource" => expected_errors("CreateConnection"),
+        // Status is deprecated in this family; a bad one is InvalidParameter, so no
+        // DataSourceStatus.
+        "UpdateDataSource" => vec![
+            CONNECTION_NOT_EXISTS,
+            PROJECT_NOT_EXISTS,
+            NOT_OWNER_OR_ADMIN,
+            NOT_IN_PROJECT,
+            NOT_IN_TENANT,
+            NAME_DUPLICATE,
+        ],
+        "ListDataSources" | "ExportDataSources" => expected_errors("ListConnections"),
+        "DeleteDataSource" => expected_errors("DeleteConnection"),
+        "ImportDataSources" => vec![
+            PROJECT_NOT_EXISTS,
+            NOT_IN_PROJECT,
+            NOT_OWNER_OR_ADMIN,
+            NOT_IN_TENANT,
+        ],
+        "SetDataSourceShare" => expected_errors("DeleteConnection"),
         _ => Vec::new(),
     }
 }
@@ -1121,12 +1284,19 @@ fn check_models(doc: &Doc) -> Vec<String> {
             errs.push(format!("{name}: xml name {raw_xml:?}, want {xml_name}"));
         }
     }
-    // Alibaba's XML repeats `<Connections>` once per item directly inside `<Data>`.
-    let list = &doc.raw_schema("ListConnectionsData")["properties"]["Connections"]["xml"];
-    if list["name"].as_str() != Some("Connections") || list["wrapped"].as_bool() == Some(true) {
-        errs.push(format!(
-            "ListConnectionsData.Connections: xml must be named Connections, unwrapped: {list:?}"
-        ));
+    // Alibaba's XML repeats `<Connections>` (`<DataSources>`) once per item directly inside
+    // `<Data>`.
+    for (schema, list_name) in [
+        ("ListConnectionsData", "Connections"),
+        ("ListDataSourcesData", "DataSources"),
+        ("ExportDataSourcesData", "DataSources"),
+    ] {
+        let list = &doc.raw_schema(schema)["properties"][list_name]["xml"];
+        if list["name"].as_str() != Some(list_name) || list["wrapped"].as_bool() == Some(true) {
+            errs.push(format!(
+                "{schema}.{list_name}: xml must be named {list_name}, unwrapped: {list:?}"
+            ));
+        }
     }
     errs
 }
@@ -1286,7 +1456,12 @@ fn check_content_schemas(doc: &Doc) -> Vec<String> {
         errs.push(format!("Content schemas cover {types:?}, want {want:?}"));
     }
     // The Content parameter's description points at every Content schema.
-    for action in ["CreateConnection", "UpdateConnection"] {
+    for action in [
+        "CreateConnection",
+        "UpdateConnection",
+        "CreateDataSource",
+        "UpdateDataSource",
+    ] {
         let params = doc.raw_operation(action, "get")["parameters"].as_sequence();
         let content = params
             .into_iter()
@@ -1541,4 +1716,32 @@ fn mutation_security_and_sdk_method_are_noticed() {
     expect_complaint(check_security(&doc), "AcsSignatureV1");
     expect_complaint(check_operations(&doc), "x-acs-method");
     expect_complaint(check_document(&doc), "info.version");
+}
+
+#[test]
+fn mutation_data_source_family_is_checked_too() {
+    let doc = mutated(|raw| {
+        op_mut(raw, "UpdateDataSource", "post")["x-acs-method"] = Value::from("POST");
+        raw["components"]["schemas"]["DataSource"]["properties"]
+            .as_mapping_mut()
+            .expect("properties")
+            .remove("Shared");
+        for p in op_mut(raw, "SetDataSourceShare", "get")["parameters"]
+            .as_sequence_mut()
+            .expect("parameters")
+        {
+            if p["name"].as_str() == Some("EnvType") {
+                p["required"] = Value::from(true);
+            }
+        }
+    });
+    expect_complaint(
+        check_operations(&doc),
+        "UpdateDataSource post: x-acs-method",
+    );
+    expect_complaint(check_models(&doc), "DataSource: properties");
+    expect_complaint(
+        check_parameters(&doc),
+        "SetDataSourceShare get parameter EnvType: required",
+    );
 }

@@ -104,6 +104,64 @@ impl DataWorksConnectionApi for Nothing {
     ) -> Result<t::TestNetworkConnectionResponse, t::TestNetworkConnectionError> {
         Ok(t::TestNetworkConnectionResponse::default())
     }
+
+    // The DataSource family is not measured here.
+
+    async fn create_data_source(
+        &self,
+        _: &RequestContext,
+        _: t::CreateDataSourceRequest,
+    ) -> Result<t::CreateDataSourceResponse, t::CreateDataSourceError> {
+        Ok(t::CreateDataSourceResponse::default())
+    }
+
+    async fn update_data_source(
+        &self,
+        _: &RequestContext,
+        _: t::UpdateDataSourceRequest,
+    ) -> Result<t::UpdateDataSourceResponse, t::UpdateDataSourceError> {
+        Ok(t::UpdateDataSourceResponse::default())
+    }
+
+    async fn list_data_sources(
+        &self,
+        _: &RequestContext,
+        _: t::ListDataSourcesRequest,
+    ) -> Result<t::ListDataSourcesResponse, t::ListDataSourcesError> {
+        Ok(t::ListDataSourcesResponse::default())
+    }
+
+    async fn delete_data_source(
+        &self,
+        _: &RequestContext,
+        _: t::DeleteDataSourceRequest,
+    ) -> Result<t::DeleteDataSourceResponse, t::DeleteDataSourceError> {
+        Ok(t::DeleteDataSourceResponse::default())
+    }
+
+    async fn export_data_sources(
+        &self,
+        _: &RequestContext,
+        _: t::ExportDataSourcesRequest,
+    ) -> Result<t::ExportDataSourcesResponse, t::ExportDataSourcesError> {
+        Ok(t::ExportDataSourcesResponse::default())
+    }
+
+    async fn import_data_sources(
+        &self,
+        _: &RequestContext,
+        _: t::ImportDataSourcesRequest,
+    ) -> Result<t::ImportDataSourcesResponse, t::ImportDataSourcesError> {
+        Ok(t::ImportDataSourcesResponse::default())
+    }
+
+    async fn set_data_source_share(
+        &self,
+        _: &RequestContext,
+        _: t::SetDataSourceShareRequest,
+    ) -> Result<t::SetDataSourceShareResponse, t::SetDataSourceShareError> {
+        Ok(t::SetDataSourceShareResponse::default())
+    }
 }
 
 /// A freshly signed UpdateConnection (PUT, V3, parameters in the query, empty body), as the

@@ -4,14 +4,21 @@
 use dataworks_server_stub::{DataWorksConnectionApi, RequestContext};
 use dataworks_types::{
     Connection, CreateConnectionError, CreateConnectionRequest, CreateConnectionResponse,
-    DeleteConnectionError, DeleteConnectionRequest, DeleteConnectionResponse, ErrorCode,
-    ListConnectionsData, ListConnectionsError, ListConnectionsRequest, ListConnectionsResponse,
-    TaskList, TestNetworkConnectionError, TestNetworkConnectionRequest,
-    TestNetworkConnectionResponse, UpdateConnectionError, UpdateConnectionRequest,
-    UpdateConnectionResponse,
+    CreateDataSourceError, CreateDataSourceRequest, CreateDataSourceResponse, DataSource,
+    DeleteConnectionError, DeleteConnectionRequest, DeleteConnectionResponse,
+    DeleteDataSourceError, DeleteDataSourceRequest, DeleteDataSourceResponse, ErrorCode,
+    ExportDataSourcesData, ExportDataSourcesError, ExportDataSourcesRequest,
+    ExportDataSourcesResponse, ImportDataSourcesData, ImportDataSourcesError,
+    ImportDataSourcesRequest, ImportDataSourcesResponse, ListConnectionsData, ListConnectionsError,
+    ListConnectionsRequest, ListConnectionsResponse, ListDataSourcesData, ListDataSourcesError,
+    ListDataSourcesRequest, ListDataSourcesResponse, SetDataSourceShareData,
+    SetDataSourceShareError, SetDataSourceShareRequest, SetDataSourceShareResponse, TaskList,
+    TestNetworkConnectionError, TestNetworkConnectionRequest, TestNetworkConnectionResponse,
+    UpdateConnectionError, UpdateConnectionRequest, UpdateConnectionResponse,
+    UpdateDataSourceError, UpdateDataSourceRequest, UpdateDataSourceResponse,
 };
 
-use crate::domain::{self, Caller, ConnectionService, ConnectionView, DomainError};
+use crate::domain::{self, Caller, ConnectionPage, ConnectionService, ConnectionView, DomainError};
 
 /// `HttpStatusCode` of a successful Create/Update/Delete: a string on the wire (SDK metadata).
 const HTTP_OK_TEXT: &str = "200";
@@ -180,6 +187,237 @@ impl DataWorksConnectionApi for Api {
             ..Default::default()
         })
     }
+
+    // The DataSource family: each method maps its wire names onto the same domain operation as
+    // its Connection counterpart (or onto the family's own rules in `domain::data_sources`).
+
+    async fn create_data_source(
+        &self,
+        ctx: &RequestContext,
+        req: CreateDataSourceRequest,
+    ) -> Result<CreateDataSourceResponse, CreateDataSourceError> {
+        let input = domain::CreateConnection {
+            project_id: req.project_id,
+            name: req.name,
+            connection_type: req.data_source_type.as_str().to_owned(),
+            sub_type: req.sub_type.map(|s| s.as_str().to_owned()),
+            description: req.description,
+            content: req.content,
+            env_type: req.env_type,
+        };
+        let err = to_api::<CreateDataSourceError>(ctx);
+        let id = self
+            .service
+            .create_connection(&caller(ctx).map_err(&err)?, input)
+            .await
+            .map_err(&err)?;
+        Ok(CreateDataSourceResponse {
+            success: true,
+            http_status_code: HTTP_OK_TEXT.to_owned(),
+            data: id,
+            ..Default::default()
+        })
+    }
+
+    async fn update_data_source(
+        &self,
+        ctx: &RequestContext,
+        req: UpdateDataSourceRequest,
+    ) -> Result<UpdateDataSourceResponse, UpdateDataSourceError> {
+        let input = domain::UpdateDataSource {
+            connection_id: req.data_source_id,
+            content: req.content,
+            env_type: req.env_type,
+            description: req.description,
+            status: req.status,
+        };
+        let err = to_api::<UpdateDataSourceError>(ctx);
+        self.service
+            .update_data_source(&caller(ctx).map_err(&err)?, input)
+            .await
+            .map_err(&err)?;
+        Ok(UpdateDataSourceResponse {
+            success: true,
+            http_status_code: HTTP_OK_TEXT.to_owned(),
+            data: true,
+            ..Default::default()
+        })
+    }
+
+    async fn list_data_sources(
+        &self,
+        ctx: &RequestContext,
+        req: ListDataSourcesRequest,
+    ) -> Result<ListDataSourcesResponse, ListDataSourcesError> {
+        let input = domain::ListConnections {
+            project_id: req.project_id,
+            name: req.name,
+            connection_type: req.data_source_type.map(|t| t.as_str().to_owned()),
+            sub_type: req.sub_type.map(|s| s.as_str().to_owned()),
+            status: req.status,
+            env_type: req.env_type,
+            page_number: Some(req.page_number),
+            page_size: Some(req.page_size),
+        };
+        let err = to_api::<ListDataSourcesError>(ctx);
+        let page = self
+            .service
+            .list_connections(&caller(ctx).map_err(&err)?, input)
+            .await
+            .map_err(&err)?;
+        let (page_number, page_size, total_count, data_sources) = data_source_page(page);
+        Ok(ListDataSourcesResponse {
+            success: true,
+            http_status_code: HTTP_OK,
+            data: ListDataSourcesData {
+                page_number,
+                page_size,
+                total_count,
+                data_sources,
+            },
+            ..Default::default()
+        })
+    }
+
+    async fn delete_data_source(
+        &self,
+        ctx: &RequestContext,
+        req: DeleteDataSourceRequest,
+    ) -> Result<DeleteDataSourceResponse, DeleteDataSourceError> {
+        let err = to_api::<DeleteDataSourceError>(ctx);
+        self.service
+            .delete_connection(&caller(ctx).map_err(&err)?, req.data_source_id)
+            .await
+            .map_err(&err)?;
+        Ok(DeleteDataSourceResponse {
+            success: true,
+            http_status_code: HTTP_OK_TEXT.to_owned(),
+            data: true,
+            ..Default::default()
+        })
+    }
+
+    async fn export_data_sources(
+        &self,
+        ctx: &RequestContext,
+        req: ExportDataSourcesRequest,
+    ) -> Result<ExportDataSourcesResponse, ExportDataSourcesError> {
+        let input = domain::ListConnections {
+            project_id: req.project_id,
+            name: req.name,
+            connection_type: req.data_source_type.map(|t| t.as_str().to_owned()),
+            sub_type: req.sub_type.map(|s| s.as_str().to_owned()),
+            status: None,
+            env_type: req.env_type,
+            page_number: Some(req.page_number),
+            page_size: Some(req.page_size),
+        };
+        let err = to_api::<ExportDataSourcesError>(ctx);
+        let page = self
+            .service
+            .list_connections(&caller(ctx).map_err(&err)?, input)
+            .await
+            .map_err(&err)?;
+        let (page_number, page_size, total_count, data_sources) = data_source_page(page);
+        Ok(ExportDataSourcesResponse {
+            success: true,
+            http_status_code: HTTP_OK,
+            data: ExportDataSourcesData {
+                page_number,
+                page_size,
+                total_count,
+                data_sources,
+            },
+            ..Default::default()
+        })
+    }
+
+    async fn import_data_sources(
+        &self,
+        ctx: &RequestContext,
+        req: ImportDataSourcesRequest,
+    ) -> Result<ImportDataSourcesResponse, ImportDataSourcesError> {
+        let err = to_api::<ImportDataSourcesError>(ctx);
+        let outcome = self
+            .service
+            .import_data_sources(
+                &caller(ctx).map_err(&err)?,
+                req.project_id,
+                &req.data_sources,
+            )
+            .await
+            .map_err(&err)?;
+        Ok(ImportDataSourcesResponse {
+            success: true,
+            data: ImportDataSourcesData {
+                status: outcome.failures.is_empty(),
+                message: outcome.failures.join("; "),
+            },
+            ..Default::default()
+        })
+    }
+
+    async fn set_data_source_share(
+        &self,
+        ctx: &RequestContext,
+        req: SetDataSourceShareRequest,
+    ) -> Result<SetDataSourceShareResponse, SetDataSourceShareError> {
+        let input = domain::SetDataSourceShare {
+            project_id: req.project_id,
+            datasource_name: req.datasource_name,
+            env_type: req.env_type,
+            project_permissions: req.project_permissions,
+            user_permissions: req.user_permissions,
+        };
+        let err = to_api::<SetDataSourceShareError>(ctx);
+        let outcome = self
+            .service
+            .set_data_source_share(&caller(ctx).map_err(&err)?, input)
+            .await
+            .map_err(&err)?;
+        Ok(SetDataSourceShareResponse {
+            success: true,
+            data: SetDataSourceShareData {
+                status: if outcome.applied { "success" } else { "fail" }.to_owned(),
+                message: outcome.message,
+            },
+            ..Default::default()
+        })
+    }
+}
+
+/// PageNumber, PageSize, TotalCount and the rows of a page, under the DataSource family's names.
+fn data_source_page(page: ConnectionPage) -> (i32, i32, i32, Vec<DataSource>) {
+    (
+        page.page_number,
+        page.page_size,
+        i32::try_from(page.total_count).unwrap_or(i32::MAX),
+        page.connections.into_iter().map(data_source).collect(),
+    )
+}
+
+fn data_source(view: ConnectionView) -> DataSource {
+    let c = connection(view);
+    DataSource {
+        id: c.id,
+        name: c.name,
+        project_id: c.project_id,
+        tenant_id: c.tenant_id,
+        data_source_type: c.connection_type,
+        sub_type: c.sub_type,
+        content: c.content,
+        description: c.description,
+        env_type: c.env_type,
+        status: c.status,
+        connect_status: c.connect_status,
+        shared: c.shared,
+        sequence: c.sequence,
+        binding_calc_engine_id: c.binding_calc_engine_id,
+        default_engine: c.default_engine,
+        operator: c.operator,
+        gmt_create: c.gmt_create,
+        gmt_modified: c.gmt_modified,
+    }
 }
 
 fn connection(view: ConnectionView) -> Connection {
@@ -233,6 +471,13 @@ operation_errors!(
     ListConnectionsError,
     DeleteConnectionError,
     TestNetworkConnectionError,
+    CreateDataSourceError,
+    UpdateDataSourceError,
+    ListDataSourcesError,
+    DeleteDataSourceError,
+    ExportDataSourcesError,
+    ImportDataSourcesError,
+    SetDataSourceShareError,
 );
 
 /// The one mapping from domain errors to wire codes, as a `map_err` argument.

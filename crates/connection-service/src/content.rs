@@ -223,6 +223,20 @@ pub fn has_masked_secret(map: &Map<String, Value>) -> bool {
         .any(|p| get_pointer(map, p).and_then(Value::as_str) == Some(MASK))
 }
 
+/// The secret keys whose value is a mask rather than a secret: our [`MASK`] or any other run of
+/// `*` (Alibaba's exports write `***`). ImportDataSources refuses these, since an export never
+/// carries a secret and storing the mask would leave a data source that cannot connect.
+pub fn masked_secret_keys(map: &Map<String, Value>) -> Vec<&str> {
+    map.iter()
+        .filter(|(k, v)| {
+            is_secret_key(k)
+                && v.as_str()
+                    .is_some_and(|s| !s.is_empty() && s.chars().all(|c| c == '*'))
+        })
+        .map(|(k, _)| k.as_str())
+        .collect()
+}
+
 /// Encrypts every secret value of a freshly parsed Content and renders it for storage.
 ///
 /// Every secret is encrypted, even one that looks like an envelope: stored envelopes are always

@@ -505,4 +505,446 @@ impl Client {
             )
             .await
     }
+    /// Creates a data source in a DataWorks project (the DataSource family's name for
+    /// CreateConnection).
+    ///
+    /// Creates a data source of the given type in a project and environment, and returns its id.
+    /// The DataSource and Connection families share one store: the new data source is listed by
+    /// ListConnections and can be updated or deleted through either family, under the same id.
+    /// The name must be unique in the project and environment. Secret values in `Content`
+    /// (passwords, access keys) are encrypted at rest and masked in answers. The caller must be
+    /// the owner or an administrator of the project.
+    ///
+    /// Sends `Action=CreateDataSource` (`Version=2020-05-18`) with `POST`; parameters:
+    /// [`CreateDataSourceRequest`] (checked with `validate()` before anything is sent); answer:
+    /// [`CreateDataSourceResponse`].
+    ///
+    /// Not idempotent (`x-acs-idempotent: false`): retried only when the request cannot have reached
+    /// the server (a connect failure), never after it was sent.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with a [`CreateDataSourceError`] for an error answer; its documented codes:
+    ///
+    /// - `Invalid.Tenant.ProjectNotExists` (400): The project does not exist.
+    ///   [`CreateDataSourceError::InvalidTenantProjectNotExists`]
+    /// - `Invalid.Tenant.UserNotInProject` (400): The user is not in the project.
+    ///   [`CreateDataSourceError::InvalidTenantUserNotInProject`]
+    /// - `Invalid.Tenant.UserIsNotProjectOwnerOrAdmin` (403): The user is not a project administrator
+    ///   or owner. [`CreateDataSourceError::InvalidTenantUserIsNotProjectOwnerOrAdmin`]
+    /// - `Invalid.Tenant.UserNotInTenant` (403): The user is not in tenant.
+    ///   [`CreateDataSourceError::InvalidTenantUserNotInTenant`]
+    /// - `Invalid.DataSource.NameDuplicate` (400): A data source with the same name already exists in
+    ///   the project and environment. [`CreateDataSourceError::InvalidDataSourceNameDuplicate`]
+    /// - the protocol codes every operation can answer (`MissingParameter`, `InvalidParameter`,
+    ///   signature and throttling codes, ...; see `CreateDataSourceError::CODES`)
+    /// - any other code as `CreateDataSourceError::Unlisted`, with its code and message
+    ///
+    /// [`Error::Invalid`] when the request breaks a constraint of the spec (nothing is sent),
+    /// [`Error::Transport`] when no answer came back, [`Error::Decode`] when an answer could not be
+    /// read.
+    pub async fn create_data_source(
+        &self,
+        request: ::dataworks_types::CreateDataSourceRequest,
+    ) -> ::std::result::Result<
+        Response<::dataworks_types::CreateDataSourceResponse>,
+        Error<::dataworks_types::CreateDataSourceError>,
+    > {
+        static OPERATION: ::acs_client::Operation = ::acs_client::Operation {
+            action: "CreateDataSource",
+            method: ::http::Method::POST,
+            idempotent: false,
+            format_param: true,
+            region_param: true,
+        };
+        request.validate().map_err(Error::Invalid)?;
+        self.runtime
+            .call::<
+                ::dataworks_types::CreateDataSourceResponse,
+                _,
+                _,
+            >(
+                &OPERATION,
+                request.to_params(),
+                ::dataworks_types::CreateDataSourceError::from_code,
+            )
+            .await
+    }
+    /// Updates a data source (the DataSource family's name for UpdateConnection).
+    ///
+    /// Changes the content, environment, description or status of a data source; a parameter
+    /// that is left out keeps its current value (unlike UpdateConnection, Content and EnvType
+    /// are optional here). The type of a data source cannot change: the new Content must satisfy
+    /// the stored type's rules. The data source is looked up in the caller's tenant only; the
+    /// caller must be the owner or an administrator of its project. Ids are shared with the
+    /// Connection family. The official SDKs call this operation with PUT.
+    ///
+    /// Sends `Action=UpdateDataSource` (`Version=2020-05-18`) with `PUT`; parameters:
+    /// [`UpdateDataSourceRequest`] (checked with `validate()` before anything is sent); answer:
+    /// [`UpdateDataSourceResponse`].
+    ///
+    /// Retried (see [`RetryPolicy`]) on connection failures, timeouts, 5xx answers and `Throttling*`
+    /// codes.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with a [`UpdateDataSourceError`] for an error answer; its documented codes:
+    ///
+    /// - `Invalid.Tenant.ConnectionNotExists` (400): The connection does not exist.
+    ///   [`UpdateDataSourceError::InvalidTenantConnectionNotExists`]
+    /// - `Invalid.Tenant.ProjectNotExists` (400): The project does not exist.
+    ///   [`UpdateDataSourceError::InvalidTenantProjectNotExists`]
+    /// - `Invalid.Tenant.UserIsNotProjectOwnerOrAdmin` (403): The user is not a project administrator
+    ///   or owner. [`UpdateDataSourceError::InvalidTenantUserIsNotProjectOwnerOrAdmin`]
+    /// - `Invalid.Tenant.UserNotInProject` (400): The user is not in the project.
+    ///   [`UpdateDataSourceError::InvalidTenantUserNotInProject`]
+    /// - `Invalid.Tenant.UserNotInTenant` (403): The user is not in tenant.
+    ///   [`UpdateDataSourceError::InvalidTenantUserNotInTenant`]
+    /// - `Invalid.DataSource.NameDuplicate` (400): A data source with the same name already exists in
+    ///   the project and environment. [`UpdateDataSourceError::InvalidDataSourceNameDuplicate`]
+    /// - the protocol codes every operation can answer (`MissingParameter`, `InvalidParameter`,
+    ///   signature and throttling codes, ...; see `UpdateDataSourceError::CODES`)
+    /// - any other code as `UpdateDataSourceError::Unlisted`, with its code and message
+    ///
+    /// [`Error::Invalid`] when the request breaks a constraint of the spec (nothing is sent),
+    /// [`Error::Transport`] when no answer came back, [`Error::Decode`] when an answer could not be
+    /// read.
+    pub async fn update_data_source(
+        &self,
+        request: ::dataworks_types::UpdateDataSourceRequest,
+    ) -> ::std::result::Result<
+        Response<::dataworks_types::UpdateDataSourceResponse>,
+        Error<::dataworks_types::UpdateDataSourceError>,
+    > {
+        static OPERATION: ::acs_client::Operation = ::acs_client::Operation {
+            action: "UpdateDataSource",
+            method: ::http::Method::PUT,
+            idempotent: true,
+            format_param: true,
+            region_param: true,
+        };
+        request.validate().map_err(Error::Invalid)?;
+        self.runtime
+            .call::<
+                ::dataworks_types::UpdateDataSourceResponse,
+                _,
+                _,
+            >(
+                &OPERATION,
+                request.to_params(),
+                ::dataworks_types::UpdateDataSourceError::from_code,
+            )
+            .await
+    }
+    /// Lists the data sources of a project (the DataSource family's name for ListConnections).
+    ///
+    /// Returns one page of the data sources of a project, optionally filtered, sorted by
+    /// `Sequence` descending: the same rows as ListConnections, under the DataSource family's
+    /// field names (`DataSourceType`, `DataSources`). Secret values in `Content` are masked.
+    /// `Shared` is `true` for a data source that SetDataSourceShare shared with other projects
+    /// or users. The caller must be a member of the project.
+    ///
+    /// Sends `Action=ListDataSources` (`Version=2020-05-18`) with `GET`; parameters:
+    /// [`ListDataSourcesRequest`] (checked with `validate()` before anything is sent); answer:
+    /// [`ListDataSourcesResponse`].
+    ///
+    /// Retried (see [`RetryPolicy`]) on connection failures, timeouts, 5xx answers and `Throttling*`
+    /// codes.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with a [`ListDataSourcesError`] for an error answer; its documented codes:
+    ///
+    /// - `Invalid.Tenant.ProjectNotExists` (400): The project does not exist.
+    ///   [`ListDataSourcesError::InvalidTenantProjectNotExists`]
+    /// - `Invalid.Tenant.UserNotInProject` (400): The user is not in the project.
+    ///   [`ListDataSourcesError::InvalidTenantUserNotInProject`]
+    /// - `Invalid.Tenant.UserNotInTenant` (403): The user is not in tenant.
+    ///   [`ListDataSourcesError::InvalidTenantUserNotInTenant`]
+    /// - the protocol codes every operation can answer (`MissingParameter`, `InvalidParameter`,
+    ///   signature and throttling codes, ...; see `ListDataSourcesError::CODES`)
+    /// - any other code as `ListDataSourcesError::Unlisted`, with its code and message
+    ///
+    /// [`Error::Invalid`] when the request breaks a constraint of the spec (nothing is sent),
+    /// [`Error::Transport`] when no answer came back, [`Error::Decode`] when an answer could not be
+    /// read.
+    pub async fn list_data_sources(
+        &self,
+        request: ::dataworks_types::ListDataSourcesRequest,
+    ) -> ::std::result::Result<
+        Response<::dataworks_types::ListDataSourcesResponse>,
+        Error<::dataworks_types::ListDataSourcesError>,
+    > {
+        static OPERATION: ::acs_client::Operation = ::acs_client::Operation {
+            action: "ListDataSources",
+            method: ::http::Method::GET,
+            idempotent: true,
+            format_param: true,
+            region_param: true,
+        };
+        request.validate().map_err(Error::Invalid)?;
+        self.runtime
+            .call::<
+                ::dataworks_types::ListDataSourcesResponse,
+                _,
+                _,
+            >(
+                &OPERATION,
+                request.to_params(),
+                ::dataworks_types::ListDataSourcesError::from_code,
+            )
+            .await
+    }
+    /// Deletes a data source (the DataSource family's name for DeleteConnection).
+    ///
+    /// Deletes a data source, whichever family created it, together with its shares. The data
+    /// source is looked up in the caller's tenant only; the caller must be the owner or an
+    /// administrator of its project.
+    ///
+    /// Sends `Action=DeleteDataSource` (`Version=2020-05-18`) with `POST`; parameters:
+    /// [`DeleteDataSourceRequest`] (checked with `validate()` before anything is sent); answer:
+    /// [`DeleteDataSourceResponse`].
+    ///
+    /// Retried (see [`RetryPolicy`]) on connection failures, timeouts, 5xx answers and `Throttling*`
+    /// codes.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with a [`DeleteDataSourceError`] for an error answer; its documented codes:
+    ///
+    /// - `Invalid.Tenant.ConnectionNotExists` (400): The connection does not exist.
+    ///   [`DeleteDataSourceError::InvalidTenantConnectionNotExists`]
+    /// - `Invalid.Tenant.ProjectNotExists` (400): The project does not exist.
+    ///   [`DeleteDataSourceError::InvalidTenantProjectNotExists`]
+    /// - `Invalid.Tenant.UserIsNotProjectOwnerOrAdmin` (403): The user is not a project administrator
+    ///   or owner. [`DeleteDataSourceError::InvalidTenantUserIsNotProjectOwnerOrAdmin`]
+    /// - `Invalid.Tenant.UserNotInProject` (400): The user is not in the project.
+    ///   [`DeleteDataSourceError::InvalidTenantUserNotInProject`]
+    /// - `Invalid.Tenant.UserNotInTenant` (403): The user is not in tenant.
+    ///   [`DeleteDataSourceError::InvalidTenantUserNotInTenant`]
+    /// - the protocol codes every operation can answer (`MissingParameter`, `InvalidParameter`,
+    ///   signature and throttling codes, ...; see `DeleteDataSourceError::CODES`)
+    /// - any other code as `DeleteDataSourceError::Unlisted`, with its code and message
+    ///
+    /// [`Error::Invalid`] when the request breaks a constraint of the spec (nothing is sent),
+    /// [`Error::Transport`] when no answer came back, [`Error::Decode`] when an answer could not be
+    /// read.
+    pub async fn delete_data_source(
+        &self,
+        request: ::dataworks_types::DeleteDataSourceRequest,
+    ) -> ::std::result::Result<
+        Response<::dataworks_types::DeleteDataSourceResponse>,
+        Error<::dataworks_types::DeleteDataSourceError>,
+    > {
+        static OPERATION: ::acs_client::Operation = ::acs_client::Operation {
+            action: "DeleteDataSource",
+            method: ::http::Method::POST,
+            idempotent: true,
+            format_param: true,
+            region_param: true,
+        };
+        request.validate().map_err(Error::Invalid)?;
+        self.runtime
+            .call::<
+                ::dataworks_types::DeleteDataSourceResponse,
+                _,
+                _,
+            >(
+                &OPERATION,
+                request.to_params(),
+                ::dataworks_types::DeleteDataSourceError::from_code,
+            )
+            .await
+    }
+    /// Exports the data sources of a project.
+    ///
+    /// Returns one page of the data sources of a project in the form ImportDataSources reads
+    /// back: every field of ListDataSources, filtered by name (a substring), type, sub-type and
+    /// environment. Secret values in `Content` stay masked (`******`): an export never carries a
+    /// secret, so ImportDataSources needs them filled in again. The caller must be a member of
+    /// the project.
+    ///
+    /// Sends `Action=ExportDataSources` (`Version=2020-05-18`) with `GET`; parameters:
+    /// [`ExportDataSourcesRequest`] (checked with `validate()` before anything is sent); answer:
+    /// [`ExportDataSourcesResponse`].
+    ///
+    /// Retried (see [`RetryPolicy`]) on connection failures, timeouts, 5xx answers and `Throttling*`
+    /// codes.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with a [`ExportDataSourcesError`] for an error answer; its documented codes:
+    ///
+    /// - `Invalid.Tenant.ProjectNotExists` (400): The project does not exist.
+    ///   [`ExportDataSourcesError::InvalidTenantProjectNotExists`]
+    /// - `Invalid.Tenant.UserNotInProject` (400): The user is not in the project.
+    ///   [`ExportDataSourcesError::InvalidTenantUserNotInProject`]
+    /// - `Invalid.Tenant.UserNotInTenant` (403): The user is not in tenant.
+    ///   [`ExportDataSourcesError::InvalidTenantUserNotInTenant`]
+    /// - the protocol codes every operation can answer (`MissingParameter`, `InvalidParameter`,
+    ///   signature and throttling codes, ...; see `ExportDataSourcesError::CODES`)
+    /// - any other code as `ExportDataSourcesError::Unlisted`, with its code and message
+    ///
+    /// [`Error::Invalid`] when the request breaks a constraint of the spec (nothing is sent),
+    /// [`Error::Transport`] when no answer came back, [`Error::Decode`] when an answer could not be
+    /// read.
+    pub async fn export_data_sources(
+        &self,
+        request: ::dataworks_types::ExportDataSourcesRequest,
+    ) -> ::std::result::Result<
+        Response<::dataworks_types::ExportDataSourcesResponse>,
+        Error<::dataworks_types::ExportDataSourcesError>,
+    > {
+        static OPERATION: ::acs_client::Operation = ::acs_client::Operation {
+            action: "ExportDataSources",
+            method: ::http::Method::GET,
+            idempotent: true,
+            format_param: true,
+            region_param: true,
+        };
+        request.validate().map_err(Error::Invalid)?;
+        self.runtime
+            .call::<
+                ::dataworks_types::ExportDataSourcesResponse,
+                _,
+                _,
+            >(
+                &OPERATION,
+                request.to_params(),
+                ::dataworks_types::ExportDataSourcesError::from_code,
+            )
+            .await
+    }
+    /// Imports data sources into a project.
+    ///
+    /// Creates the data sources given as a JSON array in `DataSources` in the project, each as
+    /// CreateDataSource would. Every entry is checked first; an entry that fails a check (an
+    /// unknown type, Content that breaks its type's rules, a name taken in the project and
+    /// environment, or a secret that is still masked as an export left it) is not imported and
+    /// is named in `Data.Message`, the others are imported, and `Data.Status` says whether all
+    /// were. A masked secret is refused rather than stored: storing the mask would leave a data
+    /// source that cannot connect, and a secret is never carried by an export. A `DataSources`
+    /// value that is not a JSON array of objects is `InvalidParameter`. The caller must be the
+    /// owner or an administrator of the project.
+    ///
+    /// Sends `Action=ImportDataSources` (`Version=2020-05-18`) with `POST`; parameters:
+    /// [`ImportDataSourcesRequest`] (checked with `validate()` before anything is sent); answer:
+    /// [`ImportDataSourcesResponse`].
+    ///
+    /// Not idempotent (`x-acs-idempotent: false`): retried only when the request cannot have reached
+    /// the server (a connect failure), never after it was sent.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with a [`ImportDataSourcesError`] for an error answer; its documented codes:
+    ///
+    /// - `Invalid.Tenant.ProjectNotExists` (400): The project does not exist.
+    ///   [`ImportDataSourcesError::InvalidTenantProjectNotExists`]
+    /// - `Invalid.Tenant.UserNotInProject` (400): The user is not in the project.
+    ///   [`ImportDataSourcesError::InvalidTenantUserNotInProject`]
+    /// - `Invalid.Tenant.UserIsNotProjectOwnerOrAdmin` (403): The user is not a project administrator
+    ///   or owner. [`ImportDataSourcesError::InvalidTenantUserIsNotProjectOwnerOrAdmin`]
+    /// - `Invalid.Tenant.UserNotInTenant` (403): The user is not in tenant.
+    ///   [`ImportDataSourcesError::InvalidTenantUserNotInTenant`]
+    /// - the protocol codes every operation can answer (`MissingParameter`, `InvalidParameter`,
+    ///   signature and throttling codes, ...; see `ImportDataSourcesError::CODES`)
+    /// - any other code as `ImportDataSourcesError::Unlisted`, with its code and message
+    ///
+    /// [`Error::Invalid`] when the request breaks a constraint of the spec (nothing is sent),
+    /// [`Error::Transport`] when no answer came back, [`Error::Decode`] when an answer could not be
+    /// read.
+    pub async fn import_data_sources(
+        &self,
+        request: ::dataworks_types::ImportDataSourcesRequest,
+    ) -> ::std::result::Result<
+        Response<::dataworks_types::ImportDataSourcesResponse>,
+        Error<::dataworks_types::ImportDataSourcesError>,
+    > {
+        static OPERATION: ::acs_client::Operation = ::acs_client::Operation {
+            action: "ImportDataSources",
+            method: ::http::Method::POST,
+            idempotent: false,
+            format_param: true,
+            region_param: true,
+        };
+        request.validate().map_err(Error::Invalid)?;
+        self.runtime
+            .call::<
+                ::dataworks_types::ImportDataSourcesResponse,
+                _,
+                _,
+            >(
+                &OPERATION,
+                request.to_params(),
+                ::dataworks_types::ImportDataSourcesError::from_code,
+            )
+            .await
+    }
+    /// Shares a data source with other projects and users of the tenant.
+    ///
+    /// Sets with whom the data source named `DatasourceName` in the project (in `EnvType`, or in
+    /// both environments when it is left out) is shared: the projects in `ProjectPermissions`
+    /// and the users in `UserPermissions`, each with `READ` or `WRITE`. The lists replace the
+    /// previous ones; both empty or left out stops sharing. A shared data source shows
+    /// `Shared: true` in ListDataSources, ListConnections and ExportDataSources. Sharing never
+    /// leaves the tenant: a project or user outside the caller's tenant (or a user who is not a
+    /// member of the project named with it) makes the call answer `Data.Status` `fail` with the
+    /// reason in `Data.Message`, and nothing changes. The caller must be the owner or an
+    /// administrator of the data source's project.
+    ///
+    /// Sends `Action=SetDataSourceShare` (`Version=2020-05-18`) with `POST`; parameters:
+    /// [`SetDataSourceShareRequest`] (checked with `validate()` before anything is sent); answer:
+    /// [`SetDataSourceShareResponse`].
+    ///
+    /// Retried (see [`RetryPolicy`]) on connection failures, timeouts, 5xx answers and `Throttling*`
+    /// codes.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with a [`SetDataSourceShareError`] for an error answer; its documented codes:
+    ///
+    /// - `Invalid.Tenant.ConnectionNotExists` (400): The connection does not exist.
+    ///   [`SetDataSourceShareError::InvalidTenantConnectionNotExists`]
+    /// - `Invalid.Tenant.ProjectNotExists` (400): The project does not exist.
+    ///   [`SetDataSourceShareError::InvalidTenantProjectNotExists`]
+    /// - `Invalid.Tenant.UserIsNotProjectOwnerOrAdmin` (403): The user is not a project administrator
+    ///   or owner. [`SetDataSourceShareError::InvalidTenantUserIsNotProjectOwnerOrAdmin`]
+    /// - `Invalid.Tenant.UserNotInProject` (400): The user is not in the project.
+    ///   [`SetDataSourceShareError::InvalidTenantUserNotInProject`]
+    /// - `Invalid.Tenant.UserNotInTenant` (403): The user is not in tenant.
+    ///   [`SetDataSourceShareError::InvalidTenantUserNotInTenant`]
+    /// - the protocol codes every operation can answer (`MissingParameter`, `InvalidParameter`,
+    ///   signature and throttling codes, ...; see `SetDataSourceShareError::CODES`)
+    /// - any other code as `SetDataSourceShareError::Unlisted`, with its code and message
+    ///
+    /// [`Error::Invalid`] when the request breaks a constraint of the spec (nothing is sent),
+    /// [`Error::Transport`] when no answer came back, [`Error::Decode`] when an answer could not be
+    /// read.
+    pub async fn set_data_source_share(
+        &self,
+        request: ::dataworks_types::SetDataSourceShareRequest,
+    ) -> ::std::result::Result<
+        Response<::dataworks_types::SetDataSourceShareResponse>,
+        Error<::dataworks_types::SetDataSourceShareError>,
+    > {
+        static OPERATION: ::acs_client::Operation = ::acs_client::Operation {
+            action: "SetDataSourceShare",
+            method: ::http::Method::POST,
+            idempotent: true,
+            format_param: true,
+            region_param: true,
+        };
+        request.validate().map_err(Error::Invalid)?;
+        self.runtime
+            .call::<
+                ::dataworks_types::SetDataSourceShareResponse,
+                _,
+                _,
+            >(
+                &OPERATION,
+                request.to_params(),
+                ::dataworks_types::SetDataSourceShareError::from_code,
+            )
+            .await
+    }
 }

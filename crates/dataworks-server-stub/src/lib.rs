@@ -40,6 +40,20 @@ pub enum Operation {
     DeleteConnection,
     /// `Action=TestNetworkConnection`: Tests the network connectivity between a data source and a resource group.
     TestNetworkConnection,
+    /// `Action=CreateDataSource`: Creates a data source in a DataWorks project (the DataSource family's name for CreateConnection).
+    CreateDataSource,
+    /// `Action=UpdateDataSource`: Updates a data source (the DataSource family's name for UpdateConnection).
+    UpdateDataSource,
+    /// `Action=ListDataSources`: Lists the data sources of a project (the DataSource family's name for ListConnections).
+    ListDataSources,
+    /// `Action=DeleteDataSource`: Deletes a data source (the DataSource family's name for DeleteConnection).
+    DeleteDataSource,
+    /// `Action=ExportDataSources`: Exports the data sources of a project.
+    ExportDataSources,
+    /// `Action=ImportDataSources`: Imports data sources into a project.
+    ImportDataSources,
+    /// `Action=SetDataSourceShare`: Shares a data source with other projects and users of the tenant.
+    SetDataSourceShare,
 }
 
 impl Operation {
@@ -50,6 +64,13 @@ impl Operation {
         Self::ListConnections,
         Self::DeleteConnection,
         Self::TestNetworkConnection,
+        Self::CreateDataSource,
+        Self::UpdateDataSource,
+        Self::ListDataSources,
+        Self::DeleteDataSource,
+        Self::ExportDataSources,
+        Self::ImportDataSources,
+        Self::SetDataSourceShare,
     ];
     /// The wire name (the `Action`, or the REST operationId).
     pub const fn as_str(self) -> &'static str {
@@ -59,6 +80,13 @@ impl Operation {
             Self::ListConnections => "ListConnections",
             Self::DeleteConnection => "DeleteConnection",
             Self::TestNetworkConnection => "TestNetworkConnection",
+            Self::CreateDataSource => "CreateDataSource",
+            Self::UpdateDataSource => "UpdateDataSource",
+            Self::ListDataSources => "ListDataSources",
+            Self::DeleteDataSource => "DeleteDataSource",
+            Self::ExportDataSources => "ExportDataSources",
+            Self::ImportDataSources => "ImportDataSources",
+            Self::SetDataSourceShare => "SetDataSourceShare",
         }
     }
     /// The operation an `Action` names (case-sensitive, like Alibaba's gateway).
@@ -71,6 +99,13 @@ impl Operation {
             "TestNetworkConnection" => {
                 ::std::option::Option::Some(Self::TestNetworkConnection)
             }
+            "CreateDataSource" => ::std::option::Option::Some(Self::CreateDataSource),
+            "UpdateDataSource" => ::std::option::Option::Some(Self::UpdateDataSource),
+            "ListDataSources" => ::std::option::Option::Some(Self::ListDataSources),
+            "DeleteDataSource" => ::std::option::Option::Some(Self::DeleteDataSource),
+            "ExportDataSources" => ::std::option::Option::Some(Self::ExportDataSources),
+            "ImportDataSources" => ::std::option::Option::Some(Self::ImportDataSources),
+            "SetDataSourceShare" => ::std::option::Option::Some(Self::SetDataSourceShare),
             _ => ::std::option::Option::None,
         }
     }
@@ -293,6 +328,199 @@ pub trait DataWorksConnectionApi: ::std::marker::Send + ::std::marker::Sync + 's
             ::dataworks_types::TestNetworkConnectionError,
         >,
     > + ::std::marker::Send;
+    /// Creates a data source in a DataWorks project (the DataSource family's name for CreateConnection).
+    ///
+    /// Creates a data source of the given type in a project and environment, and returns its id.
+    /// The DataSource and Connection families share one store: the new data source is listed by
+    /// ListConnections and can be updated or deleted through either family, under the same id.
+    /// The name must be unique in the project and environment. Secret values in `Content`
+    /// (passwords, access keys) are encrypted at rest and masked in answers. The caller must be
+    /// the owner or an administrator of the project.
+    ///
+    /// Reached by `GET|POST|PUT /?Action=CreateDataSource` (or the `x-acs-action` header).
+    ///
+    /// Documented errors (variants of `CreateDataSourceError`; `Unlisted` is answered `InternalError`):
+    ///
+    /// - 400 `Invalid.Tenant.ProjectNotExists`
+    /// - 400 `Invalid.Tenant.UserNotInProject`
+    /// - 403 `Invalid.Tenant.UserIsNotProjectOwnerOrAdmin`
+    /// - 403 `Invalid.Tenant.UserNotInTenant`
+    /// - 400 `Invalid.DataSource.NameDuplicate`
+    fn create_data_source(
+        &self,
+        ctx: &RequestContext,
+        req: ::dataworks_types::CreateDataSourceRequest,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::dataworks_types::CreateDataSourceResponse,
+            ::dataworks_types::CreateDataSourceError,
+        >,
+    > + ::std::marker::Send;
+    /// Updates a data source (the DataSource family's name for UpdateConnection).
+    ///
+    /// Changes the content, environment, description or status of a data source; a parameter
+    /// that is left out keeps its current value (unlike UpdateConnection, Content and EnvType
+    /// are optional here). The type of a data source cannot change: the new Content must satisfy
+    /// the stored type's rules. The data source is looked up in the caller's tenant only; the
+    /// caller must be the owner or an administrator of its project. Ids are shared with the
+    /// Connection family. The official SDKs call this operation with PUT.
+    ///
+    /// Reached by `GET|POST|PUT /?Action=UpdateDataSource` (or the `x-acs-action` header).
+    ///
+    /// Documented errors (variants of `UpdateDataSourceError`; `Unlisted` is answered `InternalError`):
+    ///
+    /// - 400 `Invalid.Tenant.ConnectionNotExists`
+    /// - 400 `Invalid.Tenant.ProjectNotExists`
+    /// - 403 `Invalid.Tenant.UserIsNotProjectOwnerOrAdmin`
+    /// - 400 `Invalid.Tenant.UserNotInProject`
+    /// - 403 `Invalid.Tenant.UserNotInTenant`
+    /// - 400 `Invalid.DataSource.NameDuplicate`
+    fn update_data_source(
+        &self,
+        ctx: &RequestContext,
+        req: ::dataworks_types::UpdateDataSourceRequest,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::dataworks_types::UpdateDataSourceResponse,
+            ::dataworks_types::UpdateDataSourceError,
+        >,
+    > + ::std::marker::Send;
+    /// Lists the data sources of a project (the DataSource family's name for ListConnections).
+    ///
+    /// Returns one page of the data sources of a project, optionally filtered, sorted by
+    /// `Sequence` descending: the same rows as ListConnections, under the DataSource family's
+    /// field names (`DataSourceType`, `DataSources`). Secret values in `Content` are masked.
+    /// `Shared` is `true` for a data source that SetDataSourceShare shared with other projects
+    /// or users. The caller must be a member of the project.
+    ///
+    /// Reached by `GET|POST|PUT /?Action=ListDataSources` (or the `x-acs-action` header).
+    ///
+    /// Documented errors (variants of `ListDataSourcesError`; `Unlisted` is answered `InternalError`):
+    ///
+    /// - 400 `Invalid.Tenant.ProjectNotExists`
+    /// - 400 `Invalid.Tenant.UserNotInProject`
+    /// - 403 `Invalid.Tenant.UserNotInTenant`
+    fn list_data_sources(
+        &self,
+        ctx: &RequestContext,
+        req: ::dataworks_types::ListDataSourcesRequest,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::dataworks_types::ListDataSourcesResponse,
+            ::dataworks_types::ListDataSourcesError,
+        >,
+    > + ::std::marker::Send;
+    /// Deletes a data source (the DataSource family's name for DeleteConnection).
+    ///
+    /// Deletes a data source, whichever family created it, together with its shares. The data
+    /// source is looked up in the caller's tenant only; the caller must be the owner or an
+    /// administrator of its project.
+    ///
+    /// Reached by `GET|POST|PUT /?Action=DeleteDataSource` (or the `x-acs-action` header).
+    ///
+    /// Documented errors (variants of `DeleteDataSourceError`; `Unlisted` is answered `InternalError`):
+    ///
+    /// - 400 `Invalid.Tenant.ConnectionNotExists`
+    /// - 400 `Invalid.Tenant.ProjectNotExists`
+    /// - 403 `Invalid.Tenant.UserIsNotProjectOwnerOrAdmin`
+    /// - 400 `Invalid.Tenant.UserNotInProject`
+    /// - 403 `Invalid.Tenant.UserNotInTenant`
+    fn delete_data_source(
+        &self,
+        ctx: &RequestContext,
+        req: ::dataworks_types::DeleteDataSourceRequest,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::dataworks_types::DeleteDataSourceResponse,
+            ::dataworks_types::DeleteDataSourceError,
+        >,
+    > + ::std::marker::Send;
+    /// Exports the data sources of a project.
+    ///
+    /// Returns one page of the data sources of a project in the form ImportDataSources reads
+    /// back: every field of ListDataSources, filtered by name (a substring), type, sub-type and
+    /// environment. Secret values in `Content` stay masked (`******`): an export never carries a
+    /// secret, so ImportDataSources needs them filled in again. The caller must be a member of
+    /// the project.
+    ///
+    /// Reached by `GET|POST|PUT /?Action=ExportDataSources` (or the `x-acs-action` header).
+    ///
+    /// Documented errors (variants of `ExportDataSourcesError`; `Unlisted` is answered `InternalError`):
+    ///
+    /// - 400 `Invalid.Tenant.ProjectNotExists`
+    /// - 400 `Invalid.Tenant.UserNotInProject`
+    /// - 403 `Invalid.Tenant.UserNotInTenant`
+    fn export_data_sources(
+        &self,
+        ctx: &RequestContext,
+        req: ::dataworks_types::ExportDataSourcesRequest,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::dataworks_types::ExportDataSourcesResponse,
+            ::dataworks_types::ExportDataSourcesError,
+        >,
+    > + ::std::marker::Send;
+    /// Imports data sources into a project.
+    ///
+    /// Creates the data sources given as a JSON array in `DataSources` in the project, each as
+    /// CreateDataSource would. Every entry is checked first; an entry that fails a check (an
+    /// unknown type, Content that breaks its type's rules, a name taken in the project and
+    /// environment, or a secret that is still masked as an export left it) is not imported and
+    /// is named in `Data.Message`, the others are imported, and `Data.Status` says whether all
+    /// were. A masked secret is refused rather than stored: storing the mask would leave a data
+    /// source that cannot connect, and a secret is never carried by an export. A `DataSources`
+    /// value that is not a JSON array of objects is `InvalidParameter`. The caller must be the
+    /// owner or an administrator of the project.
+    ///
+    /// Reached by `GET|POST|PUT /?Action=ImportDataSources` (or the `x-acs-action` header).
+    ///
+    /// Documented errors (variants of `ImportDataSourcesError`; `Unlisted` is answered `InternalError`):
+    ///
+    /// - 400 `Invalid.Tenant.ProjectNotExists`
+    /// - 400 `Invalid.Tenant.UserNotInProject`
+    /// - 403 `Invalid.Tenant.UserIsNotProjectOwnerOrAdmin`
+    /// - 403 `Invalid.Tenant.UserNotInTenant`
+    fn import_data_sources(
+        &self,
+        ctx: &RequestContext,
+        req: ::dataworks_types::ImportDataSourcesRequest,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::dataworks_types::ImportDataSourcesResponse,
+            ::dataworks_types::ImportDataSourcesError,
+        >,
+    > + ::std::marker::Send;
+    /// Shares a data source with other projects and users of the tenant.
+    ///
+    /// Sets with whom the data source named `DatasourceName` in the project (in `EnvType`, or in
+    /// both environments when it is left out) is shared: the projects in `ProjectPermissions`
+    /// and the users in `UserPermissions`, each with `READ` or `WRITE`. The lists replace the
+    /// previous ones; both empty or left out stops sharing. A shared data source shows
+    /// `Shared: true` in ListDataSources, ListConnections and ExportDataSources. Sharing never
+    /// leaves the tenant: a project or user outside the caller's tenant (or a user who is not a
+    /// member of the project named with it) makes the call answer `Data.Status` `fail` with the
+    /// reason in `Data.Message`, and nothing changes. The caller must be the owner or an
+    /// administrator of the data source's project.
+    ///
+    /// Reached by `GET|POST|PUT /?Action=SetDataSourceShare` (or the `x-acs-action` header).
+    ///
+    /// Documented errors (variants of `SetDataSourceShareError`; `Unlisted` is answered `InternalError`):
+    ///
+    /// - 400 `Invalid.Tenant.ConnectionNotExists`
+    /// - 400 `Invalid.Tenant.ProjectNotExists`
+    /// - 403 `Invalid.Tenant.UserIsNotProjectOwnerOrAdmin`
+    /// - 400 `Invalid.Tenant.UserNotInProject`
+    /// - 403 `Invalid.Tenant.UserNotInTenant`
+    fn set_data_source_share(
+        &self,
+        ctx: &RequestContext,
+        req: ::dataworks_types::SetDataSourceShareRequest,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::dataworks_types::SetDataSourceShareResponse,
+            ::dataworks_types::SetDataSourceShareError,
+        >,
+    > + ::std::marker::Send;
 }
 
 /// The router: `/` for GET, POST and PUT (everything else 405 with `Allow`), any other path
@@ -491,6 +719,238 @@ impl<T: DataWorksConnectionApi> ::acs_server::rpc::RpcService for Service<T> {
                                 ::std::matches!(
                                     e, ::dataworks_types::TestNetworkConnectionError::Unlisted {
                                     .. }
+                                ),
+                            ),
+                        )
+                    }
+                }
+            }
+            Operation::CreateDataSource => {
+                let request = ::dataworks_types::CreateDataSourceRequest::from_params(
+                        get,
+                    )
+                    .map_err(::acs_server::rpc::param_error)?;
+                match ::acs_server::guard(
+                        ctx.operation,
+                        &ctx.request_id,
+                        self.0.create_data_source(&ctx, request),
+                    )
+                    .await?
+                {
+                    ::std::result::Result::Ok(body) => {
+                        ::std::result::Result::Ok(
+                            ::acs_server::rpc::answer(&ctx, "CreateDataSource", &body),
+                        )
+                    }
+                    ::std::result::Result::Err(e) => {
+                        ::std::result::Result::Err(
+                            ::acs_server::business_error(
+                                ctx.operation,
+                                &ctx.request_id,
+                                e.http_status(),
+                                e.code(),
+                                e.message(),
+                                ::std::matches!(
+                                    e, ::dataworks_types::CreateDataSourceError::Unlisted { .. }
+                                ),
+                            ),
+                        )
+                    }
+                }
+            }
+            Operation::UpdateDataSource => {
+                let request = ::dataworks_types::UpdateDataSourceRequest::from_params(
+                        get,
+                    )
+                    .map_err(::acs_server::rpc::param_error)?;
+                match ::acs_server::guard(
+                        ctx.operation,
+                        &ctx.request_id,
+                        self.0.update_data_source(&ctx, request),
+                    )
+                    .await?
+                {
+                    ::std::result::Result::Ok(body) => {
+                        ::std::result::Result::Ok(
+                            ::acs_server::rpc::answer(&ctx, "UpdateDataSource", &body),
+                        )
+                    }
+                    ::std::result::Result::Err(e) => {
+                        ::std::result::Result::Err(
+                            ::acs_server::business_error(
+                                ctx.operation,
+                                &ctx.request_id,
+                                e.http_status(),
+                                e.code(),
+                                e.message(),
+                                ::std::matches!(
+                                    e, ::dataworks_types::UpdateDataSourceError::Unlisted { .. }
+                                ),
+                            ),
+                        )
+                    }
+                }
+            }
+            Operation::ListDataSources => {
+                let request = ::dataworks_types::ListDataSourcesRequest::from_params(get)
+                    .map_err(::acs_server::rpc::param_error)?;
+                match ::acs_server::guard(
+                        ctx.operation,
+                        &ctx.request_id,
+                        self.0.list_data_sources(&ctx, request),
+                    )
+                    .await?
+                {
+                    ::std::result::Result::Ok(body) => {
+                        ::std::result::Result::Ok(
+                            ::acs_server::rpc::answer(&ctx, "ListDataSources", &body),
+                        )
+                    }
+                    ::std::result::Result::Err(e) => {
+                        ::std::result::Result::Err(
+                            ::acs_server::business_error(
+                                ctx.operation,
+                                &ctx.request_id,
+                                e.http_status(),
+                                e.code(),
+                                e.message(),
+                                ::std::matches!(
+                                    e, ::dataworks_types::ListDataSourcesError::Unlisted { .. }
+                                ),
+                            ),
+                        )
+                    }
+                }
+            }
+            Operation::DeleteDataSource => {
+                let request = ::dataworks_types::DeleteDataSourceRequest::from_params(
+                        get,
+                    )
+                    .map_err(::acs_server::rpc::param_error)?;
+                match ::acs_server::guard(
+                        ctx.operation,
+                        &ctx.request_id,
+                        self.0.delete_data_source(&ctx, request),
+                    )
+                    .await?
+                {
+                    ::std::result::Result::Ok(body) => {
+                        ::std::result::Result::Ok(
+                            ::acs_server::rpc::answer(&ctx, "DeleteDataSource", &body),
+                        )
+                    }
+                    ::std::result::Result::Err(e) => {
+                        ::std::result::Result::Err(
+                            ::acs_server::business_error(
+                                ctx.operation,
+                                &ctx.request_id,
+                                e.http_status(),
+                                e.code(),
+                                e.message(),
+                                ::std::matches!(
+                                    e, ::dataworks_types::DeleteDataSourceError::Unlisted { .. }
+                                ),
+                            ),
+                        )
+                    }
+                }
+            }
+            Operation::ExportDataSources => {
+                let request = ::dataworks_types::ExportDataSourcesRequest::from_params(
+                        get,
+                    )
+                    .map_err(::acs_server::rpc::param_error)?;
+                match ::acs_server::guard(
+                        ctx.operation,
+                        &ctx.request_id,
+                        self.0.export_data_sources(&ctx, request),
+                    )
+                    .await?
+                {
+                    ::std::result::Result::Ok(body) => {
+                        ::std::result::Result::Ok(
+                            ::acs_server::rpc::answer(&ctx, "ExportDataSources", &body),
+                        )
+                    }
+                    ::std::result::Result::Err(e) => {
+                        ::std::result::Result::Err(
+                            ::acs_server::business_error(
+                                ctx.operation,
+                                &ctx.request_id,
+                                e.http_status(),
+                                e.code(),
+                                e.message(),
+                                ::std::matches!(
+                                    e, ::dataworks_types::ExportDataSourcesError::Unlisted { ..
+                                    }
+                                ),
+                            ),
+                        )
+                    }
+                }
+            }
+            Operation::ImportDataSources => {
+                let request = ::dataworks_types::ImportDataSourcesRequest::from_params(
+                        get,
+                    )
+                    .map_err(::acs_server::rpc::param_error)?;
+                match ::acs_server::guard(
+                        ctx.operation,
+                        &ctx.request_id,
+                        self.0.import_data_sources(&ctx, request),
+                    )
+                    .await?
+                {
+                    ::std::result::Result::Ok(body) => {
+                        ::std::result::Result::Ok(
+                            ::acs_server::rpc::answer(&ctx, "ImportDataSources", &body),
+                        )
+                    }
+                    ::std::result::Result::Err(e) => {
+                        ::std::result::Result::Err(
+                            ::acs_server::business_error(
+                                ctx.operation,
+                                &ctx.request_id,
+                                e.http_status(),
+                                e.code(),
+                                e.message(),
+                                ::std::matches!(
+                                    e, ::dataworks_types::ImportDataSourcesError::Unlisted { ..
+                                    }
+                                ),
+                            ),
+                        )
+                    }
+                }
+            }
+            Operation::SetDataSourceShare => {
+                let request = ::dataworks_types::SetDataSourceShareRequest::from_params(
+                        get,
+                    )
+                    .map_err(::acs_server::rpc::param_error)?;
+                match ::acs_server::guard(
+                        ctx.operation,
+                        &ctx.request_id,
+                        self.0.set_data_source_share(&ctx, request),
+                    )
+                    .await?
+                {
+                    ::std::result::Result::Ok(body) => {
+                        ::std::result::Result::Ok(
+                            ::acs_server::rpc::answer(&ctx, "SetDataSourceShare", &body),
+                        )
+                    }
+                    ::std::result::Result::Err(e) => {
+                        ::std::result::Result::Err(
+                            ::acs_server::business_error(
+                                ctx.operation,
+                                &ctx.request_id,
+                                e.http_status(),
+                                e.code(),
+                                e.message(),
+                                ::std::matches!(
+                                    e, ::dataworks_types::SetDataSourceShareError::Unlisted { ..
+                                    }
                                 ),
                             ),
                         )

@@ -691,6 +691,338 @@ pub struct TaskList {
     pub connect_message: ::std::string::String,
 }
 
+/// The answer of CreateDataSource.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct CreateDataSourceResponse {
+    /// The ID of the request.
+    ///
+    /// Wire name: `RequestId`. Example: `0000-ABCD-EFG****`.
+    #[serde(rename = "RequestId", default)]
+    pub request_id: ::std::string::String,
+    /// Whether the request succeeded; always `true` in a success answer.
+    ///
+    /// Wire name: `Success`. Example: `true`.
+    #[serde(rename = "Success")]
+    pub success: bool,
+    /// The HTTP status code, as a string.
+    ///
+    /// Wire name: `HttpStatusCode`. Example: `200`.
+    #[serde(rename = "HttpStatusCode")]
+    pub http_status_code: ::std::string::String,
+    /// The ID of the new data source (the same id the Connection family uses).
+    ///
+    /// Wire name: `Data`. Example: `1000`.
+    #[serde(rename = "Data")]
+    pub data: i64,
+}
+
+/// The answer of UpdateDataSource.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct UpdateDataSourceResponse {
+    /// The ID of the request.
+    ///
+    /// Wire name: `RequestId`. Example: `0000-ABCD-EFG****`.
+    #[serde(rename = "RequestId", default)]
+    pub request_id: ::std::string::String,
+    /// Whether the request succeeded; always `true` in a success answer.
+    ///
+    /// Wire name: `Success`. Example: `true`.
+    #[serde(rename = "Success")]
+    pub success: bool,
+    /// The HTTP status code, as a string.
+    ///
+    /// Wire name: `HttpStatusCode`. Example: `200`.
+    #[serde(rename = "HttpStatusCode")]
+    pub http_status_code: ::std::string::String,
+    /// Whether the data source was updated.
+    ///
+    /// Wire name: `Data`. Example: `true`.
+    #[serde(rename = "Data")]
+    pub data: bool,
+}
+
+/// The answer of DeleteDataSource.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct DeleteDataSourceResponse {
+    /// The ID of the request.
+    ///
+    /// Wire name: `RequestId`. Example: `0000-ABCD-EFG****`.
+    #[serde(rename = "RequestId", default)]
+    pub request_id: ::std::string::String,
+    /// Whether the request succeeded; always `true` in a success answer.
+    ///
+    /// Wire name: `Success`. Example: `true`.
+    #[serde(rename = "Success")]
+    pub success: bool,
+    /// The HTTP status code, as a string.
+    ///
+    /// Wire name: `HttpStatusCode`. Example: `200`.
+    #[serde(rename = "HttpStatusCode")]
+    pub http_status_code: ::std::string::String,
+    /// Whether the data source was removed.
+    ///
+    /// Wire name: `Data`. Example: `true`.
+    #[serde(rename = "Data")]
+    pub data: bool,
+}
+
+/// The answer of ListDataSources.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListDataSourcesResponse {
+    /// The ID of the request.
+    ///
+    /// Wire name: `RequestId`. Example: `0000-ABCD-EFG****`.
+    #[serde(rename = "RequestId", default)]
+    pub request_id: ::std::string::String,
+    /// Whether the request succeeded; always `true` in a success answer.
+    ///
+    /// Wire name: `Success`. Example: `true`.
+    #[serde(rename = "Success")]
+    pub success: bool,
+    /// The HTTP status code, as an integer.
+    ///
+    /// Wire name: `HttpStatusCode`. Example: `200`.
+    #[serde(rename = "HttpStatusCode")]
+    pub http_status_code: i32,
+    /// Wire name: `Data`.
+    #[serde(rename = "Data")]
+    pub data: ListDataSourcesData,
+}
+
+/// One page of data sources.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListDataSourcesData {
+    /// The page number, counting from 1.
+    ///
+    /// Wire name: `PageNumber`. Example: `1`.
+    #[serde(rename = "PageNumber")]
+    pub page_number: i32,
+    /// The number of entries per page.
+    ///
+    /// Wire name: `PageSize`. Example: `10`.
+    #[serde(rename = "PageSize")]
+    pub page_size: i32,
+    /// The total number of data sources that match, on all pages.
+    ///
+    /// Wire name: `TotalCount`. Example: `1`.
+    #[serde(rename = "TotalCount")]
+    pub total_count: i32,
+    /// The data sources of this page. In XML each one is a `<DataSources>` element directly inside `<Data>` (the list name repeated per item, no extra wrapper).
+    ///
+    /// Wire name: `DataSources`.
+    #[serde(rename = "DataSources", default)]
+    pub data_sources: ::std::vec::Vec<DataSource>,
+}
+
+/// The answer of ExportDataSources.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ExportDataSourcesResponse {
+    /// The ID of the request. You can locate logs and troubleshoot issues based on the ID.
+    ///
+    /// Wire name: `RequestId`. Example: `0000-ABCD-EFG****`.
+    #[serde(rename = "RequestId", default)]
+    pub request_id: ::std::string::String,
+    /// Whether the request succeeded; always `true` in a success answer.
+    ///
+    /// Wire name: `Success`. Example: `true`.
+    #[serde(rename = "Success")]
+    pub success: bool,
+    /// The HTTP status code, as an integer.
+    ///
+    /// Wire name: `HttpStatusCode`. Example: `200`.
+    #[serde(rename = "HttpStatusCode")]
+    pub http_status_code: i32,
+    /// Wire name: `Data`.
+    #[serde(rename = "Data")]
+    pub data: ExportDataSourcesData,
+}
+
+/// One page of exported data sources.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ExportDataSourcesData {
+    /// The page number, counting from 1.
+    ///
+    /// Wire name: `PageNumber`. Example: `1`.
+    #[serde(rename = "PageNumber")]
+    pub page_number: i32,
+    /// The number of entries per page.
+    ///
+    /// Wire name: `PageSize`. Example: `10`.
+    #[serde(rename = "PageSize")]
+    pub page_size: i32,
+    /// The total number of data sources that match, on all pages.
+    ///
+    /// Wire name: `TotalCount`. Example: `1`.
+    #[serde(rename = "TotalCount")]
+    pub total_count: i32,
+    /// The exported data sources of this page, secrets masked. In XML each one is a `<DataSources>` element directly inside `<Data>`.
+    ///
+    /// Wire name: `DataSources`.
+    #[serde(rename = "DataSources", default)]
+    pub data_sources: ::std::vec::Vec<DataSource>,
+}
+
+/// A data source as ListDataSources and ExportDataSources show it: the fields of `Connection` with `DataSourceType` for `ConnectionType`; secret values in `Content` are masked.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct DataSource {
+    /// The ID of the data source (shared with the Connection family).
+    ///
+    /// Wire name: `Id`. Example: `11000`.
+    #[serde(rename = "Id")]
+    pub id: i64,
+    /// The name of the data source.
+    ///
+    /// Wire name: `Name`. Example: `mysql_name`.
+    #[serde(rename = "Name")]
+    pub name: ::std::string::String,
+    /// The ID of the workspace (project) to which the data source belongs.
+    ///
+    /// Wire name: `ProjectId`. Example: `10000`.
+    #[serde(rename = "ProjectId")]
+    pub project_id: i64,
+    /// The ID of the tenant that owns the project.
+    ///
+    /// Wire name: `TenantId`. Example: `1`.
+    #[serde(rename = "TenantId")]
+    pub tenant_id: i64,
+    /// The type of the data source, e.g. `mysql` (see the request enum `ConnectionType`); a plain string so that new types do not break old clients.
+    ///
+    /// Wire name: `DataSourceType`. Example: `mysql`.
+    #[serde(rename = "DataSourceType")]
+    pub data_source_type: ::std::string::String,
+    /// The sub-type of an `rds` data source; empty for other types.
+    ///
+    /// Wire name: `SubType`. Example: `mysql`.
+    #[serde(rename = "SubType")]
+    pub sub_type: ::std::string::String,
+    /// The details of the data source as a JSON object string, secret values masked.
+    ///
+    /// Wire name: `Content`. Example: `{"database":"xsaxsa","instanceName":"rm-xsaxsa","password":"******","rdsOwnerId":"xasxsa","regionId":"cn-shanghai","tag":"rds","username":"xsaxsa"}`.
+    #[serde(rename = "Content")]
+    pub content: ::std::string::String,
+    /// The description; empty when none was given.
+    ///
+    /// Wire name: `Description`. Example: `mysql data source`.
+    #[serde(rename = "Description")]
+    pub description: ::std::string::String,
+    /// The environment: 0 development, 1 production.
+    ///
+    /// Wire name: `EnvType`. Example: `1`.
+    #[serde(rename = "EnvType")]
+    pub env_type: i32,
+    /// The status: 1 normal, 2 disabled.
+    ///
+    /// Wire name: `Status`. Example: `1`.
+    #[serde(rename = "Status")]
+    pub status: i32,
+    /// The connectivity status: 0 never tested, 1 reachable at the last test, 2 unreachable at the last test.
+    ///
+    /// Wire name: `ConnectStatus`. Example: `1`.
+    #[serde(rename = "ConnectStatus")]
+    pub connect_status: i32,
+    /// Whether the data source is shared with other projects or users (SetDataSourceShare).
+    ///
+    /// Wire name: `Shared`. Example: `false`.
+    #[serde(rename = "Shared")]
+    pub shared: bool,
+    /// The sequence number; results are sorted by it, descending.
+    ///
+    /// Wire name: `Sequence`. Example: `1`.
+    #[serde(rename = "Sequence")]
+    pub sequence: i32,
+    /// The ID of the compute engine the data source is bound to, 0 when none.
+    ///
+    /// Wire name: `BindingCalcEngineId`. Example: `0`.
+    #[serde(rename = "BindingCalcEngineId")]
+    pub binding_calc_engine_id: i64,
+    /// Whether the data source is the default compute engine of its type.
+    ///
+    /// Wire name: `DefaultEngine`. Example: `false`.
+    #[serde(rename = "DefaultEngine")]
+    pub default_engine: bool,
+    /// The account that last changed the data source.
+    ///
+    /// Wire name: `Operator`. Example: `1234567890`.
+    #[serde(rename = "Operator")]
+    pub operator: ::std::string::String,
+    /// When the data source was created, Java-style text in UTC, e.g. `Mar 17, 2021 4:09:32 PM`.
+    ///
+    /// Wire name: `GmtCreate`. Example: `Mar 17, 2021 4:09:32 PM`.
+    #[serde(rename = "GmtCreate")]
+    pub gmt_create: ::std::string::String,
+    /// When the data source was last changed, Java-style text in UTC, e.g. `Mar 17, 2021 4:09:32 PM`.
+    ///
+    /// Wire name: `GmtModified`. Example: `Mar 17, 2021 4:09:32 PM`.
+    #[serde(rename = "GmtModified")]
+    pub gmt_modified: ::std::string::String,
+}
+
+/// The answer of ImportDataSources.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ImportDataSourcesResponse {
+    /// The ID of the request. You can locate logs and troubleshoot issues based on the ID.
+    ///
+    /// Wire name: `RequestId`. Example: `0000-ABCD-EFG****`.
+    #[serde(rename = "RequestId", default)]
+    pub request_id: ::std::string::String,
+    /// Whether the request succeeded; `true` in a success answer even when some entries were not imported (see `Data`).
+    ///
+    /// Wire name: `Success`. Example: `true`.
+    #[serde(rename = "Success")]
+    pub success: bool,
+    /// Wire name: `Data`.
+    #[serde(rename = "Data")]
+    pub data: ImportDataSourcesData,
+}
+
+/// The outcome of an import.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ImportDataSourcesData {
+    /// `true` when every data source was imported; `false` when some were not (see `Message`).
+    ///
+    /// Wire name: `Status`. Example: `true`.
+    #[serde(rename = "Status")]
+    pub status: bool,
+    /// Why the entries that were not imported failed, one reason per entry; empty when all were imported.
+    ///
+    /// Wire name: `Message`. Example: ``.
+    #[serde(rename = "Message")]
+    pub message: ::std::string::String,
+}
+
+/// The answer of SetDataSourceShare.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct SetDataSourceShareResponse {
+    /// The ID of the request.
+    ///
+    /// Wire name: `RequestId`. Example: `0000-ABCD-EFG****`.
+    #[serde(rename = "RequestId", default)]
+    pub request_id: ::std::string::String,
+    /// Whether the request succeeded; `true` in a success answer even when the sharing was refused (see `Data`).
+    ///
+    /// Wire name: `Success`. Example: `true`.
+    #[serde(rename = "Success")]
+    pub success: bool,
+    /// Wire name: `Data`.
+    #[serde(rename = "Data")]
+    pub data: SetDataSourceShareData,
+}
+
+/// The outcome of a sharing change.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct SetDataSourceShareData {
+    /// `success` when the sharing was applied, `fail` when it was refused (see `Message`).
+    ///
+    /// Wire name: `Status`. Example: `success`.
+    #[serde(rename = "Status")]
+    pub status: ::std::string::String,
+    /// Why the sharing was refused; empty on success.
+    ///
+    /// Wire name: `Message`. Example: ``.
+    #[serde(rename = "Message")]
+    pub message: ::std::string::String,
+}
+
 /// The common error envelope. `Code` marks an answer as an error (pop-core ignores the HTTP status); see `x-acs-common-errors` and each operation's `x-acs-error-codes`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ErrorResponse {
@@ -3566,6 +3898,1792 @@ impl TestNetworkConnectionRequest {
     }
 }
 
+/// Parameters of `CreateDataSource` (`?Action=CreateDataSource`).
+///
+/// Creates a data source in a DataWorks project (the DataSource family's name for CreateConnection).
+///
+/// Creates a data source of the given type in a project and environment, and returns its id.
+/// The DataSource and Connection families share one store: the new data source is listed by
+/// ListConnections and can be updated or deleted through either family, under the same id.
+/// The name must be unique in the project and environment. Secret values in `Content`
+/// (passwords, access keys) are encrypted at rest and masked in answers. The caller must be
+/// the owner or an administrator of the project.
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct CreateDataSourceRequest {
+    /// The ID of the DataWorks workspace (project) to which the data source belongs.
+    ///
+    /// Wire name: `ProjectId`. Constraints: at least 1. Example: `10000`.
+    #[serde(
+        rename = "ProjectId",
+        deserialize_with = "::acs_types::checked_param::<_, ProjectId, _>"
+    )]
+    pub project_id: i64,
+    /// The name of the data source, 1 to 255 characters, unique in the project and environment.
+    ///
+    /// Wire name: `Name`. Constraints: at least 1 character, at most 255 characters. Example: `mysql_name`.
+    #[serde(
+        rename = "Name",
+        deserialize_with = "::acs_types::checked_param::<_, Name, _>"
+    )]
+    pub name: ::std::string::String,
+    /// The type of the data source (the values of ConnectionType).
+    ///
+    /// Wire name: `DataSourceType`. Example: `mysql`.
+    #[serde(rename = "DataSourceType")]
+    pub data_source_type: ConnectionType,
+    /// Details of the data source: a JSON object given as a string (at most 65536 characters).
+    /// Its keys depend on the connection type; see the schemas `OdpsContent`, `MysqlContent`,
+    /// `RdsContent`, `OssContent`, `SqlserverContent`, `PolardbContent`, `OracleContent`,
+    /// `MongodbContent`, `EmrContent`, `PostgresqlContent`, `AnalyticdbForMysqlContent`,
+    /// `HybriddbForPostgresqlContent`, `HoloContent` and `KafkaContent` in
+    /// `components/schemas` (matched by their `x-connection-type`). Value types inside are
+    /// loose: numbers may be given as numbers or strings. Secrets are the values of the keys
+    /// the schemas mark `x-secret` (and of `accessKeySecret`, `secretKey`,
+    /// `secretAccessKey`, `securityToken`, `token`, `sslPassword`, `keystorePassword`,
+    /// `truststorePassword` and `privateKey`), in any type, with the key matched in any
+    /// letter case and at any depth (nested objects and arrays are walked): they must be
+    /// strings, are encrypted at rest and masked in answers; sending the mask back unchanged
+    /// at the same place keeps the stored secret.
+    ///
+    /// Wire name: `Content`. Constraints: at least 1 character, at most 65536 characters. Example: `{"database":"xsaxsa","instanceName":"rm-xsaxsa","password":"xsaxsa","rdsOwnerId":"xasxsa","regionId":"cn-shanghai","tag":"rds","username":"xsaxsa"}`.
+    #[serde(
+        rename = "Content",
+        deserialize_with = "::acs_types::checked_param::<_, Content, _>"
+    )]
+    pub content: ::std::string::String,
+    /// The environment in which the data source is used: 0 development, 1 production.
+    ///
+    /// Wire name: `EnvType`. Example: `0`.
+    #[serde(
+        rename = "EnvType",
+        deserialize_with = "::acs_types::checked_param::<_, EnvType, _>"
+    )]
+    pub env_type: i32,
+    /// The sub-type of an `rds` data source (`mysql`, `sqlserver` or `postgresql`); only for DataSourceType `rds`.
+    ///
+    /// Wire name: `SubType`. Example: `mysql`.
+    #[serde(
+        rename = "SubType",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub sub_type: ::std::option::Option<SubType>,
+    /// The description of the data source, at most 3000 characters.
+    ///
+    /// Wire name: `Description`. Constraints: at most 3000 characters. Example: `mysql data source`.
+    #[serde(
+        rename = "Description",
+        deserialize_with = "::acs_types::checked_optional_param::<_, Description, _>",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub description: ::std::option::Option<::std::string::String>,
+}
+
+/// Secret fields (`x-secret`) print as `<redacted>`, so a logged value never leaks one.
+impl ::std::fmt::Debug for CreateDataSourceRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateDataSourceRequest")
+            .field("project_id", &self.project_id)
+            .field("name", &self.name)
+            .field("data_source_type", &self.data_source_type)
+            .field("content", &"<redacted>")
+            .field("env_type", &self.env_type)
+            .field("sub_type", &self.sub_type)
+            .field("description", &self.description)
+            .finish()
+    }
+}
+
+impl CreateDataSourceRequest {
+    /// Wire names of the properties marked `x-secret: true`: encrypted at rest, masked in
+    /// answers, redacted from `Debug`.
+    pub const SECRET_FIELDS: &'static [&'static str] = &["Content"];
+    /// Wire names of the required properties.
+    pub const REQUIRED_FIELDS: &'static [&'static str] = &[
+        "ProjectId",
+        "Name",
+        "DataSourceType",
+        "Content",
+        "EnvType",
+    ];
+}
+
+impl CreateDataSourceRequest {
+    /// The `CreateDataSource` request from its required parameters; set optional ones with the setters.
+    ///
+    /// Constrained values are plain (`i64`, `String`); [`Self::validate`] checks them (the
+    /// client calls it before sending anything).
+    pub fn new(
+        project_id: impl ::std::convert::Into<i64>,
+        name: impl ::std::convert::Into<::std::string::String>,
+        data_source_type: impl ::std::convert::Into<ConnectionType>,
+        content: impl ::std::convert::Into<::std::string::String>,
+        env_type: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        Self {
+            project_id: project_id.into(),
+            name: name.into(),
+            data_source_type: data_source_type.into(),
+            content: content.into(),
+            env_type: env_type.into(),
+            sub_type: ::std::default::Default::default(),
+            description: ::std::default::Default::default(),
+        }
+    }
+    /// Sets `SubType`.
+    #[must_use]
+    pub fn sub_type(mut self, value: impl ::std::convert::Into<SubType>) -> Self {
+        self.sub_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `Description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Checks every value against the spec's constraints, as the server's `from_params`
+    /// would, and names the first offending parameter by its wire name. The generated client
+    /// calls this before anything is sent, so an invalid request never reaches the network.
+    pub fn validate(&self) -> ::std::result::Result<(), ValidationError> {
+        ProjectId::check(&self.project_id)
+            .map_err(|e| ValidationError {
+                field: "ProjectId",
+                reason: e.reason,
+            })?;
+        Name::check(&self.name)
+            .map_err(|e| ValidationError {
+                field: "Name",
+                reason: e.reason,
+            })?;
+        Content::check(&self.content)
+            .map_err(|e| ValidationError {
+                field: "Content",
+                reason: e.reason,
+            })?;
+        EnvType::check(&self.env_type)
+            .map_err(|e| ValidationError {
+                field: "EnvType",
+                reason: e.reason,
+            })?;
+        if let ::std::option::Option::Some(value) = &self.description {
+            Description::check(value)
+                .map_err(|e| ValidationError {
+                    field: "Description",
+                    reason: e.reason,
+                })?;
+        }
+        ::std::result::Result::Ok(())
+    }
+    /// The API parameters as (wire name, text) pairs, in spec order; absent optional ones are
+    /// left out. Not `Action`, `Version` or the signature: the protocol runtime adds those.
+    /// Does not check constraints: call [`Self::validate`] first.
+    #[allow(clippy::vec_init_then_push)]
+    pub fn to_params(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
+        let mut params = ::std::vec::Vec::with_capacity(7usize);
+        params.push(("ProjectId", RpcParam::to_param(&self.project_id)));
+        params.push(("Name", RpcParam::to_param(&self.name)));
+        params.push(("DataSourceType", RpcParam::to_param(&self.data_source_type)));
+        params.push(("Content", RpcParam::to_param(&self.content)));
+        params.push(("EnvType", RpcParam::to_param(&self.env_type)));
+        if let ::std::option::Option::Some(value) = &self.sub_type {
+            params.push(("SubType", RpcParam::to_param(value)));
+        }
+        if let ::std::option::Option::Some(value) = &self.description {
+            params.push(("Description", RpcParam::to_param(value)));
+        }
+        params
+    }
+    /// Reads and validates the API parameters; `get` looks a parameter up by wire name.
+    /// Fields are read in spec order, so the first problem found is reported.
+    pub fn from_params<'a>(
+        get: impl Fn(&str) -> ::std::option::Option<&'a str>,
+    ) -> ::std::result::Result<Self, ParamError> {
+        ::std::result::Result::Ok(Self {
+            project_id: ::acs_types::required_param::<ProjectId>(&get, "ProjectId")?
+                .into(),
+            name: ::acs_types::required_param::<Name>(&get, "Name")?.into(),
+            data_source_type: ::acs_types::required_param(&get, "DataSourceType")?,
+            content: ::acs_types::required_param::<Content>(&get, "Content")?.into(),
+            env_type: ::acs_types::required_param::<EnvType>(&get, "EnvType")?.into(),
+            sub_type: ::acs_types::optional_param(&get, "SubType")?,
+            description: ::acs_types::optional_param::<Description>(&get, "Description")?
+                .map(::std::convert::Into::into),
+        })
+    }
+}
+
+/// Wire name: `DataSourceId`. Constraints: at least 1.
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd, ::serde::Serialize)]
+#[serde(transparent)]
+pub struct DataSourceId(i64);
+
+impl DataSourceId {
+    /// Checks `value` against the spec's constraints.
+    pub fn new(value: i64) -> ::std::result::Result<Self, ValidationError> {
+        Self::check(&value)?;
+        ::std::result::Result::Ok(Self(value))
+    }
+    /// The checked value.
+    pub fn get(&self) -> i64 {
+        self.0
+    }
+    fn check(value: &i64) -> ::std::result::Result<(), ValidationError> {
+        if *value < 1i64 {
+            return ::std::result::Result::Err(ValidationError {
+                field: "DataSourceId",
+                reason: ::std::format!("must be at least 1, got {}", value),
+            });
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::std::convert::TryFrom<i64> for DataSourceId {
+    type Error = ValidationError;
+    fn try_from(value: i64) -> ::std::result::Result<Self, ValidationError> {
+        Self::new(value)
+    }
+}
+
+impl ::std::str::FromStr for DataSourceId {
+    type Err = ValidationError;
+    fn from_str(value: &str) -> ::std::result::Result<Self, ValidationError> {
+        let parsed: i64 = value
+            .trim()
+            .parse()
+            .map_err(|_| ValidationError {
+                field: "DataSourceId",
+                reason: ::std::string::String::from("must be a 64-bit integer"),
+            })?;
+        Self::new(parsed)
+    }
+}
+
+impl ::std::ops::Deref for DataSourceId {
+    type Target = i64;
+    fn deref(&self) -> &i64 {
+        &self.0
+    }
+}
+
+impl ::std::convert::From<DataSourceId> for i64 {
+    fn from(value: DataSourceId) -> Self {
+        value.0
+    }
+}
+
+impl ::std::fmt::Display for DataSourceId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DataSourceId {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <i64 as ::serde::Deserialize>::deserialize(deserializer)?;
+        Self::new(value).map_err(<D::Error as ::serde::de::Error>::custom)
+    }
+}
+
+impl RpcParam for DataSourceId {
+    fn to_param(&self) -> ::std::string::String {
+        ::std::string::ToString::to_string(&self.0)
+    }
+    fn from_param(value: &str) -> ::std::result::Result<Self, ::std::string::String> {
+        value.parse::<Self>().map_err(|e| e.reason)
+    }
+}
+
+/// Parameters of `UpdateDataSource` (`?Action=UpdateDataSource`).
+///
+/// Updates a data source (the DataSource family's name for UpdateConnection).
+///
+/// Changes the content, environment, description or status of a data source; a parameter
+/// that is left out keeps its current value (unlike UpdateConnection, Content and EnvType
+/// are optional here). The type of a data source cannot change: the new Content must satisfy
+/// the stored type's rules. The data source is looked up in the caller's tenant only; the
+/// caller must be the owner or an administrator of its project. Ids are shared with the
+/// Connection family. The official SDKs call this operation with PUT.
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct UpdateDataSourceRequest {
+    /// The ID of the data source (as ListDataSources or ListConnections answer it).
+    ///
+    /// Wire name: `DataSourceId`. Constraints: at least 1. Example: `1`.
+    #[serde(
+        rename = "DataSourceId",
+        deserialize_with = "::acs_types::checked_param::<_, DataSourceId, _>"
+    )]
+    pub data_source_id: i64,
+    /// Details of the data source: a JSON object given as a string (at most 65536 characters).
+    /// Its keys depend on the connection type; see the schemas `OdpsContent`, `MysqlContent`,
+    /// `RdsContent`, `OssContent`, `SqlserverContent`, `PolardbContent`, `OracleContent`,
+    /// `MongodbContent`, `EmrContent`, `PostgresqlContent`, `AnalyticdbForMysqlContent`,
+    /// `HybriddbForPostgresqlContent`, `HoloContent` and `KafkaContent` in
+    /// `components/schemas` (matched by their `x-connection-type`). Value types inside are
+    /// loose: numbers may be given as numbers or strings. Secrets are the values of the keys
+    /// the schemas mark `x-secret` (and of `accessKeySecret`, `secretKey`,
+    /// `secretAccessKey`, `securityToken`, `token`, `sslPassword`, `keystorePassword`,
+    /// `truststorePassword` and `privateKey`), in any type, with the key matched in any
+    /// letter case and at any depth (nested objects and arrays are walked): they must be
+    /// strings, are encrypted at rest and masked in answers; sending the mask back unchanged
+    /// at the same place keeps the stored secret.
+    ///
+    /// Wire name: `Content`. Constraints: at least 1 character, at most 65536 characters. Example: `{"database":"xsaxsa","instanceName":"rm-xsaxsa","password":"xsaxsa","rdsOwnerId":"xasxsa","regionId":"cn-shanghai","tag":"rds","username":"xsaxsa"}`.
+    #[serde(
+        rename = "Content",
+        deserialize_with = "::acs_types::checked_optional_param::<_, Content, _>",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub content: ::std::option::Option<::std::string::String>,
+    /// The environment in which the data source resides: 0 development, 1 production; left out, it keeps its current one.
+    ///
+    /// Wire name: `EnvType`. Example: `0`.
+    #[serde(
+        rename = "EnvType",
+        deserialize_with = "::acs_types::checked_optional_param::<_, EnvType, _>",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub env_type: ::std::option::Option<i32>,
+    /// The description of the data source, at most 3000 characters.
+    ///
+    /// Wire name: `Description`. Constraints: at most 3000 characters. Example: `mysql data source`.
+    #[serde(
+        rename = "Description",
+        deserialize_with = "::acs_types::checked_optional_param::<_, Description, _>",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub description: ::std::option::Option<::std::string::String>,
+    /// The status of the data source; Alibaba marks it deprecated, it is accepted as in UpdateConnection: `ENABLED` or `DISABLED` in any case, or `0`/`1` (enabled) and `2` (disabled).
+    ///
+    /// Wire name: `Status`. Example: `ENABLED`.
+    #[serde(
+        rename = "Status",
+        deserialize_with = "::acs_types::checked_optional_param::<_, ConnectionStatusInput, _>",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub status: ::std::option::Option<::std::string::String>,
+}
+
+/// Secret fields (`x-secret`) print as `<redacted>`, so a logged value never leaks one.
+impl ::std::fmt::Debug for UpdateDataSourceRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UpdateDataSourceRequest")
+            .field("data_source_id", &self.data_source_id)
+            .field("content", &"<redacted>")
+            .field("env_type", &self.env_type)
+            .field("description", &self.description)
+            .field("status", &self.status)
+            .finish()
+    }
+}
+
+impl UpdateDataSourceRequest {
+    /// Wire names of the properties marked `x-secret: true`: encrypted at rest, masked in
+    /// answers, redacted from `Debug`.
+    pub const SECRET_FIELDS: &'static [&'static str] = &["Content"];
+    /// Wire names of the required properties.
+    pub const REQUIRED_FIELDS: &'static [&'static str] = &["DataSourceId"];
+}
+
+impl UpdateDataSourceRequest {
+    /// The `UpdateDataSource` request from its required parameters; set optional ones with the setters.
+    ///
+    /// Constrained values are plain (`i64`, `String`); [`Self::validate`] checks them (the
+    /// client calls it before sending anything).
+    pub fn new(data_source_id: impl ::std::convert::Into<i64>) -> Self {
+        Self {
+            data_source_id: data_source_id.into(),
+            content: ::std::default::Default::default(),
+            env_type: ::std::default::Default::default(),
+            description: ::std::default::Default::default(),
+            status: ::std::default::Default::default(),
+        }
+    }
+    /// Sets `Content`.
+    #[must_use]
+    pub fn content(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.content = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `EnvType`.
+    #[must_use]
+    pub fn env_type(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.env_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `Description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `Status`.
+    #[must_use]
+    pub fn status(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.status = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Checks every value against the spec's constraints, as the server's `from_params`
+    /// would, and names the first offending parameter by its wire name. The generated client
+    /// calls this before anything is sent, so an invalid request never reaches the network.
+    pub fn validate(&self) -> ::std::result::Result<(), ValidationError> {
+        DataSourceId::check(&self.data_source_id)
+            .map_err(|e| ValidationError {
+                field: "DataSourceId",
+                reason: e.reason,
+            })?;
+        if let ::std::option::Option::Some(value) = &self.content {
+            Content::check(value)
+                .map_err(|e| ValidationError {
+                    field: "Content",
+                    reason: e.reason,
+                })?;
+        }
+        if let ::std::option::Option::Some(value) = &self.env_type {
+            EnvType::check(value)
+                .map_err(|e| ValidationError {
+                    field: "EnvType",
+                    reason: e.reason,
+                })?;
+        }
+        if let ::std::option::Option::Some(value) = &self.description {
+            Description::check(value)
+                .map_err(|e| ValidationError {
+                    field: "Description",
+                    reason: e.reason,
+                })?;
+        }
+        if let ::std::option::Option::Some(value) = &self.status {
+            ConnectionStatusInput::check(value)
+                .map_err(|e| ValidationError {
+                    field: "Status",
+                    reason: e.reason,
+                })?;
+        }
+        ::std::result::Result::Ok(())
+    }
+    /// The API parameters as (wire name, text) pairs, in spec order; absent optional ones are
+    /// left out. Not `Action`, `Version` or the signature: the protocol runtime adds those.
+    /// Does not check constraints: call [`Self::validate`] first.
+    #[allow(clippy::vec_init_then_push)]
+    pub fn to_params(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
+        let mut params = ::std::vec::Vec::with_capacity(5usize);
+        params.push(("DataSourceId", RpcParam::to_param(&self.data_source_id)));
+        if let ::std::option::Option::Some(value) = &self.content {
+            params.push(("Content", RpcParam::to_param(value)));
+        }
+        if let ::std::option::Option::Some(value) = &self.env_type {
+            params.push(("EnvType", RpcParam::to_param(value)));
+        }
+        if let ::std::option::Option::Some(value) = &self.description {
+            params.push(("Description", RpcParam::to_param(value)));
+        }
+        if let ::std::option::Option::Some(value) = &self.status {
+            params.push(("Status", RpcParam::to_param(value)));
+        }
+        params
+    }
+    /// Reads and validates the API parameters; `get` looks a parameter up by wire name.
+    /// Fields are read in spec order, so the first problem found is reported.
+    pub fn from_params<'a>(
+        get: impl Fn(&str) -> ::std::option::Option<&'a str>,
+    ) -> ::std::result::Result<Self, ParamError> {
+        ::std::result::Result::Ok(Self {
+            data_source_id: ::acs_types::required_param::<
+                DataSourceId,
+            >(&get, "DataSourceId")?
+                .into(),
+            content: ::acs_types::optional_param::<Content>(&get, "Content")?
+                .map(::std::convert::Into::into),
+            env_type: ::acs_types::optional_param::<EnvType>(&get, "EnvType")?
+                .map(::std::convert::Into::into),
+            description: ::acs_types::optional_param::<Description>(&get, "Description")?
+                .map(::std::convert::Into::into),
+            status: ::acs_types::optional_param::<ConnectionStatusInput>(&get, "Status")?
+                .map(::std::convert::Into::into),
+        })
+    }
+}
+
+/// Parameters of `ListDataSources` (`?Action=ListDataSources`).
+///
+/// Lists the data sources of a project (the DataSource family's name for ListConnections).
+///
+/// Returns one page of the data sources of a project, optionally filtered, sorted by
+/// `Sequence` descending: the same rows as ListConnections, under the DataSource family's
+/// field names (`DataSourceType`, `DataSources`). Secret values in `Content` are masked.
+/// `Shared` is `true` for a data source that SetDataSourceShare shared with other projects
+/// or users. The caller must be a member of the project.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListDataSourcesRequest {
+    /// The ID of the DataWorks workspace (project) to which the data sources belong.
+    ///
+    /// Wire name: `ProjectId`. Constraints: at least 1. Example: `10000`.
+    #[serde(
+        rename = "ProjectId",
+        deserialize_with = "::acs_types::checked_param::<_, ProjectId, _>"
+    )]
+    pub project_id: i64,
+    /// The page number; pages start from 1.
+    ///
+    /// Wire name: `PageNumber`. Constraints: at least 1. Default: `1`. Example: `1`.
+    #[serde(
+        rename = "PageNumber",
+        deserialize_with = "::acs_types::checked_param::<_, PageNumber, _>",
+        default = "defaults::list_data_sources_request_page_number"
+    )]
+    pub page_number: i32,
+    /// The number of entries per page, 1 to 100 (default 10).
+    ///
+    /// Wire name: `PageSize`. Constraints: at least 1, at most 100. Default: `10`. Example: `10`.
+    #[serde(
+        rename = "PageSize",
+        deserialize_with = "::acs_types::checked_param::<_, PageSize, _>",
+        default = "defaults::list_data_sources_request_page_size"
+    )]
+    pub page_size: i32,
+    /// Only data sources whose name contains this text (1 to 255 characters).
+    ///
+    /// Wire name: `Name`. Constraints: at least 1 character, at most 255 characters. Example: `mysql_name`.
+    #[serde(
+        rename = "Name",
+        deserialize_with = "::acs_types::checked_optional_param::<_, Name, _>",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Only data sources of this type.
+    ///
+    /// Wire name: `DataSourceType`. Example: `mysql`.
+    #[serde(
+        rename = "DataSourceType",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub data_source_type: ::std::option::Option<ConnectionType>,
+    /// Only `rds` data sources of this sub-type.
+    ///
+    /// Wire name: `SubType`. Example: `mysql`.
+    #[serde(
+        rename = "SubType",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub sub_type: ::std::option::Option<SubType>,
+    /// The status of the data source: `ENABLED` or `DISABLED` in any case (what the current
+    /// SDKs send), or the numeric forms `0` and `1` (enabled) and `2` (disabled).
+    ///
+    /// Wire name: `Status`. Example: `ENABLED`.
+    #[serde(
+        rename = "Status",
+        deserialize_with = "::acs_types::checked_optional_param::<_, ConnectionStatusInput, _>",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub status: ::std::option::Option<::std::string::String>,
+    /// Only data sources of this environment: 0 development, 1 production.
+    ///
+    /// Wire name: `EnvType`. Example: `1`.
+    #[serde(
+        rename = "EnvType",
+        deserialize_with = "::acs_types::checked_optional_param::<_, EnvType, _>",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub env_type: ::std::option::Option<i32>,
+}
+
+impl ListDataSourcesRequest {
+    /// The `ListDataSources` request from its required parameters; set optional ones with the setters.
+    ///
+    /// Constrained values are plain (`i64`, `String`); [`Self::validate`] checks them (the
+    /// client calls it before sending anything).
+    pub fn new(project_id: impl ::std::convert::Into<i64>) -> Self {
+        Self {
+            project_id: project_id.into(),
+            page_number: defaults::list_data_sources_request_page_number(),
+            page_size: defaults::list_data_sources_request_page_size(),
+            name: ::std::default::Default::default(),
+            data_source_type: ::std::default::Default::default(),
+            sub_type: ::std::default::Default::default(),
+            status: ::std::default::Default::default(),
+            env_type: ::std::default::Default::default(),
+        }
+    }
+    /// Sets `PageNumber`.
+    #[must_use]
+    pub fn page_number(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.page_number = value.into();
+        self
+    }
+    /// Sets `PageSize`.
+    #[must_use]
+    pub fn page_size(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.page_size = value.into();
+        self
+    }
+    /// Sets `Name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `DataSourceType`.
+    #[must_use]
+    pub fn data_source_type(
+        mut self,
+        value: impl ::std::convert::Into<ConnectionType>,
+    ) -> Self {
+        self.data_source_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `SubType`.
+    #[must_use]
+    pub fn sub_type(mut self, value: impl ::std::convert::Into<SubType>) -> Self {
+        self.sub_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `Status`.
+    #[must_use]
+    pub fn status(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.status = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `EnvType`.
+    #[must_use]
+    pub fn env_type(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.env_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Checks every value against the spec's constraints, as the server's `from_params`
+    /// would, and names the first offending parameter by its wire name. The generated client
+    /// calls this before anything is sent, so an invalid request never reaches the network.
+    pub fn validate(&self) -> ::std::result::Result<(), ValidationError> {
+        ProjectId::check(&self.project_id)
+            .map_err(|e| ValidationError {
+                field: "ProjectId",
+                reason: e.reason,
+            })?;
+        PageNumber::check(&self.page_number)
+            .map_err(|e| ValidationError {
+                field: "PageNumber",
+                reason: e.reason,
+            })?;
+        PageSize::check(&self.page_size)
+            .map_err(|e| ValidationError {
+                field: "PageSize",
+                reason: e.reason,
+            })?;
+        if let ::std::option::Option::Some(value) = &self.name {
+            Name::check(value)
+                .map_err(|e| ValidationError {
+                    field: "Name",
+                    reason: e.reason,
+                })?;
+        }
+        if let ::std::option::Option::Some(value) = &self.status {
+            ConnectionStatusInput::check(value)
+                .map_err(|e| ValidationError {
+                    field: "Status",
+                    reason: e.reason,
+                })?;
+        }
+        if let ::std::option::Option::Some(value) = &self.env_type {
+            EnvType::check(value)
+                .map_err(|e| ValidationError {
+                    field: "EnvType",
+                    reason: e.reason,
+                })?;
+        }
+        ::std::result::Result::Ok(())
+    }
+    /// The API parameters as (wire name, text) pairs, in spec order; absent optional ones are
+    /// left out. Not `Action`, `Version` or the signature: the protocol runtime adds those.
+    /// Does not check constraints: call [`Self::validate`] first.
+    #[allow(clippy::vec_init_then_push)]
+    pub fn to_params(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
+        let mut params = ::std::vec::Vec::with_capacity(8usize);
+        params.push(("ProjectId", RpcParam::to_param(&self.project_id)));
+        params.push(("PageNumber", RpcParam::to_param(&self.page_number)));
+        params.push(("PageSize", RpcParam::to_param(&self.page_size)));
+        if let ::std::option::Option::Some(value) = &self.name {
+            params.push(("Name", RpcParam::to_param(value)));
+        }
+        if let ::std::option::Option::Some(value) = &self.data_source_type {
+            params.push(("DataSourceType", RpcParam::to_param(value)));
+        }
+        if let ::std::option::Option::Some(value) = &self.sub_type {
+            params.push(("SubType", RpcParam::to_param(value)));
+        }
+        if let ::std::option::Option::Some(value) = &self.status {
+            params.push(("Status", RpcParam::to_param(value)));
+        }
+        if let ::std::option::Option::Some(value) = &self.env_type {
+            params.push(("EnvType", RpcParam::to_param(value)));
+        }
+        params
+    }
+    /// Reads and validates the API parameters; `get` looks a parameter up by wire name.
+    /// Fields are read in spec order, so the first problem found is reported.
+    pub fn from_params<'a>(
+        get: impl Fn(&str) -> ::std::option::Option<&'a str>,
+    ) -> ::std::result::Result<Self, ParamError> {
+        ::std::result::Result::Ok(Self {
+            project_id: ::acs_types::required_param::<ProjectId>(&get, "ProjectId")?
+                .into(),
+            page_number: ::acs_types::optional_param::<PageNumber>(&get, "PageNumber")?
+                .map(::std::convert::Into::into)
+                .unwrap_or_else(defaults::list_data_sources_request_page_number),
+            page_size: ::acs_types::optional_param::<PageSize>(&get, "PageSize")?
+                .map(::std::convert::Into::into)
+                .unwrap_or_else(defaults::list_data_sources_request_page_size),
+            name: ::acs_types::optional_param::<Name>(&get, "Name")?
+                .map(::std::convert::Into::into),
+            data_source_type: ::acs_types::optional_param(&get, "DataSourceType")?,
+            sub_type: ::acs_types::optional_param(&get, "SubType")?,
+            status: ::acs_types::optional_param::<ConnectionStatusInput>(&get, "Status")?
+                .map(::std::convert::Into::into),
+            env_type: ::acs_types::optional_param::<EnvType>(&get, "EnvType")?
+                .map(::std::convert::Into::into),
+        })
+    }
+}
+
+/// Parameters of `DeleteDataSource` (`?Action=DeleteDataSource`).
+///
+/// Deletes a data source (the DataSource family's name for DeleteConnection).
+///
+/// Deletes a data source, whichever family created it, together with its shares. The data
+/// source is looked up in the caller's tenant only; the caller must be the owner or an
+/// administrator of its project.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct DeleteDataSourceRequest {
+    /// The ID of the data source to delete.
+    ///
+    /// Wire name: `DataSourceId`. Constraints: at least 1. Example: `10000`.
+    #[serde(
+        rename = "DataSourceId",
+        deserialize_with = "::acs_types::checked_param::<_, DataSourceId, _>"
+    )]
+    pub data_source_id: i64,
+}
+
+impl DeleteDataSourceRequest {
+    /// The `DeleteDataSource` request from its required parameters; set optional ones with the setters.
+    ///
+    /// Constrained values are plain (`i64`, `String`); [`Self::validate`] checks them (the
+    /// client calls it before sending anything).
+    pub fn new(data_source_id: impl ::std::convert::Into<i64>) -> Self {
+        Self {
+            data_source_id: data_source_id.into(),
+        }
+    }
+    /// Checks every value against the spec's constraints, as the server's `from_params`
+    /// would, and names the first offending parameter by its wire name. The generated client
+    /// calls this before anything is sent, so an invalid request never reaches the network.
+    pub fn validate(&self) -> ::std::result::Result<(), ValidationError> {
+        DataSourceId::check(&self.data_source_id)
+            .map_err(|e| ValidationError {
+                field: "DataSourceId",
+                reason: e.reason,
+            })?;
+        ::std::result::Result::Ok(())
+    }
+    /// The API parameters as (wire name, text) pairs, in spec order; absent optional ones are
+    /// left out. Not `Action`, `Version` or the signature: the protocol runtime adds those.
+    /// Does not check constraints: call [`Self::validate`] first.
+    #[allow(clippy::vec_init_then_push)]
+    pub fn to_params(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
+        let mut params = ::std::vec::Vec::with_capacity(1usize);
+        params.push(("DataSourceId", RpcParam::to_param(&self.data_source_id)));
+        params
+    }
+    /// Reads and validates the API parameters; `get` looks a parameter up by wire name.
+    /// Fields are read in spec order, so the first problem found is reported.
+    pub fn from_params<'a>(
+        get: impl Fn(&str) -> ::std::option::Option<&'a str>,
+    ) -> ::std::result::Result<Self, ParamError> {
+        ::std::result::Result::Ok(Self {
+            data_source_id: ::acs_types::required_param::<
+                DataSourceId,
+            >(&get, "DataSourceId")?
+                .into(),
+        })
+    }
+}
+
+/// Parameters of `ExportDataSources` (`?Action=ExportDataSources`).
+///
+/// Exports the data sources of a project.
+///
+/// Returns one page of the data sources of a project in the form ImportDataSources reads
+/// back: every field of ListDataSources, filtered by name (a substring), type, sub-type and
+/// environment. Secret values in `Content` stay masked (`******`): an export never carries a
+/// secret, so ImportDataSources needs them filled in again. The caller must be a member of
+/// the project.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ExportDataSourcesRequest {
+    /// The ID of the DataWorks workspace (project) to which the data sources belong.
+    ///
+    /// Wire name: `ProjectId`. Constraints: at least 1. Example: `10000`.
+    #[serde(
+        rename = "ProjectId",
+        deserialize_with = "::acs_types::checked_param::<_, ProjectId, _>"
+    )]
+    pub project_id: i64,
+    /// The page number; pages start from 1.
+    ///
+    /// Wire name: `PageNumber`. Constraints: at least 1. Default: `1`. Example: `1`.
+    #[serde(
+        rename = "PageNumber",
+        deserialize_with = "::acs_types::checked_param::<_, PageNumber, _>",
+        default = "defaults::export_data_sources_request_page_number"
+    )]
+    pub page_number: i32,
+    /// The number of entries per page, 1 to 100 (default 10).
+    ///
+    /// Wire name: `PageSize`. Constraints: at least 1, at most 100. Default: `10`. Example: `10`.
+    #[serde(
+        rename = "PageSize",
+        deserialize_with = "::acs_types::checked_param::<_, PageSize, _>",
+        default = "defaults::export_data_sources_request_page_size"
+    )]
+    pub page_size: i32,
+    /// A keyword contained in the names of the data sources to export (one keyword, 1 to 255 characters).
+    ///
+    /// Wire name: `Name`. Constraints: at least 1 character, at most 255 characters. Example: `test`.
+    #[serde(
+        rename = "Name",
+        deserialize_with = "::acs_types::checked_optional_param::<_, Name, _>",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Only data sources of this type.
+    ///
+    /// Wire name: `DataSourceType`. Example: `mysql`.
+    #[serde(
+        rename = "DataSourceType",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub data_source_type: ::std::option::Option<ConnectionType>,
+    /// Only `rds` data sources of this sub-type.
+    ///
+    /// Wire name: `SubType`. Example: `mysql`.
+    #[serde(
+        rename = "SubType",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub sub_type: ::std::option::Option<SubType>,
+    /// Only data sources of this environment: 0 development, 1 production.
+    ///
+    /// Wire name: `EnvType`. Example: `1`.
+    #[serde(
+        rename = "EnvType",
+        deserialize_with = "::acs_types::checked_optional_param::<_, EnvType, _>",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub env_type: ::std::option::Option<i32>,
+}
+
+impl ExportDataSourcesRequest {
+    /// The `ExportDataSources` request from its required parameters; set optional ones with the setters.
+    ///
+    /// Constrained values are plain (`i64`, `String`); [`Self::validate`] checks them (the
+    /// client calls it before sending anything).
+    pub fn new(project_id: impl ::std::convert::Into<i64>) -> Self {
+        Self {
+            project_id: project_id.into(),
+            page_number: defaults::export_data_sources_request_page_number(),
+            page_size: defaults::export_data_sources_request_page_size(),
+            name: ::std::default::Default::default(),
+            data_source_type: ::std::default::Default::default(),
+            sub_type: ::std::default::Default::default(),
+            env_type: ::std::default::Default::default(),
+        }
+    }
+    /// Sets `PageNumber`.
+    #[must_use]
+    pub fn page_number(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.page_number = value.into();
+        self
+    }
+    /// Sets `PageSize`.
+    #[must_use]
+    pub fn page_size(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.page_size = value.into();
+        self
+    }
+    /// Sets `Name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `DataSourceType`.
+    #[must_use]
+    pub fn data_source_type(
+        mut self,
+        value: impl ::std::convert::Into<ConnectionType>,
+    ) -> Self {
+        self.data_source_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `SubType`.
+    #[must_use]
+    pub fn sub_type(mut self, value: impl ::std::convert::Into<SubType>) -> Self {
+        self.sub_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `EnvType`.
+    #[must_use]
+    pub fn env_type(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.env_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Checks every value against the spec's constraints, as the server's `from_params`
+    /// would, and names the first offending parameter by its wire name. The generated client
+    /// calls this before anything is sent, so an invalid request never reaches the network.
+    pub fn validate(&self) -> ::std::result::Result<(), ValidationError> {
+        ProjectId::check(&self.project_id)
+            .map_err(|e| ValidationError {
+                field: "ProjectId",
+                reason: e.reason,
+            })?;
+        PageNumber::check(&self.page_number)
+            .map_err(|e| ValidationError {
+                field: "PageNumber",
+                reason: e.reason,
+            })?;
+        PageSize::check(&self.page_size)
+            .map_err(|e| ValidationError {
+                field: "PageSize",
+                reason: e.reason,
+            })?;
+        if let ::std::option::Option::Some(value) = &self.name {
+            Name::check(value)
+                .map_err(|e| ValidationError {
+                    field: "Name",
+                    reason: e.reason,
+                })?;
+        }
+        if let ::std::option::Option::Some(value) = &self.env_type {
+            EnvType::check(value)
+                .map_err(|e| ValidationError {
+                    field: "EnvType",
+                    reason: e.reason,
+                })?;
+        }
+        ::std::result::Result::Ok(())
+    }
+    /// The API parameters as (wire name, text) pairs, in spec order; absent optional ones are
+    /// left out. Not `Action`, `Version` or the signature: the protocol runtime adds those.
+    /// Does not check constraints: call [`Self::validate`] first.
+    #[allow(clippy::vec_init_then_push)]
+    pub fn to_params(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
+        let mut params = ::std::vec::Vec::with_capacity(7usize);
+        params.push(("ProjectId", RpcParam::to_param(&self.project_id)));
+        params.push(("PageNumber", RpcParam::to_param(&self.page_number)));
+        params.push(("PageSize", RpcParam::to_param(&self.page_size)));
+        if let ::std::option::Option::Some(value) = &self.name {
+            params.push(("Name", RpcParam::to_param(value)));
+        }
+        if let ::std::option::Option::Some(value) = &self.data_source_type {
+            params.push(("DataSourceType", RpcParam::to_param(value)));
+        }
+        if let ::std::option::Option::Some(value) = &self.sub_type {
+            params.push(("SubType", RpcParam::to_param(value)));
+        }
+        if let ::std::option::Option::Some(value) = &self.env_type {
+            params.push(("EnvType", RpcParam::to_param(value)));
+        }
+        params
+    }
+    /// Reads and validates the API parameters; `get` looks a parameter up by wire name.
+    /// Fields are read in spec order, so the first problem found is reported.
+    pub fn from_params<'a>(
+        get: impl Fn(&str) -> ::std::option::Option<&'a str>,
+    ) -> ::std::result::Result<Self, ParamError> {
+        ::std::result::Result::Ok(Self {
+            project_id: ::acs_types::required_param::<ProjectId>(&get, "ProjectId")?
+                .into(),
+            page_number: ::acs_types::optional_param::<PageNumber>(&get, "PageNumber")?
+                .map(::std::convert::Into::into)
+                .unwrap_or_else(defaults::export_data_sources_request_page_number),
+            page_size: ::acs_types::optional_param::<PageSize>(&get, "PageSize")?
+                .map(::std::convert::Into::into)
+                .unwrap_or_else(defaults::export_data_sources_request_page_size),
+            name: ::acs_types::optional_param::<Name>(&get, "Name")?
+                .map(::std::convert::Into::into),
+            data_source_type: ::acs_types::optional_param(&get, "DataSourceType")?,
+            sub_type: ::acs_types::optional_param(&get, "SubType")?,
+            env_type: ::acs_types::optional_param::<EnvType>(&get, "EnvType")?
+                .map(::std::convert::Into::into),
+        })
+    }
+}
+
+/// Wire name: `DataSources`. Constraints: at least 1 character, at most 1048576 characters.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
+#[serde(transparent)]
+pub struct DataSources(::std::string::String);
+
+impl DataSources {
+    /// Checks `value` against the spec's constraints.
+    pub fn new(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, ValidationError> {
+        Self::check(&value)?;
+        ::std::result::Result::Ok(Self(value))
+    }
+    /// The checked text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    /// The checked text, owned.
+    pub fn into_inner(self) -> ::std::string::String {
+        self.0
+    }
+    fn check(value: &str) -> ::std::result::Result<(), ValidationError> {
+        let length = value.chars().count();
+        if length < 1usize {
+            return ::std::result::Result::Err(ValidationError {
+                field: "DataSources",
+                reason: ::std::format!(
+                    "must be at least 1 character long, got {}", length
+                ),
+            });
+        }
+        if length > 1048576usize {
+            return ::std::result::Result::Err(ValidationError {
+                field: "DataSources",
+                reason: ::std::format!(
+                    "must be at most 1048576 characters long, got {}", length
+                ),
+            });
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::std::convert::TryFrom<::std::string::String> for DataSources {
+    type Error = ValidationError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, ValidationError> {
+        Self::new(value)
+    }
+}
+
+impl ::std::convert::TryFrom<&str> for DataSources {
+    type Error = ValidationError;
+    fn try_from(value: &str) -> ::std::result::Result<Self, ValidationError> {
+        Self::new(::std::borrow::ToOwned::to_owned(value))
+    }
+}
+
+impl ::std::str::FromStr for DataSources {
+    type Err = ValidationError;
+    fn from_str(value: &str) -> ::std::result::Result<Self, ValidationError> {
+        Self::new(::std::borrow::ToOwned::to_owned(value))
+    }
+}
+
+impl ::std::convert::AsRef<str> for DataSources {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl ::std::ops::Deref for DataSources {
+    type Target = ::std::string::String;
+    fn deref(&self) -> &::std::string::String {
+        &self.0
+    }
+}
+
+impl ::std::convert::From<DataSources> for ::std::string::String {
+    fn from(value: DataSources) -> Self {
+        value.0
+    }
+}
+
+impl ::std::fmt::Display for DataSources {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DataSources {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        Self::new(value).map_err(<D::Error as ::serde::de::Error>::custom)
+    }
+}
+
+impl RpcParam for DataSources {
+    fn to_param(&self) -> ::std::string::String {
+        ::std::string::ToString::to_string(&self.0)
+    }
+    fn from_param(value: &str) -> ::std::result::Result<Self, ::std::string::String> {
+        value.parse::<Self>().map_err(|e| e.reason)
+    }
+}
+
+/// Parameters of `ImportDataSources` (`?Action=ImportDataSources`).
+///
+/// Imports data sources into a project.
+///
+/// Creates the data sources given as a JSON array in `DataSources` in the project, each as
+/// CreateDataSource would. Every entry is checked first; an entry that fails a check (an
+/// unknown type, Content that breaks its type's rules, a name taken in the project and
+/// environment, or a secret that is still masked as an export left it) is not imported and
+/// is named in `Data.Message`, the others are imported, and `Data.Status` says whether all
+/// were. A masked secret is refused rather than stored: storing the mask would leave a data
+/// source that cannot connect, and a secret is never carried by an export. A `DataSources`
+/// value that is not a JSON array of objects is `InvalidParameter`. The caller must be the
+/// owner or an administrator of the project.
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ImportDataSourcesRequest {
+    /// The ID of the DataWorks workspace (project) to import into.
+    ///
+    /// Wire name: `ProjectId`. Constraints: at least 1. Example: `10000`.
+    #[serde(
+        rename = "ProjectId",
+        deserialize_with = "::acs_types::checked_param::<_, ProjectId, _>"
+    )]
+    pub project_id: i64,
+    /// The data sources to import: a JSON array (at most 100 entries) of objects with the
+    /// fields `Name`, `DataSourceType`, `SubType`, `Description`, `Content` (a JSON object
+    /// string, as in CreateDataSource) and `EnvType`, as ExportDataSources answers them
+    /// (other fields of an export are ignored). Secret values must be given in full.
+    ///
+    /// Wire name: `DataSources`. Constraints: at least 1 character, at most 1048576 characters. Example: `[{"SubType":"","DataSourceType":"mysql","EnvType":1,"Name":"mysql_dms2","Description":"aaa","Content":"{\"database\":\"mysql_chengdu_old\",\"password\":\"xsaxsa\",\"instanceName\":\"rm-2vcrckb37163g7l3w\",\"regionId\":\"cn-chengdu\",\"tag\":\"rds\",\"rdsOwnerId\":\"333\",\"username\":\"mysql_chengdu2\"}"}]`.
+    #[serde(
+        rename = "DataSources",
+        deserialize_with = "::acs_types::checked_param::<_, DataSources, _>"
+    )]
+    pub data_sources: ::std::string::String,
+}
+
+/// Secret fields (`x-secret`) print as `<redacted>`, so a logged value never leaks one.
+impl ::std::fmt::Debug for ImportDataSourcesRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ImportDataSourcesRequest")
+            .field("project_id", &self.project_id)
+            .field("data_sources", &"<redacted>")
+            .finish()
+    }
+}
+
+impl ImportDataSourcesRequest {
+    /// Wire names of the properties marked `x-secret: true`: encrypted at rest, masked in
+    /// answers, redacted from `Debug`.
+    pub const SECRET_FIELDS: &'static [&'static str] = &["DataSources"];
+    /// Wire names of the required properties.
+    pub const REQUIRED_FIELDS: &'static [&'static str] = &["ProjectId", "DataSources"];
+}
+
+impl ImportDataSourcesRequest {
+    /// The `ImportDataSources` request from its required parameters; set optional ones with the setters.
+    ///
+    /// Constrained values are plain (`i64`, `String`); [`Self::validate`] checks them (the
+    /// client calls it before sending anything).
+    pub fn new(
+        project_id: impl ::std::convert::Into<i64>,
+        data_sources: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            project_id: project_id.into(),
+            data_sources: data_sources.into(),
+        }
+    }
+    /// Checks every value against the spec's constraints, as the server's `from_params`
+    /// would, and names the first offending parameter by its wire name. The generated client
+    /// calls this before anything is sent, so an invalid request never reaches the network.
+    pub fn validate(&self) -> ::std::result::Result<(), ValidationError> {
+        ProjectId::check(&self.project_id)
+            .map_err(|e| ValidationError {
+                field: "ProjectId",
+                reason: e.reason,
+            })?;
+        DataSources::check(&self.data_sources)
+            .map_err(|e| ValidationError {
+                field: "DataSources",
+                reason: e.reason,
+            })?;
+        ::std::result::Result::Ok(())
+    }
+    /// The API parameters as (wire name, text) pairs, in spec order; absent optional ones are
+    /// left out. Not `Action`, `Version` or the signature: the protocol runtime adds those.
+    /// Does not check constraints: call [`Self::validate`] first.
+    #[allow(clippy::vec_init_then_push)]
+    pub fn to_params(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
+        let mut params = ::std::vec::Vec::with_capacity(2usize);
+        params.push(("ProjectId", RpcParam::to_param(&self.project_id)));
+        params.push(("DataSources", RpcParam::to_param(&self.data_sources)));
+        params
+    }
+    /// Reads and validates the API parameters; `get` looks a parameter up by wire name.
+    /// Fields are read in spec order, so the first problem found is reported.
+    pub fn from_params<'a>(
+        get: impl Fn(&str) -> ::std::option::Option<&'a str>,
+    ) -> ::std::result::Result<Self, ParamError> {
+        ::std::result::Result::Ok(Self {
+            project_id: ::acs_types::required_param::<ProjectId>(&get, "ProjectId")?
+                .into(),
+            data_sources: ::acs_types::required_param::<
+                DataSources,
+            >(&get, "DataSources")?
+                .into(),
+        })
+    }
+}
+
+/// Wire name: `EnvType`. Constraints: matches the pattern `^[01]$`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
+#[serde(transparent)]
+pub struct SetDataSourceShareEnvType(::std::string::String);
+
+impl SetDataSourceShareEnvType {
+    /// Checks `value` against the spec's constraints.
+    pub fn new(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, ValidationError> {
+        Self::check(&value)?;
+        ::std::result::Result::Ok(Self(value))
+    }
+    /// The checked text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    /// The checked text, owned.
+    pub fn into_inner(self) -> ::std::string::String {
+        self.0
+    }
+    fn check(value: &str) -> ::std::result::Result<(), ValidationError> {
+        static PATTERN: ::std::sync::LazyLock<::regex::Regex> = ::std::sync::LazyLock::new(||
+        {
+            ::regex::Regex::new("^[01]$")
+                .expect("the generator compiled this pattern with the same regex crate")
+        });
+        if !PATTERN.is_match(value) {
+            return ::std::result::Result::Err(ValidationError {
+                field: "EnvType",
+                reason: ::std::string::String::from("must match the pattern ^[01]$"),
+            });
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::std::convert::TryFrom<::std::string::String> for SetDataSourceShareEnvType {
+    type Error = ValidationError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, ValidationError> {
+        Self::new(value)
+    }
+}
+
+impl ::std::convert::TryFrom<&str> for SetDataSourceShareEnvType {
+    type Error = ValidationError;
+    fn try_from(value: &str) -> ::std::result::Result<Self, ValidationError> {
+        Self::new(::std::borrow::ToOwned::to_owned(value))
+    }
+}
+
+impl ::std::str::FromStr for SetDataSourceShareEnvType {
+    type Err = ValidationError;
+    fn from_str(value: &str) -> ::std::result::Result<Self, ValidationError> {
+        Self::new(::std::borrow::ToOwned::to_owned(value))
+    }
+}
+
+impl ::std::convert::AsRef<str> for SetDataSourceShareEnvType {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl ::std::ops::Deref for SetDataSourceShareEnvType {
+    type Target = ::std::string::String;
+    fn deref(&self) -> &::std::string::String {
+        &self.0
+    }
+}
+
+impl ::std::convert::From<SetDataSourceShareEnvType> for ::std::string::String {
+    fn from(value: SetDataSourceShareEnvType) -> Self {
+        value.0
+    }
+}
+
+impl ::std::fmt::Display for SetDataSourceShareEnvType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for SetDataSourceShareEnvType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        Self::new(value).map_err(<D::Error as ::serde::de::Error>::custom)
+    }
+}
+
+impl RpcParam for SetDataSourceShareEnvType {
+    fn to_param(&self) -> ::std::string::String {
+        ::std::string::ToString::to_string(&self.0)
+    }
+    fn from_param(value: &str) -> ::std::result::Result<Self, ::std::string::String> {
+        value.parse::<Self>().map_err(|e| e.reason)
+    }
+}
+
+/// Wire name: `ProjectPermissions`. Constraints: at most 65536 characters.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
+#[serde(transparent)]
+pub struct ProjectPermissions(::std::string::String);
+
+impl ProjectPermissions {
+    /// Checks `value` against the spec's constraints.
+    pub fn new(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, ValidationError> {
+        Self::check(&value)?;
+        ::std::result::Result::Ok(Self(value))
+    }
+    /// The checked text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    /// The checked text, owned.
+    pub fn into_inner(self) -> ::std::string::String {
+        self.0
+    }
+    fn check(value: &str) -> ::std::result::Result<(), ValidationError> {
+        let length = value.chars().count();
+        if length > 65536usize {
+            return ::std::result::Result::Err(ValidationError {
+                field: "ProjectPermissions",
+                reason: ::std::format!(
+                    "must be at most 65536 characters long, got {}", length
+                ),
+            });
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::std::convert::TryFrom<::std::string::String> for ProjectPermissions {
+    type Error = ValidationError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, ValidationError> {
+        Self::new(value)
+    }
+}
+
+impl ::std::convert::TryFrom<&str> for ProjectPermissions {
+    type Error = ValidationError;
+    fn try_from(value: &str) -> ::std::result::Result<Self, ValidationError> {
+        Self::new(::std::borrow::ToOwned::to_owned(value))
+    }
+}
+
+impl ::std::str::FromStr for ProjectPermissions {
+    type Err = ValidationError;
+    fn from_str(value: &str) -> ::std::result::Result<Self, ValidationError> {
+        Self::new(::std::borrow::ToOwned::to_owned(value))
+    }
+}
+
+impl ::std::convert::AsRef<str> for ProjectPermissions {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl ::std::ops::Deref for ProjectPermissions {
+    type Target = ::std::string::String;
+    fn deref(&self) -> &::std::string::String {
+        &self.0
+    }
+}
+
+impl ::std::convert::From<ProjectPermissions> for ::std::string::String {
+    fn from(value: ProjectPermissions) -> Self {
+        value.0
+    }
+}
+
+impl ::std::fmt::Display for ProjectPermissions {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ProjectPermissions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        Self::new(value).map_err(<D::Error as ::serde::de::Error>::custom)
+    }
+}
+
+impl RpcParam for ProjectPermissions {
+    fn to_param(&self) -> ::std::string::String {
+        ::std::string::ToString::to_string(&self.0)
+    }
+    fn from_param(value: &str) -> ::std::result::Result<Self, ::std::string::String> {
+        value.parse::<Self>().map_err(|e| e.reason)
+    }
+}
+
+/// Wire name: `UserPermissions`. Constraints: at most 65536 characters.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
+#[serde(transparent)]
+pub struct UserPermissions(::std::string::String);
+
+impl UserPermissions {
+    /// Checks `value` against the spec's constraints.
+    pub fn new(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, ValidationError> {
+        Self::check(&value)?;
+        ::std::result::Result::Ok(Self(value))
+    }
+    /// The checked text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    /// The checked text, owned.
+    pub fn into_inner(self) -> ::std::string::String {
+        self.0
+    }
+    fn check(value: &str) -> ::std::result::Result<(), ValidationError> {
+        let length = value.chars().count();
+        if length > 65536usize {
+            return ::std::result::Result::Err(ValidationError {
+                field: "UserPermissions",
+                reason: ::std::format!(
+                    "must be at most 65536 characters long, got {}", length
+                ),
+            });
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::std::convert::TryFrom<::std::string::String> for UserPermissions {
+    type Error = ValidationError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, ValidationError> {
+        Self::new(value)
+    }
+}
+
+impl ::std::convert::TryFrom<&str> for UserPermissions {
+    type Error = ValidationError;
+    fn try_from(value: &str) -> ::std::result::Result<Self, ValidationError> {
+        Self::new(::std::borrow::ToOwned::to_owned(value))
+    }
+}
+
+impl ::std::str::FromStr for UserPermissions {
+    type Err = ValidationError;
+    fn from_str(value: &str) -> ::std::result::Result<Self, ValidationError> {
+        Self::new(::std::borrow::ToOwned::to_owned(value))
+    }
+}
+
+impl ::std::convert::AsRef<str> for UserPermissions {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl ::std::ops::Deref for UserPermissions {
+    type Target = ::std::string::String;
+    fn deref(&self) -> &::std::string::String {
+        &self.0
+    }
+}
+
+impl ::std::convert::From<UserPermissions> for ::std::string::String {
+    fn from(value: UserPermissions) -> Self {
+        value.0
+    }
+}
+
+impl ::std::fmt::Display for UserPermissions {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for UserPermissions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        Self::new(value).map_err(<D::Error as ::serde::de::Error>::custom)
+    }
+}
+
+impl RpcParam for UserPermissions {
+    fn to_param(&self) -> ::std::string::String {
+        ::std::string::ToString::to_string(&self.0)
+    }
+    fn from_param(value: &str) -> ::std::result::Result<Self, ::std::string::String> {
+        value.parse::<Self>().map_err(|e| e.reason)
+    }
+}
+
+/// Parameters of `SetDataSourceShare` (`?Action=SetDataSourceShare`).
+///
+/// Shares a data source with other projects and users of the tenant.
+///
+/// Sets with whom the data source named `DatasourceName` in the project (in `EnvType`, or in
+/// both environments when it is left out) is shared: the projects in `ProjectPermissions`
+/// and the users in `UserPermissions`, each with `READ` or `WRITE`. The lists replace the
+/// previous ones; both empty or left out stops sharing. A shared data source shows
+/// `Shared: true` in ListDataSources, ListConnections and ExportDataSources. Sharing never
+/// leaves the tenant: a project or user outside the caller's tenant (or a user who is not a
+/// member of the project named with it) makes the call answer `Data.Status` `fail` with the
+/// reason in `Data.Message`, and nothing changes. The caller must be the owner or an
+/// administrator of the data source's project.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct SetDataSourceShareRequest {
+    /// The ID of the DataWorks workspace (project) to which the data source belongs.
+    ///
+    /// Wire name: `ProjectId`. Constraints: at least 1. Example: `10000`.
+    #[serde(
+        rename = "ProjectId",
+        deserialize_with = "::acs_types::checked_param::<_, ProjectId, _>"
+    )]
+    pub project_id: i64,
+    /// The name of the data source to share, 1 to 255 characters.
+    ///
+    /// Wire name: `DatasourceName`. Constraints: at least 1 character, at most 255 characters. Example: `mysql_name`.
+    #[serde(
+        rename = "DatasourceName",
+        deserialize_with = "::acs_types::checked_param::<_, DatasourceName, _>"
+    )]
+    pub datasource_name: ::std::string::String,
+    /// The environment of the data source, as a string: "0" development, "1" production; left out, both.
+    ///
+    /// Wire name: `EnvType`. Constraints: matches the pattern `^[01]$`. Example: `1`.
+    #[serde(
+        rename = "EnvType",
+        deserialize_with = "::acs_types::checked_optional_param::<_, SetDataSourceShareEnvType, _>",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub env_type: ::std::option::Option<::std::string::String>,
+    /// The projects to share with: a JSON array of `{"projectId": <Long>, "permission":
+    /// "READ"|"WRITE", "sharedName": <String>}`. `READ` lets the project's members read and
+    /// use the data source, `WRITE` also modify it; `sharedName` is the name it is shown
+    /// under there (default `<source project name>.<data source name>`).
+    ///
+    /// Wire name: `ProjectPermissions`. Constraints: at most 65536 characters. Example: `[{"projectId":1000,"permission":"WRITE","sharedName":"PX_DATAHUB1.shared_name"}]`.
+    #[serde(
+        rename = "ProjectPermissions",
+        deserialize_with = "::acs_types::checked_optional_param::<_, ProjectPermissions, _>",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub project_permissions: ::std::option::Option<::std::string::String>,
+    /// The users to share with: a JSON array of `{"projectId": <Long>, "users":
+    /// [{"userId": <String>, "permission": "READ"|"WRITE"}], "sharedName": <String>}`; each
+    /// user may use the data source in that project only. With both parameters given, both
+    /// take effect.
+    ///
+    /// Wire name: `UserPermissions`. Constraints: at most 65536 characters. Example: `[{"projectId":10000,"users":[{"userId":"276184575345452131","permission":"WRITE"}],"sharedName":"PX_DATAHUB1.shared_name"}]`.
+    #[serde(
+        rename = "UserPermissions",
+        deserialize_with = "::acs_types::checked_optional_param::<_, UserPermissions, _>",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub user_permissions: ::std::option::Option<::std::string::String>,
+}
+
+impl SetDataSourceShareRequest {
+    /// The `SetDataSourceShare` request from its required parameters; set optional ones with the setters.
+    ///
+    /// Constrained values are plain (`i64`, `String`); [`Self::validate`] checks them (the
+    /// client calls it before sending anything).
+    pub fn new(
+        project_id: impl ::std::convert::Into<i64>,
+        datasource_name: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            project_id: project_id.into(),
+            datasource_name: datasource_name.into(),
+            env_type: ::std::default::Default::default(),
+            project_permissions: ::std::default::Default::default(),
+            user_permissions: ::std::default::Default::default(),
+        }
+    }
+    /// Sets `EnvType`.
+    #[must_use]
+    pub fn env_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.env_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `ProjectPermissions`.
+    #[must_use]
+    pub fn project_permissions(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.project_permissions = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `UserPermissions`.
+    #[must_use]
+    pub fn user_permissions(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.user_permissions = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Checks every value against the spec's constraints, as the server's `from_params`
+    /// would, and names the first offending parameter by its wire name. The generated client
+    /// calls this before anything is sent, so an invalid request never reaches the network.
+    pub fn validate(&self) -> ::std::result::Result<(), ValidationError> {
+        ProjectId::check(&self.project_id)
+            .map_err(|e| ValidationError {
+                field: "ProjectId",
+                reason: e.reason,
+            })?;
+        DatasourceName::check(&self.datasource_name)
+            .map_err(|e| ValidationError {
+                field: "DatasourceName",
+                reason: e.reason,
+            })?;
+        if let ::std::option::Option::Some(value) = &self.env_type {
+            SetDataSourceShareEnvType::check(value)
+                .map_err(|e| ValidationError {
+                    field: "EnvType",
+                    reason: e.reason,
+                })?;
+        }
+        if let ::std::option::Option::Some(value) = &self.project_permissions {
+            ProjectPermissions::check(value)
+                .map_err(|e| ValidationError {
+                    field: "ProjectPermissions",
+                    reason: e.reason,
+                })?;
+        }
+        if let ::std::option::Option::Some(value) = &self.user_permissions {
+            UserPermissions::check(value)
+                .map_err(|e| ValidationError {
+                    field: "UserPermissions",
+                    reason: e.reason,
+                })?;
+        }
+        ::std::result::Result::Ok(())
+    }
+    /// The API parameters as (wire name, text) pairs, in spec order; absent optional ones are
+    /// left out. Not `Action`, `Version` or the signature: the protocol runtime adds those.
+    /// Does not check constraints: call [`Self::validate`] first.
+    #[allow(clippy::vec_init_then_push)]
+    pub fn to_params(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
+        let mut params = ::std::vec::Vec::with_capacity(5usize);
+        params.push(("ProjectId", RpcParam::to_param(&self.project_id)));
+        params.push(("DatasourceName", RpcParam::to_param(&self.datasource_name)));
+        if let ::std::option::Option::Some(value) = &self.env_type {
+            params.push(("EnvType", RpcParam::to_param(value)));
+        }
+        if let ::std::option::Option::Some(value) = &self.project_permissions {
+            params.push(("ProjectPermissions", RpcParam::to_param(value)));
+        }
+        if let ::std::option::Option::Some(value) = &self.user_permissions {
+            params.push(("UserPermissions", RpcParam::to_param(value)));
+        }
+        params
+    }
+    /// Reads and validates the API parameters; `get` looks a parameter up by wire name.
+    /// Fields are read in spec order, so the first problem found is reported.
+    pub fn from_params<'a>(
+        get: impl Fn(&str) -> ::std::option::Option<&'a str>,
+    ) -> ::std::result::Result<Self, ParamError> {
+        ::std::result::Result::Ok(Self {
+            project_id: ::acs_types::required_param::<ProjectId>(&get, "ProjectId")?
+                .into(),
+            datasource_name: ::acs_types::required_param::<
+                DatasourceName,
+            >(&get, "DatasourceName")?
+                .into(),
+            env_type: ::acs_types::optional_param::<
+                SetDataSourceShareEnvType,
+            >(&get, "EnvType")?
+                .map(::std::convert::Into::into),
+            project_permissions: ::acs_types::optional_param::<
+                ProjectPermissions,
+            >(&get, "ProjectPermissions")?
+                .map(::std::convert::Into::into),
+            user_permissions: ::acs_types::optional_param::<
+                UserPermissions,
+            >(&get, "UserPermissions")?
+                .map(::std::convert::Into::into),
+        })
+    }
+}
+
 /// The errors `CreateConnection` is documented to answer.
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)]
@@ -5842,6 +7960,3118 @@ impl ::std::convert::From<CommonError> for TestNetworkConnectionError {
     }
 }
 
+/// The errors `CreateDataSource` is documented to answer.
+#[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum CreateDataSourceError {
+    /// 400 `Invalid.Tenant.ProjectNotExists`: The project does not exist.
+    ///
+    /// The specified project does not exist in the caller's tenant.
+    InvalidTenantProjectNotExists,
+    /// 400 `Invalid.Tenant.UserNotInProject`: The user is not in the project.
+    ///
+    /// The caller is not a member of the project.
+    InvalidTenantUserNotInProject,
+    /// 403 `Invalid.Tenant.UserIsNotProjectOwnerOrAdmin`: The user is not a project administrator or owner.
+    ///
+    /// The caller is not the project owner or a project administrator.
+    InvalidTenantUserIsNotProjectOwnerOrAdmin,
+    /// 403 `Invalid.Tenant.UserNotInTenant`: The user is not in tenant.
+    ///
+    /// The caller does not belong to a tenant.
+    InvalidTenantUserNotInTenant,
+    /// 400 `Invalid.DataSource.NameDuplicate`: A data source with the same name already exists in the project and environment.
+    ///
+    /// The name is already used by another data source of the same project and environment.
+    InvalidDataSourceNameDuplicate,
+    /// 400 `MissingParameter`: The input parameter "{name}" that is mandatory for processing this request is not supplied.
+    ///
+    /// A required parameter is absent; `{name}` is the parameter's wire name.
+    MissingParameter { message: ::std::string::String },
+    /// 400 `InvalidParameter`: The specified parameter "{name}" is not valid.
+    ///
+    /// A parameter has a value outside its type, range, length, enum or pattern, or occurs more than once; `{name}` is the parameter's wire name and the reason follows the fixed text.
+    InvalidParameter { message: ::std::string::String },
+    /// 400 `SignatureDoesNotMatch`: Specified signature is not matched with our calculation. server string to sign is:{stringToSign}
+    ///
+    /// The signature differs from the server's; `{stringToSign}` is the server's string to sign, byte for byte (the classic Python SDK compares it with its own to diagnose a wrong secret).
+    SignatureDoesNotMatch { message: ::std::string::String },
+    /// 400 `IncompleteSignature`: The request signature does not conform to Aliyun standards.
+    ///
+    /// The signature parameters or the Authorization header are malformed or incomplete.
+    IncompleteSignature,
+    /// 404 `InvalidAccessKeyId.NotFound`: Specified access key is not found.
+    ///
+    /// No AccessKey has the given AccessKeyId.
+    InvalidAccessKeyIdNotFound,
+    /// 400 `InvalidAccessKeyId.Inactive`: Specified access key is disabled.
+    ///
+    /// The AccessKey exists but is disabled.
+    InvalidAccessKeyIdInactive,
+    /// 400 `InvalidTimeStamp.Expired`: Specified time stamp or date value is expired.
+    ///
+    /// The request timestamp is more than 15 minutes away from the server's clock.
+    InvalidTimeStampExpired,
+    /// 400 `SignatureNonceUsed`: Specified signature nonce was used already.
+    ///
+    /// The nonce was already seen for this AccessKeyId within 15 minutes (a replay).
+    SignatureNonceUsed,
+    /// 400 `InvalidVersion`: Specified parameter Version is not valid.
+    ///
+    /// The Version is not 2020-05-18.
+    InvalidVersion,
+    /// 404 `InvalidAction.NotFound`: Specified api is not found, please check your url and method.
+    ///
+    /// The Action is not one of this API's operations.
+    InvalidActionNotFound,
+    /// 500 `InternalError`: The request processing has failed due to some unknown error.
+    ///
+    /// An unexpected server failure; details are only in the server log, under the RequestId.
+    InternalError,
+    /// 400 `Throttling.User`: Request was denied due to user flow control.
+    ///
+    /// The caller sent more requests than its rate limit allows; retry later.
+    ThrottlingUser,
+    /// 503 `Throttling`: Request was denied due to request throttling.
+    ///
+    /// The server is at a configured limit (e.g. its in-memory replay cache is full) and refuses rather than weakening a guarantee; the SDKs retry this code.
+    Throttling,
+    /// 405 `UnsupportedHTTPMethod`: This http method is not supported.
+    ///
+    /// The HTTP method is not GET, POST or PUT; the answer has the header `Allow: GET, POST, PUT`.
+    UnsupportedHttpMethod,
+    /// 413 `RequestBodyTooLarge`: The request body is too large.
+    ///
+    /// The request body exceeds the server's configured limit.
+    RequestBodyTooLarge,
+    /// 408 `RequestTimeout`: The request was not completed within the server's time limit.
+    ///
+    /// Reading the request or answering it took longer than the server's configured timeout; also a request head (request line and headers) not complete within the header timeout (10 s by default) after its first byte, answered before the connection is closed.
+    RequestTimeout,
+    /// 414 `RequestURITooLong`: The request URI is longer than 65534 bytes; send the parameters in a form body with POST.
+    ///
+    /// The request target exceeds 65,534 bytes (the HTTP server's fixed limit). Every operation accepts its parameters in an `application/x-www-form-urlencoded` POST body instead (up to the body limit, 1 MiB by default). The connection is closed after this answer.
+    RequestUriTooLong,
+    /// 431 `RequestHeaderFieldsTooLarge`: The request header section is larger than 98304 bytes or has more than 100 fields.
+    ///
+    /// The request line and headers together exceed 98,304 bytes, or there are more than 100 header fields. The connection is closed after this answer.
+    RequestHeaderFieldsTooLarge,
+    /// 400 `MalformedRequest`: The request is not valid HTTP/1.1: {reason}.
+    ///
+    /// The bytes received are not an HTTP/1.1 request the server can read (a malformed request line, method, URI or header, a control character in a header value, an invalid Content-Length or Transfer-Encoding, or TLS sent to the plain-HTTP port); `{reason}` says which. The connection is closed after this answer.
+    MalformedRequest { message: ::std::string::String },
+    /// 503 `ServiceUnavailable`: The server is at its connection limit; retry later.
+    ///
+    /// The server holds as many open connections as it is configured to serve (`[http] max_connections`, 10,000 by default); a connection beyond that is answered with this code and closed, rather than left waiting or refused at `accept`. The SDKs retry it.
+    ServiceUnavailable,
+    /// A code the spec does not list here (decoded as is, never invented by the server).
+    Unlisted {
+        http_status: u16,
+        code: ::std::string::String,
+        message: ::std::string::String,
+    },
+}
+
+impl CreateDataSourceError {
+    /// Every documented code with a fixed status, in spec order.
+    pub const CODES: &'static [ErrorCode] = &[
+        ErrorCode {
+            http_status: 400u16,
+            code: "Invalid.Tenant.ProjectNotExists",
+            message: "The project does not exist.",
+            description: "The specified project does not exist in the caller's tenant.",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "Invalid.Tenant.UserNotInProject",
+            message: "The user is not in the project.",
+            description: "The caller is not a member of the project.",
+        },
+        ErrorCode {
+            http_status: 403u16,
+            code: "Invalid.Tenant.UserIsNotProjectOwnerOrAdmin",
+            message: "The user is not a project administrator or owner.",
+            description: "The caller is not the project owner or a project administrator.",
+        },
+        ErrorCode {
+            http_status: 403u16,
+            code: "Invalid.Tenant.UserNotInTenant",
+            message: "The user is not in tenant.",
+            description: "The caller does not belong to a tenant.",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "Invalid.DataSource.NameDuplicate",
+            message: "A data source with the same name already exists in the project and environment.",
+            description: "The name is already used by another data source of the same project and environment.",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "MissingParameter",
+            message: "The input parameter \"{name}\" that is mandatory for processing this request is not supplied.",
+            description: "A required parameter is absent; `{name}` is the parameter's wire name.",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "InvalidParameter",
+            message: "The specified parameter \"{name}\" is not valid.",
+            description: "A parameter has a value outside its type, range, length, enum or pattern, or occurs more than once; `{name}` is the parameter's wire name and the reason follows the fixed text.",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "SignatureDoesNotMatch",
+            message: "Specified signature is not matched with our calculation. server string to sign is:{stringToSign}",
+            description: "The signature differs from the server's; `{stringToSign}` is the server's string to sign, byte for byte (the classic Python SDK compares it with its own to diagnose a wrong secret).",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "IncompleteSignature",
+            message: "The request signature does not conform to Aliyun standards.",
+            description: "The signature parameters or the Authorization header are malformed or incomplete.",
+        },
+        ErrorCode {
+            http_status: 404u16,
+            code: "InvalidAccessKeyId.NotFound",
+            message: "Specified access key is not found.",
+            description: "No AccessKey has the given AccessKeyId.",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "InvalidAccessKeyId.Inactive",
+            message: "Specified access key is disabled.",
+            description: "The AccessKey exists but is disabled.",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "InvalidTimeStamp.Expired",
+            message: "Specified time stamp or date value is expired.",
+            description: "The request timestamp is more than 15 minutes away from the server's clock.",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "SignatureNonceUsed",
+            message: "Specified signature nonce was used already.",
+            description: "The nonce was already seen for this AccessKeyId within 15 minutes (a replay).",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "InvalidVersion",
+            message: "Specified parameter Version is not valid.",
+            description: "The Version is not 2020-05-18.",
+        },
+        ErrorCode {
+            http_status: 404u16,
+            code: "InvalidAction.NotFound",
+            message: "Specified api is not found, please check your url and method.",
+            description: "The Action is not one of this API's operations.",
+        },
+        ErrorCode {
+            http_status: 500u16,
+            code: "InternalError",
+            message: "The request processing has failed due to some unknown error.",
+            description: "An unexpected server failure; details are only in the server log, under the RequestId.",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "Throttling.User",
+            message: "Request was denied due to user flow control.",
+            description: "The caller sent more requests than its rate limit allows; retry later.",
+        },
+        ErrorCode {
+            http_status: 503u16,
+            code: "Throttling",
+            message: "Request was denied due to request throttling.",
+            description: "The server is at a configured limit (e.g. its in-memory replay cache is full) and refuses rather than weakening a guarantee; the SDKs retry this code.",
+        },
+        ErrorCode {
+            http_status: 405u16,
+            code: "UnsupportedHTTPMethod",
+            message: "This http method is not supported.",
+            description: "The HTTP method is not GET, POST or PUT; the answer has the header `Allow: GET, POST, PUT`.",
+        },
+        ErrorCode {
+            http_status: 413u16,
+            code: "RequestBodyTooLarge",
+            message: "The request body is too large.",
+            description: "The request body exceeds the server's configured limit.",
+        },
+        ErrorCode {
+            http_status: 408u16,
+            code: "RequestTimeout",
+            message: "The request was not completed within the server's time limit.",
+            description: "Reading the request or answering it took longer than the server's configured timeout; also a request head (request line and headers) not complete within the header timeout (10 s by default) after its first byte, answered before the connection is closed.",
+        },
+        ErrorCode {
+            http_status: 414u16,
+            code: "RequestURITooLong",
+            message: "The request URI is longer than 65534 bytes; send the parameters in a form body with POST.",
+            description: "The request target exceeds 65,534 bytes (the HTTP server's fixed limit). Every operation accepts its parameters in an `application/x-www-form-urlencoded` POST body instead (up to the body limit, 1 MiB by default). The connection is closed after this answer.",
+        },
+        ErrorCode {
+            http_status: 431u16,
+            code: "RequestHeaderFieldsTooLarge",
+            message: "The request header section is larger than 98304 bytes or has more than 100 fields.",
+            description: "The request line and headers together exceed 98,304 bytes, or there are more than 100 header fields. The connection is closed after this answer.",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "MalformedRequest",
+            message: "The request is not valid HTTP/1.1: {reason}.",
+            description: "The bytes received are not an HTTP/1.1 request the server can read (a malformed request line, method, URI or header, a control character in a header value, an invalid Content-Length or Transfer-Encoding, or TLS sent to the plain-HTTP port); `{reason}` says which. The connection is closed after this answer.",
+        },
+        ErrorCode {
+            http_status: 503u16,
+            code: "ServiceUnavailable",
+            message: "The server is at its connection limit; retry later.",
+            description: "The server holds as many open connections as it is configured to serve (`[http] max_connections`, 10,000 by default); a connection beyond that is answered with this code and closed, rather than left waiting or refused at `accept`. The SDKs retry it.",
+        },
+    ];
+    /// The HTTP status the code is answered with.
+    pub fn http_status(&self) -> u16 {
+        match self {
+            Self::InvalidTenantProjectNotExists => 400u16,
+            Self::InvalidTenantUserNotInProject => 400u16,
+            Self::InvalidTenantUserIsNotProjectOwnerOrAdmin => 403u16,
+            Self::InvalidTenantUserNotInTenant => 403u16,
+            Self::InvalidDataSourceNameDuplicate => 400u16,
+            Self::MissingParameter { .. } => 400u16,
+            Self::InvalidParameter { .. } => 400u16,
+            Self::SignatureDoesNotMatch { .. } => 400u16,
+            Self::IncompleteSignature => 400u16,
+            Self::InvalidAccessKeyIdNotFound => 404u16,
+            Self::InvalidAccessKeyIdInactive => 400u16,
+            Self::InvalidTimeStampExpired => 400u16,
+            Self::SignatureNonceUsed => 400u16,
+            Self::InvalidVersion => 400u16,
+            Self::InvalidActionNotFound => 404u16,
+            Self::InternalError => 500u16,
+            Self::ThrottlingUser => 400u16,
+            Self::Throttling => 503u16,
+            Self::UnsupportedHttpMethod => 405u16,
+            Self::RequestBodyTooLarge => 413u16,
+            Self::RequestTimeout => 408u16,
+            Self::RequestUriTooLong => 414u16,
+            Self::RequestHeaderFieldsTooLarge => 431u16,
+            Self::MalformedRequest { .. } => 400u16,
+            Self::ServiceUnavailable => 503u16,
+            Self::Unlisted { http_status, .. } => *http_status,
+        }
+    }
+    /// The wire code (`Invalid.Tenant.ConnectionNotExists`).
+    pub fn code(&self) -> &str {
+        match self {
+            Self::InvalidTenantProjectNotExists => "Invalid.Tenant.ProjectNotExists",
+            Self::InvalidTenantUserNotInProject => "Invalid.Tenant.UserNotInProject",
+            Self::InvalidTenantUserIsNotProjectOwnerOrAdmin => {
+                "Invalid.Tenant.UserIsNotProjectOwnerOrAdmin"
+            }
+            Self::InvalidTenantUserNotInTenant => "Invalid.Tenant.UserNotInTenant",
+            Self::InvalidDataSourceNameDuplicate => "Invalid.DataSource.NameDuplicate",
+            Self::MissingParameter { .. } => "MissingParameter",
+            Self::InvalidParameter { .. } => "InvalidParameter",
+            Self::SignatureDoesNotMatch { .. } => "SignatureDoesNotMatch",
+            Self::IncompleteSignature => "IncompleteSignature",
+            Self::InvalidAccessKeyIdNotFound => "InvalidAccessKeyId.NotFound",
+            Self::InvalidAccessKeyIdInactive => "InvalidAccessKeyId.Inactive",
+            Self::InvalidTimeStampExpired => "InvalidTimeStamp.Expired",
+            Self::SignatureNonceUsed => "SignatureNonceUsed",
+            Self::InvalidVersion => "InvalidVersion",
+            Self::InvalidActionNotFound => "InvalidAction.NotFound",
+            Self::InternalError => "InternalError",
+            Self::ThrottlingUser => "Throttling.User",
+            Self::Throttling => "Throttling",
+            Self::UnsupportedHttpMethod => "UnsupportedHTTPMethod",
+            Self::RequestBodyTooLarge => "RequestBodyTooLarge",
+            Self::RequestTimeout => "RequestTimeout",
+            Self::RequestUriTooLong => "RequestURITooLong",
+            Self::RequestHeaderFieldsTooLarge => "RequestHeaderFieldsTooLarge",
+            Self::MalformedRequest { .. } => "MalformedRequest",
+            Self::ServiceUnavailable => "ServiceUnavailable",
+            Self::Unlisted { code, .. } => code,
+        }
+    }
+    /// The message: the documented one, or the filled-in text for templated codes.
+    pub fn message(&self) -> &str {
+        match self {
+            Self::InvalidTenantProjectNotExists => "The project does not exist.",
+            Self::InvalidTenantUserNotInProject => "The user is not in the project.",
+            Self::InvalidTenantUserIsNotProjectOwnerOrAdmin => {
+                "The user is not a project administrator or owner."
+            }
+            Self::InvalidTenantUserNotInTenant => "The user is not in tenant.",
+            Self::InvalidDataSourceNameDuplicate => {
+                "A data source with the same name already exists in the project and environment."
+            }
+            Self::MissingParameter { message } => message,
+            Self::InvalidParameter { message } => message,
+            Self::SignatureDoesNotMatch { message } => message,
+            Self::IncompleteSignature => {
+                "The request signature does not conform to Aliyun standards."
+            }
+            Self::InvalidAccessKeyIdNotFound => "Specified access key is not found.",
+            Self::InvalidAccessKeyIdInactive => "Specified access key is disabled.",
+            Self::InvalidTimeStampExpired => {
+                "Specified time stamp or date value is expired."
+            }
+            Self::SignatureNonceUsed => "Specified signature nonce was used already.",
+            Self::InvalidVersion => "Specified parameter Version is not valid.",
+            Self::InvalidActionNotFound => {
+                "Specified api is not found, please check your url and method."
+            }
+            Self::InternalError => {
+                "The request processing has failed due to some unknown error."
+            }
+            Self::ThrottlingUser => "Request was denied due to user flow control.",
+            Self::Throttling => "Request was denied due to request throttling.",
+            Self::UnsupportedHttpMethod => "This http method is not supported.",
+            Self::RequestBodyTooLarge => "The request body is too large.",
+            Self::RequestTimeout => {
+                "The request was not completed within the server's time limit."
+            }
+            Self::RequestUriTooLong => {
+                "The request URI is longer than 65534 bytes; send the parameters in a form body with POST."
+            }
+            Self::RequestHeaderFieldsTooLarge => {
+                "The request header section is larger than 98304 bytes or has more than 100 fields."
+            }
+            Self::MalformedRequest { message } => message,
+            Self::ServiceUnavailable => {
+                "The server is at its connection limit; retry later."
+            }
+            Self::Unlisted { message, .. } => message,
+        }
+    }
+    /// Decodes an error answer (client side): a documented code becomes its variant, any
+    /// other code `Unlisted`.
+    pub fn from_code(http_status: u16, code: &str, message: &str) -> Self {
+        match code {
+            "Invalid.Tenant.ProjectNotExists" => Self::InvalidTenantProjectNotExists,
+            "Invalid.Tenant.UserNotInProject" => Self::InvalidTenantUserNotInProject,
+            "Invalid.Tenant.UserIsNotProjectOwnerOrAdmin" => {
+                Self::InvalidTenantUserIsNotProjectOwnerOrAdmin
+            }
+            "Invalid.Tenant.UserNotInTenant" => Self::InvalidTenantUserNotInTenant,
+            "Invalid.DataSource.NameDuplicate" => Self::InvalidDataSourceNameDuplicate,
+            "MissingParameter" => {
+                Self::MissingParameter {
+                    message: ::std::borrow::ToOwned::to_owned(message),
+                }
+            }
+            "InvalidParameter" => {
+                Self::InvalidParameter {
+                    message: ::std::borrow::ToOwned::to_owned(message),
+                }
+            }
+            "SignatureDoesNotMatch" => {
+                Self::SignatureDoesNotMatch {
+                    message: ::std::borrow::ToOwned::to_owned(message),
+                }
+            }
+            "IncompleteSignature" => Self::IncompleteSignature,
+            "InvalidAccessKeyId.NotFound" => Self::InvalidAccessKeyIdNotFound,
+            "InvalidAccessKeyId.Inactive" => Self::InvalidAccessKeyIdInactive,
+            "InvalidTimeStamp.Expired" => Self::InvalidTimeStampExpired,
+            "SignatureNonceUsed" => Self::SignatureNonceUsed,
+            "InvalidVersion" => Self::InvalidVersion,
+            "InvalidAction.NotFound" => Self::InvalidActionNotFound,
+            "InternalError" => Self::InternalError,
+            "Throttling.User" => Self::ThrottlingUser,
+            "Throttling" => Self::Throttling,
+            "UnsupportedHTTPMethod" => Self::UnsupportedHttpMethod,
+            "RequestBodyTooLarge" => Self::RequestBodyTooLarge,
+            "RequestTimeout" => Self::RequestTimeout,
+            "RequestURITooLong" => Self::RequestUriTooLong,
+            "RequestHeaderFieldsTooLarge" => Self::RequestHeaderFieldsTooLarge,
+            "MalformedRequest" => {
+                Self::MalformedRequest {
+                    message: ::std::borrow::ToOwned::to_owned(message),
+                }
+            }
+            "ServiceUnavailable" => Self::ServiceUnavailable,
+            _ => {
+                Self::Unlisted {
+                    http_status,
+                    code: ::std::borrow::ToOwned::to_owned(code),
+                    message: ::std::borrow::ToOwned::to_owned(message),
+                }
+            }
+        }
+    }
+}
+
+impl ::std::fmt::Display for CreateDataSourceError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::write!(f, "{}: {}", self.code(), self.message())
+    }
+}
+
+impl ::std::error::Error for CreateDataSourceError {}
+
+impl ::std::convert::From<CommonError> for CreateDataSourceError {
+    /// Common codes are documented for every operation: same code, same variant.
+    fn from(e: CommonError) -> Self {
+        Self::from_code(e.http_status(), e.code(), e.message())
+    }
+}
+
+/// The errors `UpdateDataSource` is documented to answer.
+#[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum UpdateDataSourceError {
+    /// 400 `Invalid.Tenant.ConnectionNotExists`: The connection does not exist.
+    ///
+    /// The data source does not exist (in the caller's tenant).
+    InvalidTenantConnectionNotExists,
+    /// 400 `Invalid.Tenant.ProjectNotExists`: The project does not exist.
+    ///
+    /// The specified project does not exist in the caller's tenant.
+    InvalidTenantProjectNotExists,
+    /// 403 `Invalid.Tenant.UserIsNotProjectOwnerOrAdmin`: The user is not a project administrator or owner.
+    ///
+    /// The caller is not the project owner or a project administrator.
+    InvalidTenantUserIsNotProjectOwnerOrAdmin,
+    /// 400 `Invalid.Tenant.UserNotInProject`: The user is not in the project.
+    ///
+    /// The caller is not a member of the project.
+    InvalidTenantUserNotInProject,
+    /// 403 `Invalid.Tenant.UserNotInTenant`: The user is not in tenant.
+    ///
+    /// The caller does not belong to a tenant.
+    InvalidTenantUserNotInTenant,
+    /// 400 `Invalid.DataSource.NameDuplicate`: A data source with the same name already exists in the project and environment.
+    ///
+    /// The name is already used by another data source of the same project and environment.
+    InvalidDataSourceNameDuplicate,
+    /// 400 `MissingParameter`: The input parameter "{name}" that is mandatory for processing this request is not supplied.
+    ///
+    /// A required parameter is absent; `{name}` is the parameter's wire name.
+    MissingParameter { message: ::std::string::String },
+    /// 400 `InvalidParameter`: The specified parameter "{name}" is not valid.
+    ///
+    /// A parameter has a value outside its type, range, length, enum or pattern, or occurs more than once; `{name}` is the parameter's wire name and the reason follows the fixed text.
+    InvalidParameter { message: ::std::string::String },
+    /// 400 `SignatureDoesNotMatch`: Specified signature is not matched with our calculation. server string to sign is:{stringToSign}
+    ///
+    /// The signature differs from the server's; `{stringToSign}` is the server's string to sign, byte for byte (the classic Python SDK compares it with its own to diagnose a wrong secret).
+    SignatureDoesNotMatch { message: ::std::string::String },
+    /// 400 `IncompleteSignature`: The request signature does not conform to Aliyun standards.
+    ///
+    /// The signature parameters or the Authorization header are malformed or incomplete.
+    IncompleteSignature,
+    /// 404 `InvalidAccessKeyId.NotFound`: Specified access key is not found.
+    ///
+    /// No AccessKey has the given AccessKeyId.
+    InvalidAccessKeyIdNotFound,
+    /// 400 `InvalidAccessKeyId.Inactive`: Specified access key is disabled.
+    ///
+    /// The AccessKey exists but is disabled.
+    InvalidAccessKeyIdInactive,
+    /// 400 `InvalidTimeStamp.Expired`: Specified time stamp or date value is expired.
+    ///
+    /// The request timestamp is more than 15 minutes away from the server's clock.
+    InvalidTimeStampExpired,
+    /// 400 `SignatureNonceUsed`: Specified signature nonce was used already.
+    ///
+    /// The nonce was already seen for this AccessKeyId within 15 minutes (a replay).
+    SignatureNonceUsed,
+    /// 400 `InvalidVersion`: Specified parameter Version is not valid.
+    ///
+    /// The Version is not 2020-05-18.
+    InvalidVersion,
+    /// 404 `InvalidAction.NotFound`: Specified api is not found, please check your url and method.
+    ///
+    /// The Action is not one of this API's operations.
+    InvalidActionNotFound,
+    /// 500 `InternalError`: The request processing has failed due to some unknown error.
+    ///
+    /// An unexpected server failure; details are only in the server log, under the RequestId.
+    InternalError,
+    /// 400 `Throttling.User`: Request was denied due to user flow control.
+    ///
+    /// The caller sent more requests than its rate limit allows; retry later.
+    ThrottlingUser,
+    /// 503 `Throttling`: Request was denied due to request throttling.
+    ///
+    /// The server is at a configured limit (e.g. its in-memory replay cache is full) and refuses rather than weakening a guarantee; the SDKs retry this code.
+    Throttling,
+    /// 405 `UnsupportedHTTPMethod`: This http method is not supported.
+    ///
+    /// The HTTP method is not GET, POST or PUT; the answer has the header `Allow: GET, POST, PUT`.
+    UnsupportedHttpMethod,
+    /// 413 `RequestBodyTooLarge`: The request body is too large.
+    ///
+    /// The request body exceeds the server's configured limit.
+    RequestBodyTooLarge,
+    /// 408 `RequestTimeout`: The request was not completed within the server's time limit.
+    ///
+    /// Reading the request or answering it took longer than the server's configured timeout; also a request head (request line and headers) not complete within the header timeout (10 s by default) after its first byte, answered before the connection is closed.
+    RequestTimeout,
+    /// 414 `RequestURITooLong`: The request URI is longer than 65534 bytes; send the parameters in a form body with POST.
+    ///
+    /// The request target exceeds 65,534 bytes (the HTTP server's fixed limit). Every operation accepts its parameters in an `application/x-www-form-urlencoded` POST body instead (up to the body limit, 1 MiB by default). The connection is closed after this answer.
+    RequestUriTooLong,
+    /// 431 `RequestHeaderFieldsTooLarge`: The request header section is larger than 98304 bytes or has more than 100 fields.
+    ///
+    /// The request line and headers together exceed 98,304 bytes, or there are more than 100 header fields. The connection is closed after this answer.
+    RequestHeaderFieldsTooLarge,
+    /// 400 `MalformedRequest`: The request is not valid HTTP/1.1: {reason}.
+    ///
+    /// The bytes received are not an HTTP/1.1 request the server can read (a malformed request line, method, URI or header, a control character in a header value, an invalid Content-Length or Transfer-Encoding, or TLS sent to the plain-HTTP port); `{reason}` says which. The connection is closed after this answer.
+    MalformedRequest { message: ::std::string::String },
+    /// 503 `ServiceUnavailable`: The server is at its connection limit; retry later.
+    ///
+    /// The server holds as many open connections as it is configured to serve (`[http] max_connections`, 10,000 by default); a connection beyond that is answered with this code and closed, rather than left waiting or refused at `accept`. The SDKs retry it.
+    ServiceUnavailable,
+    /// A code the spec does not list here (decoded as is, never invented by the server).
+    Unlisted {
+        http_status: u16,
+        code: ::std::string::String,
+        message: ::std::string::String,
+    },
+}
+
+impl UpdateDataSourceError {
+    /// Every documented code with a fixed status, in spec order.
+    pub const CODES: &'static [ErrorCode] = &[
+        ErrorCode {
+            http_status: 400u16,
+            code: "Invalid.Tenant.ConnectionNotExists",
+            message: "The connection does not exist.",
+            description: "The data source does not exist (in the caller's tenant).",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "Invalid.Tenant.ProjectNotExists",
+            message: "The project does not exist.",
+            description: "The specified project does not exist in the caller's tenant.",
+        },
+        ErrorCode {
+            http_status: 403u16,
+            code: "Invalid.Tenant.UserIsNotProjectOwnerOrAdmin",
+            message: "The user is not a project administrator or owner.",
+            description: "The caller is not the project owner or a project administrator.",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "Invalid.Tenant.UserNotInProject",
+            message: "The user is not in the project.",
+            description: "The caller is not a member of the project.",
+        },
+        ErrorCode {
+            http_status: 403u16,
+            code: "Invalid.Tenant.UserNotInTenant",
+            message: "The user is not in tenant.",
+            description: "The caller does not belong to a tenant.",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "Invalid.DataSource.NameDuplicate",
+            message: "A data source with the same name already exists in the project and environment.",
+            description: "The name is already used by another data source of the same project and environment.",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "MissingParameter",
+            message: "The input parameter \"{name}\" that is mandatory for processing this request is not supplied.",
+            description: "A required parameter is absent; `{name}` is the parameter's wire name.",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "InvalidParameter",
+            message: "The specified parameter \"{name}\" is not valid.",
+            description: "A parameter has a value outside its type, range, length, enum or pattern, or occurs more than once; `{name}` is the parameter's wire name and the reason follows the fixed text.",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "SignatureDoesNotMatch",
+            message: "Specified signature is not matched with our calculation. server string to sign is:{stringToSign}",
+            description: "The signature differs from the server's; `{stringToSign}` is the server's string to sign, byte for byte (the classic Python SDK compares it with its own to diagnose a wrong secret).",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "IncompleteSignature",
+            message: "The request signature does not conform to Aliyun standards.",
+            description: "The signature parameters or the Authorization header are malformed or incomplete.",
+        },
+        ErrorCode {
+            http_status: 404u16,
+            code: "InvalidAccessKeyId.NotFound",
+            message: "Specified access key is not found.",
+            description: "No AccessKey has the given AccessKeyId.",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "InvalidAccessKeyId.Inactive",
+            message: "Specified access key is disabled.",
+            description: "The AccessKey exists but is disabled.",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "InvalidTimeStamp.Expired",
+            message: "Specified time stamp or date value is expired.",
+            description: "The request timestamp is more than 15 minutes away from the server's clock.",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "SignatureNonceUsed",
+            message: "Specified signature nonce was used already.",
+            description: "The nonce was already seen for this AccessKeyId within 15 minutes (a replay).",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "InvalidVersion",
+            message: "Specified parameter Version is not valid.",
+            description: "The Version is not 2020-05-18.",
+        },
+        ErrorCode {
+            http_status: 404u16,
+            code: "InvalidAction.NotFound",
+            message: "Specified api is not found, please check your url and method.",
+            description: "The Action is not one of this API's operations.",
+        },
+        ErrorCode {
+            http_status: 500u16,
+            code: "InternalError",
+            message: "The request processing has failed due to some unknown error.",
+            description: "An unexpected server failure; details are only in the server log, under the RequestId.",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "Throttling.User",
+            message: "Request was denied due to user flow control.",
+            description: "The caller sent more requests than its rate limit allows; retry later.",
+        },
+        ErrorCode {
+            http_status: 503u16,
+            code: "Throttling",
+            message: "Request was denied due to request throttling.",
+            description: "The server is at a configured limit (e.g. its in-memory replay cache is full) and refuses rather than weakening a guarantee; the SDKs retry this code.",
+        },
+        ErrorCode {
+            http_status: 405u16,
+            code: "UnsupportedHTTPMethod",
+            message: "This http method is not supported.",
+            description: "The HTTP method is not GET, POST or PUT; the answer has the header `Allow: GET, POST, PUT`.",
+        },
+        ErrorCode {
+            http_status: 413u16,
+            code: "RequestBodyTooLarge",
+            message: "The request body is too large.",
+            description: "The request body exceeds the server's configured limit.",
+        },
+        ErrorCode {
+            http_status: 408u16,
+            code: "RequestTimeout",
+            message: "The request was not completed within the server's time limit.",
+            description: "Reading the request or answering it took longer than the server's configured timeout; also a request head (request line and headers) not complete within the header timeout (10 s by default) after its first byte, answered before the connection is closed.",
+        },
+        ErrorCode {
+            http_status: 414u16,
+            code: "RequestURITooLong",
+            message: "The request URI is longer than 65534 bytes; send the parameters in a form body with POST.",
+            description: "The request target exceeds 65,534 bytes (the HTTP server's fixed limit). Every operation accepts its parameters in an `application/x-www-form-urlencoded` POST body instead (up to the body limit, 1 MiB by default). The connection is closed after this answer.",
+        },
+        ErrorCode {
+            http_status: 431u16,
+            code: "RequestHeaderFieldsTooLarge",
+            message: "The request header section is larger than 98304 bytes or has more than 100 fields.",
+            description: "The request line and headers together exceed 98,304 bytes, or there are more than 100 header fields. The connection is closed after this answer.",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "MalformedRequest",
+            message: "The request is not valid HTTP/1.1: {reason}.",
+            description: "The bytes received are not an HTTP/1.1 request the server can read (a malformed request line, method, URI or header, a control character in a header value, an invalid Content-Length or Transfer-Encoding, or TLS sent to the plain-HTTP port); `{reason}` says which. The connection is closed after this answer.",
+        },
+        ErrorCode {
+            http_status: 503u16,
+            code: "ServiceUnavailable",
+            message: "The server is at its connection limit; retry later.",
+            description: "The server holds as many open connections as it is configured to serve (`[http] max_connections`, 10,000 by default); a connection beyond that is answered with this code and closed, rather than left waiting or refused at `accept`. The SDKs retry it.",
+        },
+    ];
+    /// The HTTP status the code is answered with.
+    pub fn http_status(&self) -> u16 {
+        match self {
+            Self::InvalidTenantConnectionNotExists => 400u16,
+            Self::InvalidTenantProjectNotExists => 400u16,
+            Self::InvalidTenantUserIsNotProjectOwnerOrAdmin => 403u16,
+            Self::InvalidTenantUserNotInProject => 400u16,
+            Self::InvalidTenantUserNotInTenant => 403u16,
+            Self::InvalidDataSourceNameDuplicate => 400u16,
+            Self::MissingParameter { .. } => 400u16,
+            Self::InvalidParameter { .. } => 400u16,
+            Self::SignatureDoesNotMatch { .. } => 400u16,
+            Self::IncompleteSignature => 400u16,
+            Self::InvalidAccessKeyIdNotFound => 404u16,
+            Self::InvalidAccessKeyIdInactive => 400u16,
+            Self::InvalidTimeStampExpired => 400u16,
+            Self::SignatureNonceUsed => 400u16,
+            Self::InvalidVersion => 400u16,
+            Self::InvalidActionNotFound => 404u16,
+            Self::InternalError => 500u16,
+            Self::ThrottlingUser => 400u16,
+            Self::Throttling => 503u16,
+            Self::UnsupportedHttpMethod => 405u16,
+            Self::RequestBodyTooLarge => 413u16,
+            Self::RequestTimeout => 408u16,
+            Self::RequestUriTooLong => 414u16,
+            Self::RequestHeaderFieldsTooLarge => 431u16,
+            Self::MalformedRequest { .. } => 400u16,
+            Self::ServiceUnavailable => 503u16,
+            Self::Unlisted { http_status, .. } => *http_status,
+        }
+    }
+    /// The wire code (`Invalid.Tenant.ConnectionNotExists`).
+    pub fn code(&self) -> &str {
+        match self {
+            Self::InvalidTenantConnectionNotExists => {
+                "Invalid.Tenant.ConnectionNotExists"
+            }
+            Self::InvalidTenantProjectNotExists => "Invalid.Tenant.ProjectNotExists",
+            Self::InvalidTenantUserIsNotProjectOwnerOrAdmin => {
+                "Invalid.Tenant.UserIsNotProjectOwnerOrAdmin"
+            }
+            Self::InvalidTenantUserNotInProject => "Invalid.Tenant.UserNotInProject",
+            Self::InvalidTenantUserNotInTenant => "Invalid.Tenant.UserNotInTenant",
+            Self::InvalidDataSourceNameDuplicate => "Invalid.DataSource.NameDuplicate",
+            Self::MissingParameter { .. } => "MissingParameter",
+            Self::InvalidParameter { .. } => "InvalidParameter",
+            Self::SignatureDoesNotMatch { .. } => "SignatureDoesNotMatch",
+            Self::IncompleteSignature => "IncompleteSignature",
+            Self::InvalidAccessKeyIdNotFound => "InvalidAccessKeyId.NotFound",
+            Self::InvalidAccessKeyIdInactive => "InvalidAccessKeyId.Inactive",
+            Self::InvalidTimeStampExpired => "InvalidTimeStamp.Expired",
+            Self::SignatureNonceUsed => "SignatureNonceUsed",
+            Self::InvalidVersion => "InvalidVersion",
+            Self::InvalidActionNotFound => "InvalidAction.NotFound",
+            Self::InternalError => "InternalError",
+            Self::ThrottlingUser => "Throttling.User",
+            Self::Throttling => "Throttling",
+            Self::UnsupportedHttpMethod => "UnsupportedHTTPMethod",
+            Self::RequestBodyTooLarge => "RequestBodyTooLarge",
+            Self::RequestTimeout => "RequestTimeout",
+            Self::RequestUriTooLong => "RequestURITooLong",
+            Self::RequestHeaderFieldsTooLarge => "RequestHeaderFieldsTooLarge",
+            Self::MalformedRequest { .. } => "MalformedRequest",
+            Self::ServiceUnavailable => "ServiceUnavailable",
+            Self::Unlisted { code, .. } => code,
+        }
+    }
+    /// The message: the documented one, or the filled-in text for templated codes.
+    pub fn message(&self) -> &str {
+        match self {
+            Self::InvalidTenantConnectionNotExists => "The connection does not exist.",
+            Self::InvalidTenantProjectNotExists => "The project does not exist.",
+            Self::InvalidTenantUserIsNotProjectOwnerOrAdmin => {
+                "The user is not a project administrator or owner."
+            }
+            Self::InvalidTenantUserNotInProject => "The user is not in the project.",
+            Self::InvalidTenantUserNotInTenant => "The user is not in tenant.",
+            Self::InvalidDataSourceNameDuplicate => {
+                "A data source with the same name already exists in the project and environment."
+            }
+            Self::MissingParameter { message } => message,
+            Self::InvalidParameter { message } => message,
+            Self::SignatureDoesNotMatch { message } => message,
+            Self::IncompleteSignature => {
+                "The request signature does not conform to Aliyun standards."
+            }
+            Self::InvalidAccessKeyIdNotFound => "Specified access key is not found.",
+            Self::InvalidAccessKeyIdInactive => "Specified access key is disabled.",
+            Self::InvalidTimeStampExpired => {
+                "Specified time stamp or date value is expired."
+            }
+            Self::SignatureNonceUsed => "Specified signature nonce was used already.",
+            Self::InvalidVersion => "Specified parameter Version is not valid.",
+            Self::InvalidActionNotFound => {
+                "Specified api is not found, please check your url and method."
+            }
+            Self::InternalError => {
+                "The request processing has failed due to some unknown error."
+            }
+            Self::ThrottlingUser => "Request was denied due to user flow control.",
+            Self::Throttling => "Request was denied due to request throttling.",
+            Self::UnsupportedHttpMethod => "This http method is not supported.",
+            Self::RequestBodyTooLarge => "The request body is too large.",
+            Self::RequestTimeout => {
+                "The request was not completed within the server's time limit."
+            }
+            Self::RequestUriTooLong => {
+                "The request URI is longer than 65534 bytes; send the parameters in a form body with POST."
+            }
+            Self::RequestHeaderFieldsTooLarge => {
+                "The request header section is larger than 98304 bytes or has more than 100 fields."
+            }
+            Self::MalformedRequest { message } => message,
+            Self::ServiceUnavailable => {
+                "The server is at its connection limit; retry later."
+            }
+            Self::Unlisted { message, .. } => message,
+        }
+    }
+    /// Decodes an error answer (client side): a documented code becomes its variant, any
+    /// other code `Unlisted`.
+    pub fn from_code(http_status: u16, code: &str, message: &str) -> Self {
+        match code {
+            "Invalid.Tenant.ConnectionNotExists" => {
+                Self::InvalidTenantConnectionNotExists
+            }
+            "Invalid.Tenant.ProjectNotExists" => Self::InvalidTenantProjectNotExists,
+            "Invalid.Tenant.UserIsNotProjectOwnerOrAdmin" => {
+                Self::InvalidTenantUserIsNotProjectOwnerOrAdmin
+            }
+            "Invalid.Tenant.UserNotInProject" => Self::InvalidTenantUserNotInProject,
+            "Invalid.Tenant.UserNotInTenant" => Self::InvalidTenantUserNotInTenant,
+            "Invalid.DataSource.NameDuplicate" => Self::InvalidDataSourceNameDuplicate,
+            "MissingParameter" => {
+                Self::MissingParameter {
+                    message: ::std::borrow::ToOwned::to_owned(message),
+                }
+            }
+            "InvalidParameter" => {
+                Self::InvalidParameter {
+                    message: ::std::borrow::ToOwned::to_owned(message),
+                }
+            }
+            "SignatureDoesNotMatch" => {
+                Self::SignatureDoesNotMatch {
+                    message: ::std::borrow::ToOwned::to_owned(message),
+                }
+            }
+            "IncompleteSignature" => Self::IncompleteSignature,
+            "InvalidAccessKeyId.NotFound" => Self::InvalidAccessKeyIdNotFound,
+            "InvalidAccessKeyId.Inactive" => Self::InvalidAccessKeyIdInactive,
+            "InvalidTimeStamp.Expired" => Self::InvalidTimeStampExpired,
+            "SignatureNonceUsed" => Self::SignatureNonceUsed,
+            "InvalidVersion" => Self::InvalidVersion,
+            "InvalidAction.NotFound" => Self::InvalidActionNotFound,
+            "InternalError" => Self::InternalError,
+            "Throttling.User" => Self::ThrottlingUser,
+            "Throttling" => Self::Throttling,
+            "UnsupportedHTTPMethod" => Self::UnsupportedHttpMethod,
+            "RequestBodyTooLarge" => Self::RequestBodyTooLarge,
+            "RequestTimeout" => Self::RequestTimeout,
+            "RequestURITooLong" => Self::RequestUriTooLong,
+            "RequestHeaderFieldsTooLarge" => Self::RequestHeaderFieldsTooLarge,
+            "MalformedRequest" => {
+                Self::MalformedRequest {
+                    message: ::std::borrow::ToOwned::to_owned(message),
+                }
+            }
+            "ServiceUnavailable" => Self::ServiceUnavailable,
+            _ => {
+                Self::Unlisted {
+                    http_status,
+                    code: ::std::borrow::ToOwned::to_owned(code),
+                    message: ::std::borrow::ToOwned::to_owned(message),
+                }
+            }
+        }
+    }
+}
+
+impl ::std::fmt::Display for UpdateDataSourceError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::write!(f, "{}: {}", self.code(), self.message())
+    }
+}
+
+impl ::std::error::Error for UpdateDataSourceError {}
+
+impl ::std::convert::From<CommonError> for UpdateDataSourceError {
+    /// Common codes are documented for every operation: same code, same variant.
+    fn from(e: CommonError) -> Self {
+        Self::from_code(e.http_status(), e.code(), e.message())
+    }
+}
+
+/// The errors `ListDataSources` is documented to answer.
+#[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum ListDataSourcesError {
+    /// 400 `Invalid.Tenant.ProjectNotExists`: The project does not exist.
+    ///
+    /// The specified project does not exist in the caller's tenant.
+    InvalidTenantProjectNotExists,
+    /// 400 `Invalid.Tenant.UserNotInProject`: The user is not in the project.
+    ///
+    /// The caller is not a member of the project.
+    InvalidTenantUserNotInProject,
+    /// 403 `Invalid.Tenant.UserNotInTenant`: The user is not in tenant.
+    ///
+    /// The caller does not belong to a tenant.
+    InvalidTenantUserNotInTenant,
+    /// 400 `MissingParameter`: The input parameter "{name}" that is mandatory for processing this request is not supplied.
+    ///
+    /// A required parameter is absent; `{name}` is the parameter's wire name.
+    MissingParameter { message: ::std::string::String },
+    /// 400 `InvalidParameter`: The specified parameter "{name}" is not valid.
+    ///
+    /// A parameter has a value outside its type, range, length, enum or pattern, or occurs more than once; `{name}` is the parameter's wire name and the reason follows the fixed text.
+    InvalidParameter { message: ::std::string::String },
+    /// 400 `SignatureDoesNotMatch`: Specified signature is not matched with our calculation. server string to sign is:{stringToSign}
+    ///
+    /// The signature differs from the server's; `{stringToSign}` is the server's string to sign, byte for byte (the classic Python SDK compares it with its own to diagnose a wrong secret).
+    SignatureDoesNotMatch { message: ::std::string::String },
+    /// 400 `IncompleteSignature`: The request signature does not conform to Aliyun standards.
+    ///
+    /// The signature parameters or the Authorization header are malformed or incomplete.
+    IncompleteSignature,
+    /// 404 `InvalidAccessKeyId.NotFound`: Specified access key is not found.
+    ///
+    /// No AccessKey has the given AccessKeyId.
+    InvalidAccessKeyIdNotFound,
+    /// 400 `InvalidAccessKeyId.Inactive`: Specified access key is disabled.
+    ///
+    /// The AccessKey exists but is disabled.
+    InvalidAccessKeyIdInactive,
+    /// 400 `InvalidTimeStamp.Expired`: Specified time stamp or date value is expired.
+    ///
+    /// The request timestamp is more than 15 minutes away from the server's clock.
+    InvalidTimeStampExpired,
+    /// 400 `SignatureNonceUsed`: Specified signature nonce was used already.
+    ///
+    /// The nonce was already seen for this AccessKeyId within 15 minutes (a replay).
+    SignatureNonceUsed,
+    /// 400 `InvalidVersion`: Specified parameter Version is not valid.
+    ///
+    /// The Version is not 2020-05-18.
+    InvalidVersion,
+    /// 404 `InvalidAction.NotFound`: Specified api is not found, please check your url and method.
+    ///
+    /// The Action is not one of this API's operations.
+    InvalidActionNotFound,
+    /// 500 `InternalError`: The request processing has failed due to some unknown error.
+    ///
+    /// An unexpected server failure; details are only in the server log, under the RequestId.
+    InternalError,
+    /// 400 `Throttling.User`: Request was denied due to user flow control.
+    ///
+    /// The caller sent more requests than its rate limit allows; retry later.
+    ThrottlingUser,
+    /// 503 `Throttling`: Request was denied due to request throttling.
+    ///
+    /// The server is at a configured limit (e.g. its in-memory replay cache is full) and refuses rather than weakening a guarantee; the SDKs retry this code.
+    Throttling,
+    /// 405 `UnsupportedHTTPMethod`: This http method is not supported.
+    ///
+    /// The HTTP method is not GET, POST or PUT; the answer has the header `Allow: GET, POST, PUT`.
+    UnsupportedHttpMethod,
+    /// 413 `RequestBodyTooLarge`: The request body is too large.
+    ///
+    /// The request body exceeds the server's configured limit.
+    RequestBodyTooLarge,
+    /// 408 `RequestTimeout`: The request was not completed within the server's time limit.
+    ///
+    /// Reading the request or answering it took longer than the server's configured timeout; also a request head (request line and headers) not complete within the header timeout (10 s by default) after its first byte, answered before the connection is closed.
+    RequestTimeout,
+    /// 414 `RequestURITooLong`: The request URI is longer than 65534 bytes; send the parameters in a form body with POST.
+    ///
+    /// The request target exceeds 65,534 bytes (the HTTP server's fixed limit). Every operation accepts its parameters in an `application/x-www-form-urlencoded` POST body instead (up to the body limit, 1 MiB by default). The connection is closed after this answer.
+    RequestUriTooLong,
+    /// 431 `RequestHeaderFieldsTooLarge`: The request header section is larger than 98304 bytes or has more than 100 fields.
+    ///
+    /// The request line and headers together exceed 98,304 bytes, or there are more than 100 header fields. The connection is closed after this answer.
+    RequestHeaderFieldsTooLarge,
+    /// 400 `MalformedRequest`: The request is not valid HTTP/1.1: {reason}.
+    ///
+    /// The bytes received are not an HTTP/1.1 request the server can read (a malformed request line, method, URI or header, a control character in a header value, an invalid Content-Length or Transfer-Encoding, or TLS sent to the plain-HTTP port); `{reason}` says which. The connection is closed after this answer.
+    MalformedRequest { message: ::std::string::String },
+    /// 503 `ServiceUnavailable`: The server is at its connection limit; retry later.
+    ///
+    /// The server holds as many open connections as it is configured to serve (`[http] max_connections`, 10,000 by default); a connection beyond that is answered with this code and closed, rather than left waiting or refused at `accept`. The SDKs retry it.
+    ServiceUnavailable,
+    /// A code the spec does not list here (decoded as is, never invented by the server).
+    Unlisted {
+        http_status: u16,
+        code: ::std::string::String,
+        message: ::std::string::String,
+    },
+}
+
+impl ListDataSourcesError {
+    /// Every documented code with a fixed status, in spec order.
+    pub const CODES: &'static [ErrorCode] = &[
+        ErrorCode {
+            http_status: 400u16,
+            code: "Invalid.Tenant.ProjectNotExists",
+            message: "The project does not exist.",
+            description: "The specified project does not exist in the caller's tenant.",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "Invalid.Tenant.UserNotInProject",
+            message: "The user is not in the project.",
+            description: "The caller is not a member of the project.",
+        },
+        ErrorCode {
+            http_status: 403u16,
+            code: "Invalid.Tenant.UserNotInTenant",
+            message: "The user is not in tenant.",
+            description: "The caller does not belong to a tenant.",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "MissingParameter",
+            message: "The input parameter \"{name}\" that is mandatory for processing this request is not supplied.",
+            description: "A required parameter is absent; `{name}` is the parameter's wire name.",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "InvalidParameter",
+            message: "The specified parameter \"{name}\" is not valid.",
+            description: "A parameter has a value outside its type, range, length, enum or pattern, or occurs more than once; `{name}` is the parameter's wire name and the reason follows the fixed text.",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "SignatureDoesNotMatch",
+            message: "Specified signature is not matched with our calculation. server string to sign is:{stringToSign}",
+            description: "The signature differs from the server's; `{stringToSign}` is the server's string to sign, byte for byte (the classic Python SDK compares it with its own to diagnose a wrong secret).",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "IncompleteSignature",
+            message: "The request signature does not conform to Aliyun standards.",
+            description: "The signature parameters or the Authorization header are malformed or incomplete.",
+        },
+        ErrorCode {
+            http_status: 404u16,
+            code: "InvalidAccessKeyId.NotFound",
+            message: "Specified access key is not found.",
+            description: "No AccessKey has the given AccessKeyId.",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "InvalidAccessKeyId.Inactive",
+            message: "Specified access key is disabled.",
+            description: "The AccessKey exists but is disabled.",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "InvalidTimeStamp.Expired",
+            message: "Specified time stamp or date value is expired.",
+            description: "The request timestamp is more than 15 minutes away from the server's clock.",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "SignatureNonceUsed",
+            message: "Specified signature nonce was used already.",
+            description: "The nonce was already seen for this AccessKeyId within 15 minutes (a replay).",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "InvalidVersion",
+            message: "Specified parameter Version is not valid.",
+            description: "The Version is not 2020-05-18.",
+        },
+        ErrorCode {
+            http_status: 404u16,
+            code: "InvalidAction.NotFound",
+            message: "Specified api is not found, please check your url and method.",
+            description: "The Action is not one of this API's operations.",
+        },
+        ErrorCode {
+            http_status: 500u16,
+            code: "InternalError",
+            message: "The request processing has failed due to some unknown error.",
+            description: "An unexpected server failure; details are only in the server log, under the RequestId.",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "Throttling.User",
+            message: "Request was denied due to user flow control.",
+            description: "The caller sent more requests than its rate limit allows; retry later.",
+        },
+        ErrorCode {
+            http_status: 503u16,
+            code: "Throttling",
+            message: "Request was denied due to request throttling.",
+            description: "The server is at a configured limit (e.g. its in-memory replay cache is full) and refuses rather than weakening a guarantee; the SDKs retry this code.",
+        },
+        ErrorCode {
+            http_status: 405u16,
+            code: "UnsupportedHTTPMethod",
+            message: "This http method is not supported.",
+            description: "The HTTP method is not GET, POST or PUT; the answer has the header `Allow: GET, POST, PUT`.",
+        },
+        ErrorCode {
+            http_status: 413u16,
+            code: "RequestBodyTooLarge",
+            message: "The request body is too large.",
+            description: "The request body exceeds the server's configured limit.",
+        },
+        ErrorCode {
+            http_status: 408u16,
+            code: "RequestTimeout",
+            message: "The request was not completed within the server's time limit.",
+            description: "Reading the request or answering it took longer than the server's configured timeout; also a request head (request line and headers) not complete within the header timeout (10 s by default) after its first byte, answered before the connection is closed.",
+        },
+        ErrorCode {
+            http_status: 414u16,
+            code: "RequestURITooLong",
+            message: "The request URI is longer than 65534 bytes; send the parameters in a form body with POST.",
+            description: "The request target exceeds 65,534 bytes (the HTTP server's fixed limit). Every operation accepts its parameters in an `application/x-www-form-urlencoded` POST body instead (up to the body limit, 1 MiB by default). The connection is closed after this answer.",
+        },
+        ErrorCode {
+            http_status: 431u16,
+            code: "RequestHeaderFieldsTooLarge",
+            message: "The request header section is larger than 98304 bytes or has more than 100 fields.",
+            description: "The request line and headers together exceed 98,304 bytes, or there are more than 100 header fields. The connection is closed after this answer.",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "MalformedRequest",
+            message: "The request is not valid HTTP/1.1: {reason}.",
+            description: "The bytes received are not an HTTP/1.1 request the server can read (a malformed request line, method, URI or header, a control character in a header value, an invalid Content-Length or Transfer-Encoding, or TLS sent to the plain-HTTP port); `{reason}` says which. The connection is closed after this answer.",
+        },
+        ErrorCode {
+            http_status: 503u16,
+            code: "ServiceUnavailable",
+            message: "The server is at its connection limit; retry later.",
+            description: "The server holds as many open connections as it is configured to serve (`[http] max_connections`, 10,000 by default); a connection beyond that is answered with this code and closed, rather than left waiting or refused at `accept`. The SDKs retry it.",
+        },
+    ];
+    /// The HTTP status the code is answered with.
+    pub fn http_status(&self) -> u16 {
+        match self {
+            Self::InvalidTenantProjectNotExists => 400u16,
+            Self::InvalidTenantUserNotInProject => 400u16,
+            Self::InvalidTenantUserNotInTenant => 403u16,
+            Self::MissingParameter { .. } => 400u16,
+            Self::InvalidParameter { .. } => 400u16,
+            Self::SignatureDoesNotMatch { .. } => 400u16,
+            Self::IncompleteSignature => 400u16,
+            Self::InvalidAccessKeyIdNotFound => 404u16,
+            Self::InvalidAccessKeyIdInactive => 400u16,
+            Self::InvalidTimeStampExpired => 400u16,
+            Self::SignatureNonceUsed => 400u16,
+            Self::InvalidVersion => 400u16,
+            Self::InvalidActionNotFound => 404u16,
+            Self::InternalError => 500u16,
+            Self::ThrottlingUser => 400u16,
+            Self::Throttling => 503u16,
+            Self::UnsupportedHttpMethod => 405u16,
+            Self::RequestBodyTooLarge => 413u16,
+            Self::RequestTimeout => 408u16,
+            Self::RequestUriTooLong => 414u16,
+            Self::RequestHeaderFieldsTooLarge => 431u16,
+            Self::MalformedRequest { .. } => 400u16,
+            Self::ServiceUnavailable => 503u16,
+            Self::Unlisted { http_status, .. } => *http_status,
+        }
+    }
+    /// The wire code (`Invalid.Tenant.ConnectionNotExists`).
+    pub fn code(&self) -> &str {
+        match self {
+            Self::InvalidTenantProjectNotExists => "Invalid.Tenant.ProjectNotExists",
+            Self::InvalidTenantUserNotInProject => "Invalid.Tenant.UserNotInProject",
+            Self::InvalidTenantUserNotInTenant => "Invalid.Tenant.UserNotInTenant",
+            Self::MissingParameter { .. } => "MissingParameter",
+            Self::InvalidParameter { .. } => "InvalidParameter",
+            Self::SignatureDoesNotMatch { .. } => "SignatureDoesNotMatch",
+            Self::IncompleteSignature => "IncompleteSignature",
+            Self::InvalidAccessKeyIdNotFound => "InvalidAccessKeyId.NotFound",
+            Self::InvalidAccessKeyIdInactive => "InvalidAccessKeyId.Inactive",
+            Self::InvalidTimeStampExpired => "InvalidTimeStamp.Expired",
+            Self::SignatureNonceUsed => "SignatureNonceUsed",
+            Self::InvalidVersion => "InvalidVersion",
+            Self::InvalidActionNotFound => "InvalidAction.NotFound",
+            Self::InternalError => "InternalError",
+            Self::ThrottlingUser => "Throttling.User",
+            Self::Throttling => "Throttling",
+            Self::UnsupportedHttpMethod => "UnsupportedHTTPMethod",
+            Self::RequestBodyTooLarge => "RequestBodyTooLarge",
+            Self::RequestTimeout => "RequestTimeout",
+            Self::RequestUriTooLong => "RequestURITooLong",
+            Self::RequestHeaderFieldsTooLarge => "RequestHeaderFieldsTooLarge",
+            Self::MalformedRequest { .. } => "MalformedRequest",
+            Self::ServiceUnavailable => "ServiceUnavailable",
+            Self::Unlisted { code, .. } => code,
+        }
+    }
+    /// The message: the documented one, or the filled-in text for templated codes.
+    pub fn message(&self) -> &str {
+        match self {
+            Self::InvalidTenantProjectNotExists => "The project does not exist.",
+            Self::InvalidTenantUserNotInProject => "The user is not in the project.",
+            Self::InvalidTenantUserNotInTenant => "The user is not in tenant.",
+            Self::MissingParameter { message } => message,
+            Self::InvalidParameter { message } => message,
+            Self::SignatureDoesNotMatch { message } => message,
+            Self::IncompleteSignature => {
+                "The request signature does not conform to Aliyun standards."
+            }
+            Self::InvalidAccessKeyIdNotFound => "Specified access key is not found.",
+            Self::InvalidAccessKeyIdInactive => "Specified access key is disabled.",
+            Self::InvalidTimeStampExpired => {
+                "Specified time stamp or date value is expired."
+            }
+            Self::SignatureNonceUsed => "Specified signature nonce was used already.",
+            Self::InvalidVersion => "Specified parameter Version is not valid.",
+            Self::InvalidActionNotFound => {
+                "Specified api is not found, please check your url and method."
+            }
+            Self::InternalError => {
+                "The request processing has failed due to some unknown error."
+            }
+            Self::ThrottlingUser => "Request was denied due to user flow control.",
+            Self::Throttling => "Request was denied due to request throttling.",
+            Self::UnsupportedHttpMethod => "This http method is not supported.",
+            Self::RequestBodyTooLarge => "The request body is too large.",
+            Self::RequestTimeout => {
+                "The request was not completed within the server's time limit."
+            }
+            Self::RequestUriTooLong => {
+                "The request URI is longer than 65534 bytes; send the parameters in a form body with POST."
+            }
+            Self::RequestHeaderFieldsTooLarge => {
+                "The request header section is larger than 98304 bytes or has more than 100 fields."
+            }
+            Self::MalformedRequest { message } => message,
+            Self::ServiceUnavailable => {
+                "The server is at its connection limit; retry later."
+            }
+            Self::Unlisted { message, .. } => message,
+        }
+    }
+    /// Decodes an error answer (client side): a documented code becomes its variant, any
+    /// other code `Unlisted`.
+    pub fn from_code(http_status: u16, code: &str, message: &str) -> Self {
+        match code {
+            "Invalid.Tenant.ProjectNotExists" => Self::InvalidTenantProjectNotExists,
+            "Invalid.Tenant.UserNotInProject" => Self::InvalidTenantUserNotInProject,
+            "Invalid.Tenant.UserNotInTenant" => Self::InvalidTenantUserNotInTenant,
+            "MissingParameter" => {
+                Self::MissingParameter {
+                    message: ::std::borrow::ToOwned::to_owned(message),
+                }
+            }
+            "InvalidParameter" => {
+                Self::InvalidParameter {
+                    message: ::std::borrow::ToOwned::to_owned(message),
+                }
+            }
+            "SignatureDoesNotMatch" => {
+                Self::SignatureDoesNotMatch {
+                    message: ::std::borrow::ToOwned::to_owned(message),
+                }
+            }
+            "IncompleteSignature" => Self::IncompleteSignature,
+            "InvalidAccessKeyId.NotFound" => Self::InvalidAccessKeyIdNotFound,
+            "InvalidAccessKeyId.Inactive" => Self::InvalidAccessKeyIdInactive,
+            "InvalidTimeStamp.Expired" => Self::InvalidTimeStampExpired,
+            "SignatureNonceUsed" => Self::SignatureNonceUsed,
+            "InvalidVersion" => Self::InvalidVersion,
+            "InvalidAction.NotFound" => Self::InvalidActionNotFound,
+            "InternalError" => Self::InternalError,
+            "Throttling.User" => Self::ThrottlingUser,
+            "Throttling" => Self::Throttling,
+            "UnsupportedHTTPMethod" => Self::UnsupportedHttpMethod,
+            "RequestBodyTooLarge" => Self::RequestBodyTooLarge,
+            "RequestTimeout" => Self::RequestTimeout,
+            "RequestURITooLong" => Self::RequestUriTooLong,
+            "RequestHeaderFieldsTooLarge" => Self::RequestHeaderFieldsTooLarge,
+            "MalformedRequest" => {
+                Self::MalformedRequest {
+                    message: ::std::borrow::ToOwned::to_owned(message),
+                }
+            }
+            "ServiceUnavailable" => Self::ServiceUnavailable,
+            _ => {
+                Self::Unlisted {
+                    http_status,
+                    code: ::std::borrow::ToOwned::to_owned(code),
+                    message: ::std::borrow::ToOwned::to_owned(message),
+                }
+            }
+        }
+    }
+}
+
+impl ::std::fmt::Display for ListDataSourcesError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::write!(f, "{}: {}", self.code(), self.message())
+    }
+}
+
+impl ::std::error::Error for ListDataSourcesError {}
+
+impl ::std::convert::From<CommonError> for ListDataSourcesError {
+    /// Common codes are documented for every operation: same code, same variant.
+    fn from(e: CommonError) -> Self {
+        Self::from_code(e.http_status(), e.code(), e.message())
+    }
+}
+
+/// The errors `DeleteDataSource` is documented to answer.
+#[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum DeleteDataSourceError {
+    /// 400 `Invalid.Tenant.ConnectionNotExists`: The connection does not exist.
+    ///
+    /// The data source does not exist (in the caller's tenant).
+    InvalidTenantConnectionNotExists,
+    /// 400 `Invalid.Tenant.ProjectNotExists`: The project does not exist.
+    ///
+    /// The specified project does not exist in the caller's tenant.
+    InvalidTenantProjectNotExists,
+    /// 403 `Invalid.Tenant.UserIsNotProjectOwnerOrAdmin`: The user is not a project administrator or owner.
+    ///
+    /// The caller is not the project owner or a project administrator.
+    InvalidTenantUserIsNotProjectOwnerOrAdmin,
+    /// 400 `Invalid.Tenant.UserNotInProject`: The user is not in the project.
+    ///
+    /// The caller is not a member of the project.
+    InvalidTenantUserNotInProject,
+    /// 403 `Invalid.Tenant.UserNotInTenant`: The user is not in tenant.
+    ///
+    /// The caller does not belong to a tenant.
+    InvalidTenantUserNotInTenant,
+    /// 400 `MissingParameter`: The input parameter "{name}" that is mandatory for processing this request is not supplied.
+    ///
+    /// A required parameter is absent; `{name}` is the parameter's wire name.
+    MissingParameter { message: ::std::string::String },
+    /// 400 `InvalidParameter`: The specified parameter "{name}" is not valid.
+    ///
+    /// A parameter has a value outside its type, range, length, enum or pattern, or occurs more than once; `{name}` is the parameter's wire name and the reason follows the fixed text.
+    InvalidParameter { message: ::std::string::String },
+    /// 400 `SignatureDoesNotMatch`: Specified signature is not matched with our calculation. server string to sign is:{stringToSign}
+    ///
+    /// The signature differs from the server's; `{stringToSign}` is the server's string to sign, byte for byte (the classic Python SDK compares it with its own to diagnose a wrong secret).
+    SignatureDoesNotMatch { message: ::std::string::String },
+    /// 400 `IncompleteSignature`: The request signature does not conform to Aliyun standards.
+    ///
+    /// The signature parameters or the Authorization header are malformed or incomplete.
+    IncompleteSignature,
+    /// 404 `InvalidAccessKeyId.NotFound`: Specified access key is not found.
+    ///
+    /// No AccessKey has the given AccessKeyId.
+    InvalidAccessKeyIdNotFound,
+    /// 400 `InvalidAccessKeyId.Inactive`: Specified access key is disabled.
+    ///
+    /// The AccessKey exists but is disabled.
+    InvalidAccessKeyIdInactive,
+    /// 400 `InvalidTimeStamp.Expired`: Specified time stamp or date value is expired.
+    ///
+    /// The request timestamp is more than 15 minutes away from the server's clock.
+    InvalidTimeStampExpired,
+    /// 400 `SignatureNonceUsed`: Specified signature nonce was used already.
+    ///
+    /// The nonce was already seen for this AccessKeyId within 15 minutes (a replay).
+    SignatureNonceUsed,
+    /// 400 `InvalidVersion`: Specified parameter Version is not valid.
+    ///
+    /// The Version is not 2020-05-18.
+    InvalidVersion,
+    /// 404 `InvalidAction.NotFound`: Specified api is not found, please check your url and method.
+    ///
+    /// The Action is not one of this API's operations.
+    InvalidActionNotFound,
+    /// 500 `InternalError`: The request processing has failed due to some unknown error.
+    ///
+    /// An unexpected server failure; details are only in the server log, under the RequestId.
+    InternalError,
+    /// 400 `Throttling.User`: Request was denied due to user flow control.
+    ///
+    /// The caller sent more requests than its rate limit allows; retry later.
+    ThrottlingUser,
+    /// 503 `Throttling`: Request was denied due to request throttling.
+    ///
+    /// The server is at a configured limit (e.g. its in-memory replay cache is full) and refuses rather than weakening a guarantee; the SDKs retry this code.
+    Throttling,
+    /// 405 `UnsupportedHTTPMethod`: This http method is not supported.
+    ///
+    /// The HTTP method is not GET, POST or PUT; the answer has the header `Allow: GET, POST, PUT`.
+    UnsupportedHttpMethod,
+    /// 413 `RequestBodyTooLarge`: The request body is too large.
+    ///
+    /// The request body exceeds the server's configured limit.
+    RequestBodyTooLarge,
+    /// 408 `RequestTimeout`: The request was not completed within the server's time limit.
+    ///
+    /// Reading the request or answering it took longer than the server's configured timeout; also a request head (request line and headers) not complete within the header timeout (10 s by default) after its first byte, answered before the connection is closed.
+    RequestTimeout,
+    /// 414 `RequestURITooLong`: The request URI is longer than 65534 bytes; send the parameters in a form body with POST.
+    ///
+    /// The request target exceeds 65,534 bytes (the HTTP server's fixed limit). Every operation accepts its parameters in an `application/x-www-form-urlencoded` POST body instead (up to the body limit, 1 MiB by default). The connection is closed after this answer.
+    RequestUriTooLong,
+    /// 431 `RequestHeaderFieldsTooLarge`: The request header section is larger than 98304 bytes or has more than 100 fields.
+    ///
+    /// The request line and headers together exceed 98,304 bytes, or there are more than 100 header fields. The connection is closed after this answer.
+    RequestHeaderFieldsTooLarge,
+    /// 400 `MalformedRequest`: The request is not valid HTTP/1.1: {reason}.
+    ///
+    /// The bytes received are not an HTTP/1.1 request the server can read (a malformed request line, method, URI or header, a control character in a header value, an invalid Content-Length or Transfer-Encoding, or TLS sent to the plain-HTTP port); `{reason}` says which. The connection is closed after this answer.
+    MalformedRequest { message: ::std::string::String },
+    /// 503 `ServiceUnavailable`: The server is at its connection limit; retry later.
+    ///
+    /// The server holds as many open connections as it is configured to serve (`[http] max_connections`, 10,000 by default); a connection beyond that is answered with this code and closed, rather than left waiting or refused at `accept`. The SDKs retry it.
+    ServiceUnavailable,
+    /// A code the spec does not list here (decoded as is, never invented by the server).
+    Unlisted {
+        http_status: u16,
+        code: ::std::string::String,
+        message: ::std::string::String,
+    },
+}
+
+impl DeleteDataSourceError {
+    /// Every documented code with a fixed status, in spec order.
+    pub const CODES: &'static [ErrorCode] = &[
+        ErrorCode {
+            http_status: 400u16,
+            code: "Invalid.Tenant.ConnectionNotExists",
+            message: "The connection does not exist.",
+            description: "The data source does not exist (in the caller's tenant).",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "Invalid.Tenant.ProjectNotExists",
+            message: "The project does not exist.",
+            description: "The specified project does not exist in the caller's tenant.",
+        },
+        ErrorCode {
+            http_status: 403u16,
+            code: "Invalid.Tenant.UserIsNotProjectOwnerOrAdmin",
+            message: "The user is not a project administrator or owner.",
+            description: "The caller is not the project owner or a project administrator.",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "Invalid.Tenant.UserNotInProject",
+            message: "The user is not in the project.",
+            description: "The caller is not a member of the project.",
+        },
+        ErrorCode {
+            http_status: 403u16,
+            code: "Invalid.Tenant.UserNotInTenant",
+            message: "The user is not in tenant.",
+            description: "The caller does not belong to a tenant.",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "MissingParameter",
+            message: "The input parameter \"{name}\" that is mandatory for processing this request is not supplied.",
+            description: "A required parameter is absent; `{name}` is the parameter's wire name.",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "InvalidParameter",
+            message: "The specified parameter \"{name}\" is not valid.",
+            description: "A parameter has a value outside its type, range, length, enum or pattern, or occurs more than once; `{name}` is the parameter's wire name and the reason follows the fixed text.",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "SignatureDoesNotMatch",
+            message: "Specified signature is not matched with our calculation. server string to sign is:{stringToSign}",
+            description: "The signature differs from the server's; `{stringToSign}` is the server's string to sign, byte for byte (the classic Python SDK compares it with its own to diagnose a wrong secret).",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "IncompleteSignature",
+            message: "The request signature does not conform to Aliyun standards.",
+            description: "The signature parameters or the Authorization header are malformed or incomplete.",
+        },
+        ErrorCode {
+            http_status: 404u16,
+            code: "InvalidAccessKeyId.NotFound",
+            message: "Specified access key is not found.",
+            description: "No AccessKey has the given AccessKeyId.",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "InvalidAccessKeyId.Inactive",
+            message: "Specified access key is disabled.",
+            description: "The AccessKey exists but is disabled.",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "InvalidTimeStamp.Expired",
+            message: "Specified time stamp or date value is expired.",
+            description: "The request timestamp is more than 15 minutes away from the server's clock.",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "SignatureNonceUsed",
+            message: "Specified signature nonce was used already.",
+            description: "The nonce was already seen for this AccessKeyId within 15 minutes (a replay).",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "InvalidVersion",
+            message: "Specified parameter Version is not valid.",
+            description: "The Version is not 2020-05-18.",
+        },
+        ErrorCode {
+            http_status: 404u16,
+            code: "InvalidAction.NotFound",
+            message: "Specified api is not found, please check your url and method.",
+            description: "The Action is not one of this API's operations.",
+        },
+        ErrorCode {
+            http_status: 500u16,
+            code: "InternalError",
+            message: "The request processing has failed due to some unknown error.",
+            description: "An unexpected server failure; details are only in the server log, under the RequestId.",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "Throttling.User",
+            message: "Request was denied due to user flow control.",
+            description: "The caller sent more requests than its rate limit allows; retry later.",
+        },
+        ErrorCode {
+            http_status: 503u16,
+            code: "Throttling",
+            message: "Request was denied due to request throttling.",
+            description: "The server is at a configured limit (e.g. its in-memory replay cache is full) and refuses rather than weakening a guarantee; the SDKs retry this code.",
+        },
+        ErrorCode {
+            http_status: 405u16,
+            code: "UnsupportedHTTPMethod",
+            message: "This http method is not supported.",
+            description: "The HTTP method is not GET, POST or PUT; the answer has the header `Allow: GET, POST, PUT`.",
+        },
+        ErrorCode {
+            http_status: 413u16,
+            code: "RequestBodyTooLarge",
+            message: "The request body is too large.",
+            description: "The request body exceeds the server's configured limit.",
+        },
+        ErrorCode {
+            http_status: 408u16,
+            code: "RequestTimeout",
+            message: "The request was not completed within the server's time limit.",
+            description: "Reading the request or answering it took longer than the server's configured timeout; also a request head (request line and headers) not complete within the header timeout (10 s by default) after its first byte, answered before the connection is closed.",
+        },
+        ErrorCode {
+            http_status: 414u16,
+            code: "RequestURITooLong",
+            message: "The request URI is longer than 65534 bytes; send the parameters in a form body with POST.",
+            description: "The request target exceeds 65,534 bytes (the HTTP server's fixed limit). Every operation accepts its parameters in an `application/x-www-form-urlencoded` POST body instead (up to the body limit, 1 MiB by default). The connection is closed after this answer.",
+        },
+        ErrorCode {
+            http_status: 431u16,
+            code: "RequestHeaderFieldsTooLarge",
+            message: "The request header section is larger than 98304 bytes or has more than 100 fields.",
+            description: "The request line and headers together exceed 98,304 bytes, or there are more than 100 header fields. The connection is closed after this answer.",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "MalformedRequest",
+            message: "The request is not valid HTTP/1.1: {reason}.",
+            description: "The bytes received are not an HTTP/1.1 request the server can read (a malformed request line, method, URI or header, a control character in a header value, an invalid Content-Length or Transfer-Encoding, or TLS sent to the plain-HTTP port); `{reason}` says which. The connection is closed after this answer.",
+        },
+        ErrorCode {
+            http_status: 503u16,
+            code: "ServiceUnavailable",
+            message: "The server is at its connection limit; retry later.",
+            description: "The server holds as many open connections as it is configured to serve (`[http] max_connections`, 10,000 by default); a connection beyond that is answered with this code and closed, rather than left waiting or refused at `accept`. The SDKs retry it.",
+        },
+    ];
+    /// The HTTP status the code is answered with.
+    pub fn http_status(&self) -> u16 {
+        match self {
+            Self::InvalidTenantConnectionNotExists => 400u16,
+            Self::InvalidTenantProjectNotExists => 400u16,
+            Self::InvalidTenantUserIsNotProjectOwnerOrAdmin => 403u16,
+            Self::InvalidTenantUserNotInProject => 400u16,
+            Self::InvalidTenantUserNotInTenant => 403u16,
+            Self::MissingParameter { .. } => 400u16,
+            Self::InvalidParameter { .. } => 400u16,
+            Self::SignatureDoesNotMatch { .. } => 400u16,
+            Self::IncompleteSignature => 400u16,
+            Self::InvalidAccessKeyIdNotFound => 404u16,
+            Self::InvalidAccessKeyIdInactive => 400u16,
+            Self::InvalidTimeStampExpired => 400u16,
+            Self::SignatureNonceUsed => 400u16,
+            Self::InvalidVersion => 400u16,
+            Self::InvalidActionNotFound => 404u16,
+            Self::InternalError => 500u16,
+            Self::ThrottlingUser => 400u16,
+            Self::Throttling => 503u16,
+            Self::UnsupportedHttpMethod => 405u16,
+            Self::RequestBodyTooLarge => 413u16,
+            Self::RequestTimeout => 408u16,
+            Self::RequestUriTooLong => 414u16,
+            Self::RequestHeaderFieldsTooLarge => 431u16,
+            Self::MalformedRequest { .. } => 400u16,
+            Self::ServiceUnavailable => 503u16,
+            Self::Unlisted { http_status, .. } => *http_status,
+        }
+    }
+    /// The wire code (`Invalid.Tenant.ConnectionNotExists`).
+    pub fn code(&self) -> &str {
+        match self {
+            Self::InvalidTenantConnectionNotExists => {
+                "Invalid.Tenant.ConnectionNotExists"
+            }
+            Self::InvalidTenantProjectNotExists => "Invalid.Tenant.ProjectNotExists",
+            Self::InvalidTenantUserIsNotProjectOwnerOrAdmin => {
+                "Invalid.Tenant.UserIsNotProjectOwnerOrAdmin"
+            }
+            Self::InvalidTenantUserNotInProject => "Invalid.Tenant.UserNotInProject",
+            Self::InvalidTenantUserNotInTenant => "Invalid.Tenant.UserNotInTenant",
+            Self::MissingParameter { .. } => "MissingParameter",
+            Self::InvalidParameter { .. } => "InvalidParameter",
+            Self::SignatureDoesNotMatch { .. } => "SignatureDoesNotMatch",
+            Self::IncompleteSignature => "IncompleteSignature",
+            Self::InvalidAccessKeyIdNotFound => "InvalidAccessKeyId.NotFound",
+            Self::InvalidAccessKeyIdInactive => "InvalidAccessKeyId.Inactive",
+            Self::InvalidTimeStampExpired => "InvalidTimeStamp.Expired",
+            Self::SignatureNonceUsed => "SignatureNonceUsed",
+            Self::InvalidVersion => "InvalidVersion",
+            Self::InvalidActionNotFound => "InvalidAction.NotFound",
+            Self::InternalError => "InternalError",
+            Self::ThrottlingUser => "Throttling.User",
+            Self::Throttling => "Throttling",
+            Self::UnsupportedHttpMethod => "UnsupportedHTTPMethod",
+            Self::RequestBodyTooLarge => "RequestBodyTooLarge",
+            Self::RequestTimeout => "RequestTimeout",
+            Self::RequestUriTooLong => "RequestURITooLong",
+            Self::RequestHeaderFieldsTooLarge => "RequestHeaderFieldsTooLarge",
+            Self::MalformedRequest { .. } => "MalformedRequest",
+            Self::ServiceUnavailable => "ServiceUnavailable",
+            Self::Unlisted { code, .. } => code,
+        }
+    }
+    /// The message: the documented one, or the filled-in text for templated codes.
+    pub fn message(&self) -> &str {
+        match self {
+            Self::InvalidTenantConnectionNotExists => "The connection does not exist.",
+            Self::InvalidTenantProjectNotExists => "The project does not exist.",
+            Self::InvalidTenantUserIsNotProjectOwnerOrAdmin => {
+                "The user is not a project administrator or owner."
+            }
+            Self::InvalidTenantUserNotInProject => "The user is not in the project.",
+            Self::InvalidTenantUserNotInTenant => "The user is not in tenant.",
+            Self::MissingParameter { message } => message,
+            Self::InvalidParameter { message } => message,
+            Self::SignatureDoesNotMatch { message } => message,
+            Self::IncompleteSignature => {
+                "The request signature does not conform to Aliyun standards."
+            }
+            Self::InvalidAccessKeyIdNotFound => "Specified access key is not found.",
+            Self::InvalidAccessKeyIdInactive => "Specified access key is disabled.",
+            Self::InvalidTimeStampExpired => {
+                "Specified time stamp or date value is expired."
+            }
+            Self::SignatureNonceUsed => "Specified signature nonce was used already.",
+            Self::InvalidVersion => "Specified parameter Version is not valid.",
+            Self::InvalidActionNotFound => {
+                "Specified api is not found, please check your url and method."
+            }
+            Self::InternalError => {
+                "The request processing has failed due to some unknown error."
+            }
+            Self::ThrottlingUser => "Request was denied due to user flow control.",
+            Self::Throttling => "Request was denied due to request throttling.",
+            Self::UnsupportedHttpMethod => "This http method is not supported.",
+            Self::RequestBodyTooLarge => "The request body is too large.",
+            Self::RequestTimeout => {
+                "The request was not completed within the server's time limit."
+            }
+            Self::RequestUriTooLong => {
+                "The request URI is longer than 65534 bytes; send the parameters in a form body with POST."
+            }
+            Self::RequestHeaderFieldsTooLarge => {
+                "The request header section is larger than 98304 bytes or has more than 100 fields."
+            }
+            Self::MalformedRequest { message } => message,
+            Self::ServiceUnavailable => {
+                "The server is at its connection limit; retry later."
+            }
+            Self::Unlisted { message, .. } => message,
+        }
+    }
+    /// Decodes an error answer (client side): a documented code becomes its variant, any
+    /// other code `Unlisted`.
+    pub fn from_code(http_status: u16, code: &str, message: &str) -> Self {
+        match code {
+            "Invalid.Tenant.ConnectionNotExists" => {
+                Self::InvalidTenantConnectionNotExists
+            }
+            "Invalid.Tenant.ProjectNotExists" => Self::InvalidTenantProjectNotExists,
+            "Invalid.Tenant.UserIsNotProjectOwnerOrAdmin" => {
+                Self::InvalidTenantUserIsNotProjectOwnerOrAdmin
+            }
+            "Invalid.Tenant.UserNotInProject" => Self::InvalidTenantUserNotInProject,
+            "Invalid.Tenant.UserNotInTenant" => Self::InvalidTenantUserNotInTenant,
+            "MissingParameter" => {
+                Self::MissingParameter {
+                    message: ::std::borrow::ToOwned::to_owned(message),
+                }
+            }
+            "InvalidParameter" => {
+                Self::InvalidParameter {
+                    message: ::std::borrow::ToOwned::to_owned(message),
+                }
+            }
+            "SignatureDoesNotMatch" => {
+                Self::SignatureDoesNotMatch {
+                    message: ::std::borrow::ToOwned::to_owned(message),
+                }
+            }
+            "IncompleteSignature" => Self::IncompleteSignature,
+            "InvalidAccessKeyId.NotFound" => Self::InvalidAccessKeyIdNotFound,
+            "InvalidAccessKeyId.Inactive" => Self::InvalidAccessKeyIdInactive,
+            "InvalidTimeStamp.Expired" => Self::InvalidTimeStampExpired,
+            "SignatureNonceUsed" => Self::SignatureNonceUsed,
+            "InvalidVersion" => Self::InvalidVersion,
+            "InvalidAction.NotFound" => Self::InvalidActionNotFound,
+            "InternalError" => Self::InternalError,
+            "Throttling.User" => Self::ThrottlingUser,
+            "Throttling" => Self::Throttling,
+            "UnsupportedHTTPMethod" => Self::UnsupportedHttpMethod,
+            "RequestBodyTooLarge" => Self::RequestBodyTooLarge,
+            "RequestTimeout" => Self::RequestTimeout,
+            "RequestURITooLong" => Self::RequestUriTooLong,
+            "RequestHeaderFieldsTooLarge" => Self::RequestHeaderFieldsTooLarge,
+            "MalformedRequest" => {
+                Self::MalformedRequest {
+                    message: ::std::borrow::ToOwned::to_owned(message),
+                }
+            }
+            "ServiceUnavailable" => Self::ServiceUnavailable,
+            _ => {
+                Self::Unlisted {
+                    http_status,
+                    code: ::std::borrow::ToOwned::to_owned(code),
+                    message: ::std::borrow::ToOwned::to_owned(message),
+                }
+            }
+        }
+    }
+}
+
+impl ::std::fmt::Display for DeleteDataSourceError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::write!(f, "{}: {}", self.code(), self.message())
+    }
+}
+
+impl ::std::error::Error for DeleteDataSourceError {}
+
+impl ::std::convert::From<CommonError> for DeleteDataSourceError {
+    /// Common codes are documented for every operation: same code, same variant.
+    fn from(e: CommonError) -> Self {
+        Self::from_code(e.http_status(), e.code(), e.message())
+    }
+}
+
+/// The errors `ExportDataSources` is documented to answer.
+#[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum ExportDataSourcesError {
+    /// 400 `Invalid.Tenant.ProjectNotExists`: The project does not exist.
+    ///
+    /// The specified project does not exist in the caller's tenant.
+    InvalidTenantProjectNotExists,
+    /// 400 `Invalid.Tenant.UserNotInProject`: The user is not in the project.
+    ///
+    /// The caller is not a member of the project.
+    InvalidTenantUserNotInProject,
+    /// 403 `Invalid.Tenant.UserNotInTenant`: The user is not in tenant.
+    ///
+    /// The caller does not belong to a tenant.
+    InvalidTenantUserNotInTenant,
+    /// 400 `MissingParameter`: The input parameter "{name}" that is mandatory for processing this request is not supplied.
+    ///
+    /// A required parameter is absent; `{name}` is the parameter's wire name.
+    MissingParameter { message: ::std::string::String },
+    /// 400 `InvalidParameter`: The specified parameter "{name}" is not valid.
+    ///
+    /// A parameter has a value outside its type, range, length, enum or pattern, or occurs more than once; `{name}` is the parameter's wire name and the reason follows the fixed text.
+    InvalidParameter { message: ::std::string::String },
+    /// 400 `SignatureDoesNotMatch`: Specified signature is not matched with our calculation. server string to sign is:{stringToSign}
+    ///
+    /// The signature differs from the server's; `{stringToSign}` is the server's string to sign, byte for byte (the classic Python SDK compares it with its own to diagnose a wrong secret).
+    SignatureDoesNotMatch { message: ::std::string::String },
+    /// 400 `IncompleteSignature`: The request signature does not conform to Aliyun standards.
+    ///
+    /// The signature parameters or the Authorization header are malformed or incomplete.
+    IncompleteSignature,
+    /// 404 `InvalidAccessKeyId.NotFound`: Specified access key is not found.
+    ///
+    /// No AccessKey has the given AccessKeyId.
+    InvalidAccessKeyIdNotFound,
+    /// 400 `InvalidAccessKeyId.Inactive`: Specified access key is disabled.
+    ///
+    /// The AccessKey exists but is disabled.
+    InvalidAccessKeyIdInactive,
+    /// 400 `InvalidTimeStamp.Expired`: Specified time stamp or date value is expired.
+    ///
+    /// The request timestamp is more than 15 minutes away from the server's clock.
+    InvalidTimeStampExpired,
+    /// 400 `SignatureNonceUsed`: Specified signature nonce was used already.
+    ///
+    /// The nonce was already seen for this AccessKeyId within 15 minutes (a replay).
+    SignatureNonceUsed,
+    /// 400 `InvalidVersion`: Specified parameter Version is not valid.
+    ///
+    /// The Version is not 2020-05-18.
+    InvalidVersion,
+    /// 404 `InvalidAction.NotFound`: Specified api is not found, please check your url and method.
+    ///
+    /// The Action is not one of this API's operations.
+    InvalidActionNotFound,
+    /// 500 `InternalError`: The request processing has failed due to some unknown error.
+    ///
+    /// An unexpected server failure; details are only in the server log, under the RequestId.
+    InternalError,
+    /// 400 `Throttling.User`: Request was denied due to user flow control.
+    ///
+    /// The caller sent more requests than its rate limit allows; retry later.
+    ThrottlingUser,
+    /// 503 `Throttling`: Request was denied due to request throttling.
+    ///
+    /// The server is at a configured limit (e.g. its in-memory replay cache is full) and refuses rather than weakening a guarantee; the SDKs retry this code.
+    Throttling,
+    /// 405 `UnsupportedHTTPMethod`: This http method is not supported.
+    ///
+    /// The HTTP method is not GET, POST or PUT; the answer has the header `Allow: GET, POST, PUT`.
+    UnsupportedHttpMethod,
+    /// 413 `RequestBodyTooLarge`: The request body is too large.
+    ///
+    /// The request body exceeds the server's configured limit.
+    RequestBodyTooLarge,
+    /// 408 `RequestTimeout`: The request was not completed within the server's time limit.
+    ///
+    /// Reading the request or answering it took longer than the server's configured timeout; also a request head (request line and headers) not complete within the header timeout (10 s by default) after its first byte, answered before the connection is closed.
+    RequestTimeout,
+    /// 414 `RequestURITooLong`: The request URI is longer than 65534 bytes; send the parameters in a form body with POST.
+    ///
+    /// The request target exceeds 65,534 bytes (the HTTP server's fixed limit). Every operation accepts its parameters in an `application/x-www-form-urlencoded` POST body instead (up to the body limit, 1 MiB by default). The connection is closed after this answer.
+    RequestUriTooLong,
+    /// 431 `RequestHeaderFieldsTooLarge`: The request header section is larger than 98304 bytes or has more than 100 fields.
+    ///
+    /// The request line and headers together exceed 98,304 bytes, or there are more than 100 header fields. The connection is closed after this answer.
+    RequestHeaderFieldsTooLarge,
+    /// 400 `MalformedRequest`: The request is not valid HTTP/1.1: {reason}.
+    ///
+    /// The bytes received are not an HTTP/1.1 request the server can read (a malformed request line, method, URI or header, a control character in a header value, an invalid Content-Length or Transfer-Encoding, or TLS sent to the plain-HTTP port); `{reason}` says which. The connection is closed after this answer.
+    MalformedRequest { message: ::std::string::String },
+    /// 503 `ServiceUnavailable`: The server is at its connection limit; retry later.
+    ///
+    /// The server holds as many open connections as it is configured to serve (`[http] max_connections`, 10,000 by default); a connection beyond that is answered with this code and closed, rather than left waiting or refused at `accept`. The SDKs retry it.
+    ServiceUnavailable,
+    /// A code the spec does not list here (decoded as is, never invented by the server).
+    Unlisted {
+        http_status: u16,
+        code: ::std::string::String,
+        message: ::std::string::String,
+    },
+}
+
+impl ExportDataSourcesError {
+    /// Every documented code with a fixed status, in spec order.
+    pub const CODES: &'static [ErrorCode] = &[
+        ErrorCode {
+            http_status: 400u16,
+            code: "Invalid.Tenant.ProjectNotExists",
+            message: "The project does not exist.",
+            description: "The specified project does not exist in the caller's tenant.",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "Invalid.Tenant.UserNotInProject",
+            message: "The user is not in the project.",
+            description: "The caller is not a member of the project.",
+        },
+        ErrorCode {
+            http_status: 403u16,
+            code: "Invalid.Tenant.UserNotInTenant",
+            message: "The user is not in tenant.",
+            description: "The caller does not belong to a tenant.",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "MissingParameter",
+            message: "The input parameter \"{name}\" that is mandatory for processing this request is not supplied.",
+            description: "A required parameter is absent; `{name}` is the parameter's wire name.",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "InvalidParameter",
+            message: "The specified parameter \"{name}\" is not valid.",
+            description: "A parameter has a value outside its type, range, length, enum or pattern, or occurs more than once; `{name}` is the parameter's wire name and the reason follows the fixed text.",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "SignatureDoesNotMatch",
+            message: "Specified signature is not matched with our calculation. server string to sign is:{stringToSign}",
+            description: "The signature differs from the server's; `{stringToSign}` is the server's string to sign, byte for byte (the classic Python SDK compares it with its own to diagnose a wrong secret).",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "IncompleteSignature",
+            message: "The request signature does not conform to Aliyun standards.",
+            description: "The signature parameters or the Authorization header are malformed or incomplete.",
+        },
+        ErrorCode {
+            http_status: 404u16,
+            code: "InvalidAccessKeyId.NotFound",
+            message: "Specified access key is not found.",
+            description: "No AccessKey has the given AccessKeyId.",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "InvalidAccessKeyId.Inactive",
+            message: "Specified access key is disabled.",
+            description: "The AccessKey exists but is disabled.",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "InvalidTimeStamp.Expired",
+            message: "Specified time stamp or date value is expired.",
+            description: "The request timestamp is more than 15 minutes away from the server's clock.",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "SignatureNonceUsed",
+            message: "Specified signature nonce was used already.",
+            description: "The nonce was already seen for this AccessKeyId within 15 minutes (a replay).",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "InvalidVersion",
+            message: "Specified parameter Version is not valid.",
+            description: "The Version is not 2020-05-18.",
+        },
+        ErrorCode {
+            http_status: 404u16,
+            code: "InvalidAction.NotFound",
+            message: "Specified api is not found, please check your url and method.",
+            description: "The Action is not one of this API's operations.",
+        },
+        ErrorCode {
+            http_status: 500u16,
+            code: "InternalError",
+            message: "The request processing has failed due to some unknown error.",
+            description: "An unexpected server failure; details are only in the server log, under the RequestId.",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "Throttling.User",
+            message: "Request was denied due to user flow control.",
+            description: "The caller sent more requests than its rate limit allows; retry later.",
+        },
+        ErrorCode {
+            http_status: 503u16,
+            code: "Throttling",
+            message: "Request was denied due to request throttling.",
+            description: "The server is at a configured limit (e.g. its in-memory replay cache is full) and refuses rather than weakening a guarantee; the SDKs retry this code.",
+        },
+        ErrorCode {
+            http_status: 405u16,
+            code: "UnsupportedHTTPMethod",
+            message: "This http method is not supported.",
+            description: "The HTTP method is not GET, POST or PUT; the answer has the header `Allow: GET, POST, PUT`.",
+        },
+        ErrorCode {
+            http_status: 413u16,
+            code: "RequestBodyTooLarge",
+            message: "The request body is too large.",
+            description: "The request body exceeds the server's configured limit.",
+        },
+        ErrorCode {
+            http_status: 408u16,
+            code: "RequestTimeout",
+            message: "The request was not completed within the server's time limit.",
+            description: "Reading the request or answering it took longer than the server's configured timeout; also a request head (request line and headers) not complete within the header timeout (10 s by default) after its first byte, answered before the connection is closed.",
+        },
+        ErrorCode {
+            http_status: 414u16,
+            code: "RequestURITooLong",
+            message: "The request URI is longer than 65534 bytes; send the parameters in a form body with POST.",
+            description: "The request target exceeds 65,534 bytes (the HTTP server's fixed limit). Every operation accepts its parameters in an `application/x-www-form-urlencoded` POST body instead (up to the body limit, 1 MiB by default). The connection is closed after this answer.",
+        },
+        ErrorCode {
+            http_status: 431u16,
+            code: "RequestHeaderFieldsTooLarge",
+            message: "The request header section is larger than 98304 bytes or has more than 100 fields.",
+            description: "The request line and headers together exceed 98,304 bytes, or there are more than 100 header fields. The connection is closed after this answer.",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "MalformedRequest",
+            message: "The request is not valid HTTP/1.1: {reason}.",
+            description: "The bytes received are not an HTTP/1.1 request the server can read (a malformed request line, method, URI or header, a control character in a header value, an invalid Content-Length or Transfer-Encoding, or TLS sent to the plain-HTTP port); `{reason}` says which. The connection is closed after this answer.",
+        },
+        ErrorCode {
+            http_status: 503u16,
+            code: "ServiceUnavailable",
+            message: "The server is at its connection limit; retry later.",
+            description: "The server holds as many open connections as it is configured to serve (`[http] max_connections`, 10,000 by default); a connection beyond that is answered with this code and closed, rather than left waiting or refused at `accept`. The SDKs retry it.",
+        },
+    ];
+    /// The HTTP status the code is answered with.
+    pub fn http_status(&self) -> u16 {
+        match self {
+            Self::InvalidTenantProjectNotExists => 400u16,
+            Self::InvalidTenantUserNotInProject => 400u16,
+            Self::InvalidTenantUserNotInTenant => 403u16,
+            Self::MissingParameter { .. } => 400u16,
+            Self::InvalidParameter { .. } => 400u16,
+            Self::SignatureDoesNotMatch { .. } => 400u16,
+            Self::IncompleteSignature => 400u16,
+            Self::InvalidAccessKeyIdNotFound => 404u16,
+            Self::InvalidAccessKeyIdInactive => 400u16,
+            Self::InvalidTimeStampExpired => 400u16,
+            Self::SignatureNonceUsed => 400u16,
+            Self::InvalidVersion => 400u16,
+            Self::InvalidActionNotFound => 404u16,
+            Self::InternalError => 500u16,
+            Self::ThrottlingUser => 400u16,
+            Self::Throttling => 503u16,
+            Self::UnsupportedHttpMethod => 405u16,
+            Self::RequestBodyTooLarge => 413u16,
+            Self::RequestTimeout => 408u16,
+            Self::RequestUriTooLong => 414u16,
+            Self::RequestHeaderFieldsTooLarge => 431u16,
+            Self::MalformedRequest { .. } => 400u16,
+            Self::ServiceUnavailable => 503u16,
+            Self::Unlisted { http_status, .. } => *http_status,
+        }
+    }
+    /// The wire code (`Invalid.Tenant.ConnectionNotExists`).
+    pub fn code(&self) -> &str {
+        match self {
+            Self::InvalidTenantProjectNotExists => "Invalid.Tenant.ProjectNotExists",
+            Self::InvalidTenantUserNotInProject => "Invalid.Tenant.UserNotInProject",
+            Self::InvalidTenantUserNotInTenant => "Invalid.Tenant.UserNotInTenant",
+            Self::MissingParameter { .. } => "MissingParameter",
+            Self::InvalidParameter { .. } => "InvalidParameter",
+            Self::SignatureDoesNotMatch { .. } => "SignatureDoesNotMatch",
+            Self::IncompleteSignature => "IncompleteSignature",
+            Self::InvalidAccessKeyIdNotFound => "InvalidAccessKeyId.NotFound",
+            Self::InvalidAccessKeyIdInactive => "InvalidAccessKeyId.Inactive",
+            Self::InvalidTimeStampExpired => "InvalidTimeStamp.Expired",
+            Self::SignatureNonceUsed => "SignatureNonceUsed",
+            Self::InvalidVersion => "InvalidVersion",
+            Self::InvalidActionNotFound => "InvalidAction.NotFound",
+            Self::InternalError => "InternalError",
+            Self::ThrottlingUser => "Throttling.User",
+            Self::Throttling => "Throttling",
+            Self::UnsupportedHttpMethod => "UnsupportedHTTPMethod",
+            Self::RequestBodyTooLarge => "RequestBodyTooLarge",
+            Self::RequestTimeout => "RequestTimeout",
+            Self::RequestUriTooLong => "RequestURITooLong",
+            Self::RequestHeaderFieldsTooLarge => "RequestHeaderFieldsTooLarge",
+            Self::MalformedRequest { .. } => "MalformedRequest",
+            Self::ServiceUnavailable => "ServiceUnavailable",
+            Self::Unlisted { code, .. } => code,
+        }
+    }
+    /// The message: the documented one, or the filled-in text for templated codes.
+    pub fn message(&self) -> &str {
+        match self {
+            Self::InvalidTenantProjectNotExists => "The project does not exist.",
+            Self::InvalidTenantUserNotInProject => "The user is not in the project.",
+            Self::InvalidTenantUserNotInTenant => "The user is not in tenant.",
+            Self::MissingParameter { message } => message,
+            Self::InvalidParameter { message } => message,
+            Self::SignatureDoesNotMatch { message } => message,
+            Self::IncompleteSignature => {
+                "The request signature does not conform to Aliyun standards."
+            }
+            Self::InvalidAccessKeyIdNotFound => "Specified access key is not found.",
+            Self::InvalidAccessKeyIdInactive => "Specified access key is disabled.",
+            Self::InvalidTimeStampExpired => {
+                "Specified time stamp or date value is expired."
+            }
+            Self::SignatureNonceUsed => "Specified signature nonce was used already.",
+            Self::InvalidVersion => "Specified parameter Version is not valid.",
+            Self::InvalidActionNotFound => {
+                "Specified api is not found, please check your url and method."
+            }
+            Self::InternalError => {
+                "The request processing has failed due to some unknown error."
+            }
+            Self::ThrottlingUser => "Request was denied due to user flow control.",
+            Self::Throttling => "Request was denied due to request throttling.",
+            Self::UnsupportedHttpMethod => "This http method is not supported.",
+            Self::RequestBodyTooLarge => "The request body is too large.",
+            Self::RequestTimeout => {
+                "The request was not completed within the server's time limit."
+            }
+            Self::RequestUriTooLong => {
+                "The request URI is longer than 65534 bytes; send the parameters in a form body with POST."
+            }
+            Self::RequestHeaderFieldsTooLarge => {
+                "The request header section is larger than 98304 bytes or has more than 100 fields."
+            }
+            Self::MalformedRequest { message } => message,
+            Self::ServiceUnavailable => {
+                "The server is at its connection limit; retry later."
+            }
+            Self::Unlisted { message, .. } => message,
+        }
+    }
+    /// Decodes an error answer (client side): a documented code becomes its variant, any
+    /// other code `Unlisted`.
+    pub fn from_code(http_status: u16, code: &str, message: &str) -> Self {
+        match code {
+            "Invalid.Tenant.ProjectNotExists" => Self::InvalidTenantProjectNotExists,
+            "Invalid.Tenant.UserNotInProject" => Self::InvalidTenantUserNotInProject,
+            "Invalid.Tenant.UserNotInTenant" => Self::InvalidTenantUserNotInTenant,
+            "MissingParameter" => {
+                Self::MissingParameter {
+                    message: ::std::borrow::ToOwned::to_owned(message),
+                }
+            }
+            "InvalidParameter" => {
+                Self::InvalidParameter {
+                    message: ::std::borrow::ToOwned::to_owned(message),
+                }
+            }
+            "SignatureDoesNotMatch" => {
+                Self::SignatureDoesNotMatch {
+                    message: ::std::borrow::ToOwned::to_owned(message),
+                }
+            }
+            "IncompleteSignature" => Self::IncompleteSignature,
+            "InvalidAccessKeyId.NotFound" => Self::InvalidAccessKeyIdNotFound,
+            "InvalidAccessKeyId.Inactive" => Self::InvalidAccessKeyIdInactive,
+            "InvalidTimeStamp.Expired" => Self::InvalidTimeStampExpired,
+            "SignatureNonceUsed" => Self::SignatureNonceUsed,
+            "InvalidVersion" => Self::InvalidVersion,
+            "InvalidAction.NotFound" => Self::InvalidActionNotFound,
+            "InternalError" => Self::InternalError,
+            "Throttling.User" => Self::ThrottlingUser,
+            "Throttling" => Self::Throttling,
+            "UnsupportedHTTPMethod" => Self::UnsupportedHttpMethod,
+            "RequestBodyTooLarge" => Self::RequestBodyTooLarge,
+            "RequestTimeout" => Self::RequestTimeout,
+            "RequestURITooLong" => Self::RequestUriTooLong,
+            "RequestHeaderFieldsTooLarge" => Self::RequestHeaderFieldsTooLarge,
+            "MalformedRequest" => {
+                Self::MalformedRequest {
+                    message: ::std::borrow::ToOwned::to_owned(message),
+                }
+            }
+            "ServiceUnavailable" => Self::ServiceUnavailable,
+            _ => {
+                Self::Unlisted {
+                    http_status,
+                    code: ::std::borrow::ToOwned::to_owned(code),
+                    message: ::std::borrow::ToOwned::to_owned(message),
+                }
+            }
+        }
+    }
+}
+
+impl ::std::fmt::Display for ExportDataSourcesError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::write!(f, "{}: {}", self.code(), self.message())
+    }
+}
+
+impl ::std::error::Error for ExportDataSourcesError {}
+
+impl ::std::convert::From<CommonError> for ExportDataSourcesError {
+    /// Common codes are documented for every operation: same code, same variant.
+    fn from(e: CommonError) -> Self {
+        Self::from_code(e.http_status(), e.code(), e.message())
+    }
+}
+
+/// The errors `ImportDataSources` is documented to answer.
+#[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum ImportDataSourcesError {
+    /// 400 `Invalid.Tenant.ProjectNotExists`: The project does not exist.
+    ///
+    /// The specified project does not exist in the caller's tenant.
+    InvalidTenantProjectNotExists,
+    /// 400 `Invalid.Tenant.UserNotInProject`: The user is not in the project.
+    ///
+    /// The caller is not a member of the project.
+    InvalidTenantUserNotInProject,
+    /// 403 `Invalid.Tenant.UserIsNotProjectOwnerOrAdmin`: The user is not a project administrator or owner.
+    ///
+    /// The caller is not the project owner or a project administrator.
+    InvalidTenantUserIsNotProjectOwnerOrAdmin,
+    /// 403 `Invalid.Tenant.UserNotInTenant`: The user is not in tenant.
+    ///
+    /// The caller does not belong to a tenant.
+    InvalidTenantUserNotInTenant,
+    /// 400 `MissingParameter`: The input parameter "{name}" that is mandatory for processing this request is not supplied.
+    ///
+    /// A required parameter is absent; `{name}` is the parameter's wire name.
+    MissingParameter { message: ::std::string::String },
+    /// 400 `InvalidParameter`: The specified parameter "{name}" is not valid.
+    ///
+    /// A parameter has a value outside its type, range, length, enum or pattern, or occurs more than once; `{name}` is the parameter's wire name and the reason follows the fixed text.
+    InvalidParameter { message: ::std::string::String },
+    /// 400 `SignatureDoesNotMatch`: Specified signature is not matched with our calculation. server string to sign is:{stringToSign}
+    ///
+    /// The signature differs from the server's; `{stringToSign}` is the server's string to sign, byte for byte (the classic Python SDK compares it with its own to diagnose a wrong secret).
+    SignatureDoesNotMatch { message: ::std::string::String },
+    /// 400 `IncompleteSignature`: The request signature does not conform to Aliyun standards.
+    ///
+    /// The signature parameters or the Authorization header are malformed or incomplete.
+    IncompleteSignature,
+    /// 404 `InvalidAccessKeyId.NotFound`: Specified access key is not found.
+    ///
+    /// No AccessKey has the given AccessKeyId.
+    InvalidAccessKeyIdNotFound,
+    /// 400 `InvalidAccessKeyId.Inactive`: Specified access key is disabled.
+    ///
+    /// The AccessKey exists but is disabled.
+    InvalidAccessKeyIdInactive,
+    /// 400 `InvalidTimeStamp.Expired`: Specified time stamp or date value is expired.
+    ///
+    /// The request timestamp is more than 15 minutes away from the server's clock.
+    InvalidTimeStampExpired,
+    /// 400 `SignatureNonceUsed`: Specified signature nonce was used already.
+    ///
+    /// The nonce was already seen for this AccessKeyId within 15 minutes (a replay).
+    SignatureNonceUsed,
+    /// 400 `InvalidVersion`: Specified parameter Version is not valid.
+    ///
+    /// The Version is not 2020-05-18.
+    InvalidVersion,
+    /// 404 `InvalidAction.NotFound`: Specified api is not found, please check your url and method.
+    ///
+    /// The Action is not one of this API's operations.
+    InvalidActionNotFound,
+    /// 500 `InternalError`: The request processing has failed due to some unknown error.
+    ///
+    /// An unexpected server failure; details are only in the server log, under the RequestId.
+    InternalError,
+    /// 400 `Throttling.User`: Request was denied due to user flow control.
+    ///
+    /// The caller sent more requests than its rate limit allows; retry later.
+    ThrottlingUser,
+    /// 503 `Throttling`: Request was denied due to request throttling.
+    ///
+    /// The server is at a configured limit (e.g. its in-memory replay cache is full) and refuses rather than weakening a guarantee; the SDKs retry this code.
+    Throttling,
+    /// 405 `UnsupportedHTTPMethod`: This http method is not supported.
+    ///
+    /// The HTTP method is not GET, POST or PUT; the answer has the header `Allow: GET, POST, PUT`.
+    UnsupportedHttpMethod,
+    /// 413 `RequestBodyTooLarge`: The request body is too large.
+    ///
+    /// The request body exceeds the server's configured limit.
+    RequestBodyTooLarge,
+    /// 408 `RequestTimeout`: The request was not completed within the server's time limit.
+    ///
+    /// Reading the request or answering it took longer than the server's configured timeout; also a request head (request line and headers) not complete within the header timeout (10 s by default) after its first byte, answered before the connection is closed.
+    RequestTimeout,
+    /// 414 `RequestURITooLong`: The request URI is longer than 65534 bytes; send the parameters in a form body with POST.
+    ///
+    /// The request target exceeds 65,534 bytes (the HTTP server's fixed limit). Every operation accepts its parameters in an `application/x-www-form-urlencoded` POST body instead (up to the body limit, 1 MiB by default). The connection is closed after this answer.
+    RequestUriTooLong,
+    /// 431 `RequestHeaderFieldsTooLarge`: The request header section is larger than 98304 bytes or has more than 100 fields.
+    ///
+    /// The request line and headers together exceed 98,304 bytes, or there are more than 100 header fields. The connection is closed after this answer.
+    RequestHeaderFieldsTooLarge,
+    /// 400 `MalformedRequest`: The request is not valid HTTP/1.1: {reason}.
+    ///
+    /// The bytes received are not an HTTP/1.1 request the server can read (a malformed request line, method, URI or header, a control character in a header value, an invalid Content-Length or Transfer-Encoding, or TLS sent to the plain-HTTP port); `{reason}` says which. The connection is closed after this answer.
+    MalformedRequest { message: ::std::string::String },
+    /// 503 `ServiceUnavailable`: The server is at its connection limit; retry later.
+    ///
+    /// The server holds as many open connections as it is configured to serve (`[http] max_connections`, 10,000 by default); a connection beyond that is answered with this code and closed, rather than left waiting or refused at `accept`. The SDKs retry it.
+    ServiceUnavailable,
+    /// A code the spec does not list here (decoded as is, never invented by the server).
+    Unlisted {
+        http_status: u16,
+        code: ::std::string::String,
+        message: ::std::string::String,
+    },
+}
+
+impl ImportDataSourcesError {
+    /// Every documented code with a fixed status, in spec order.
+    pub const CODES: &'static [ErrorCode] = &[
+        ErrorCode {
+            http_status: 400u16,
+            code: "Invalid.Tenant.ProjectNotExists",
+            message: "The project does not exist.",
+            description: "The specified project does not exist in the caller's tenant.",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "Invalid.Tenant.UserNotInProject",
+            message: "The user is not in the project.",
+            description: "The caller is not a member of the project.",
+        },
+        ErrorCode {
+            http_status: 403u16,
+            code: "Invalid.Tenant.UserIsNotProjectOwnerOrAdmin",
+            message: "The user is not a project administrator or owner.",
+            description: "The caller is not the project owner or a project administrator.",
+        },
+        ErrorCode {
+            http_status: 403u16,
+            code: "Invalid.Tenant.UserNotInTenant",
+            message: "The user is not in tenant.",
+            description: "The caller does not belong to a tenant.",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "MissingParameter",
+            message: "The input parameter \"{name}\" that is mandatory for processing this request is not supplied.",
+            description: "A required parameter is absent; `{name}` is the parameter's wire name.",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "InvalidParameter",
+            message: "The specified parameter \"{name}\" is not valid.",
+            description: "A parameter has a value outside its type, range, length, enum or pattern, or occurs more than once; `{name}` is the parameter's wire name and the reason follows the fixed text.",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "SignatureDoesNotMatch",
+            message: "Specified signature is not matched with our calculation. server string to sign is:{stringToSign}",
+            description: "The signature differs from the server's; `{stringToSign}` is the server's string to sign, byte for byte (the classic Python SDK compares it with its own to diagnose a wrong secret).",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "IncompleteSignature",
+            message: "The request signature does not conform to Aliyun standards.",
+            description: "The signature parameters or the Authorization header are malformed or incomplete.",
+        },
+        ErrorCode {
+            http_status: 404u16,
+            code: "InvalidAccessKeyId.NotFound",
+            message: "Specified access key is not found.",
+            description: "No AccessKey has the given AccessKeyId.",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "InvalidAccessKeyId.Inactive",
+            message: "Specified access key is disabled.",
+            description: "The AccessKey exists but is disabled.",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "InvalidTimeStamp.Expired",
+            message: "Specified time stamp or date value is expired.",
+            description: "The request timestamp is more than 15 minutes away from the server's clock.",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "SignatureNonceUsed",
+            message: "Specified signature nonce was used already.",
+            description: "The nonce was already seen for this AccessKeyId within 15 minutes (a replay).",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "InvalidVersion",
+            message: "Specified parameter Version is not valid.",
+            description: "The Version is not 2020-05-18.",
+        },
+        ErrorCode {
+            http_status: 404u16,
+            code: "InvalidAction.NotFound",
+            message: "Specified api is not found, please check your url and method.",
+            description: "The Action is not one of this API's operations.",
+        },
+        ErrorCode {
+            http_status: 500u16,
+            code: "InternalError",
+            message: "The request processing has failed due to some unknown error.",
+            description: "An unexpected server failure; details are only in the server log, under the RequestId.",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "Throttling.User",
+            message: "Request was denied due to user flow control.",
+            description: "The caller sent more requests than its rate limit allows; retry later.",
+        },
+        ErrorCode {
+            http_status: 503u16,
+            code: "Throttling",
+            message: "Request was denied due to request throttling.",
+            description: "The server is at a configured limit (e.g. its in-memory replay cache is full) and refuses rather than weakening a guarantee; the SDKs retry this code.",
+        },
+        ErrorCode {
+            http_status: 405u16,
+            code: "UnsupportedHTTPMethod",
+            message: "This http method is not supported.",
+            description: "The HTTP method is not GET, POST or PUT; the answer has the header `Allow: GET, POST, PUT`.",
+        },
+        ErrorCode {
+            http_status: 413u16,
+            code: "RequestBodyTooLarge",
+            message: "The request body is too large.",
+            description: "The request body exceeds the server's configured limit.",
+        },
+        ErrorCode {
+            http_status: 408u16,
+            code: "RequestTimeout",
+            message: "The request was not completed within the server's time limit.",
+            description: "Reading the request or answering it took longer than the server's configured timeout; also a request head (request line and headers) not complete within the header timeout (10 s by default) after its first byte, answered before the connection is closed.",
+        },
+        ErrorCode {
+            http_status: 414u16,
+            code: "RequestURITooLong",
+            message: "The request URI is longer than 65534 bytes; send the parameters in a form body with POST.",
+            description: "The request target exceeds 65,534 bytes (the HTTP server's fixed limit). Every operation accepts its parameters in an `application/x-www-form-urlencoded` POST body instead (up to the body limit, 1 MiB by default). The connection is closed after this answer.",
+        },
+        ErrorCode {
+            http_status: 431u16,
+            code: "RequestHeaderFieldsTooLarge",
+            message: "The request header section is larger than 98304 bytes or has more than 100 fields.",
+            description: "The request line and headers together exceed 98,304 bytes, or there are more than 100 header fields. The connection is closed after this answer.",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "MalformedRequest",
+            message: "The request is not valid HTTP/1.1: {reason}.",
+            description: "The bytes received are not an HTTP/1.1 request the server can read (a malformed request line, method, URI or header, a control character in a header value, an invalid Content-Length or Transfer-Encoding, or TLS sent to the plain-HTTP port); `{reason}` says which. The connection is closed after this answer.",
+        },
+        ErrorCode {
+            http_status: 503u16,
+            code: "ServiceUnavailable",
+            message: "The server is at its connection limit; retry later.",
+            description: "The server holds as many open connections as it is configured to serve (`[http] max_connections`, 10,000 by default); a connection beyond that is answered with this code and closed, rather than left waiting or refused at `accept`. The SDKs retry it.",
+        },
+    ];
+    /// The HTTP status the code is answered with.
+    pub fn http_status(&self) -> u16 {
+        match self {
+            Self::InvalidTenantProjectNotExists => 400u16,
+            Self::InvalidTenantUserNotInProject => 400u16,
+            Self::InvalidTenantUserIsNotProjectOwnerOrAdmin => 403u16,
+            Self::InvalidTenantUserNotInTenant => 403u16,
+            Self::MissingParameter { .. } => 400u16,
+            Self::InvalidParameter { .. } => 400u16,
+            Self::SignatureDoesNotMatch { .. } => 400u16,
+            Self::IncompleteSignature => 400u16,
+            Self::InvalidAccessKeyIdNotFound => 404u16,
+            Self::InvalidAccessKeyIdInactive => 400u16,
+            Self::InvalidTimeStampExpired => 400u16,
+            Self::SignatureNonceUsed => 400u16,
+            Self::InvalidVersion => 400u16,
+            Self::InvalidActionNotFound => 404u16,
+            Self::InternalError => 500u16,
+            Self::ThrottlingUser => 400u16,
+            Self::Throttling => 503u16,
+            Self::UnsupportedHttpMethod => 405u16,
+            Self::RequestBodyTooLarge => 413u16,
+            Self::RequestTimeout => 408u16,
+            Self::RequestUriTooLong => 414u16,
+            Self::RequestHeaderFieldsTooLarge => 431u16,
+            Self::MalformedRequest { .. } => 400u16,
+            Self::ServiceUnavailable => 503u16,
+            Self::Unlisted { http_status, .. } => *http_status,
+        }
+    }
+    /// The wire code (`Invalid.Tenant.ConnectionNotExists`).
+    pub fn code(&self) -> &str {
+        match self {
+            Self::InvalidTenantProjectNotExists => "Invalid.Tenant.ProjectNotExists",
+            Self::InvalidTenantUserNotInProject => "Invalid.Tenant.UserNotInProject",
+            Self::InvalidTenantUserIsNotProjectOwnerOrAdmin => {
+                "Invalid.Tenant.UserIsNotProjectOwnerOrAdmin"
+            }
+            Self::InvalidTenantUserNotInTenant => "Invalid.Tenant.UserNotInTenant",
+            Self::MissingParameter { .. } => "MissingParameter",
+            Self::InvalidParameter { .. } => "InvalidParameter",
+            Self::SignatureDoesNotMatch { .. } => "SignatureDoesNotMatch",
+            Self::IncompleteSignature => "IncompleteSignature",
+            Self::InvalidAccessKeyIdNotFound => "InvalidAccessKeyId.NotFound",
+            Self::InvalidAccessKeyIdInactive => "InvalidAccessKeyId.Inactive",
+            Self::InvalidTimeStampExpired => "InvalidTimeStamp.Expired",
+            Self::SignatureNonceUsed => "SignatureNonceUsed",
+            Self::InvalidVersion => "InvalidVersion",
+            Self::InvalidActionNotFound => "InvalidAction.NotFound",
+            Self::InternalError => "InternalError",
+            Self::ThrottlingUser => "Throttling.User",
+            Self::Throttling => "Throttling",
+            Self::UnsupportedHttpMethod => "UnsupportedHTTPMethod",
+            Self::RequestBodyTooLarge => "RequestBodyTooLarge",
+            Self::RequestTimeout => "RequestTimeout",
+            Self::RequestUriTooLong => "RequestURITooLong",
+            Self::RequestHeaderFieldsTooLarge => "RequestHeaderFieldsTooLarge",
+            Self::MalformedRequest { .. } => "MalformedRequest",
+            Self::ServiceUnavailable => "ServiceUnavailable",
+            Self::Unlisted { code, .. } => code,
+        }
+    }
+    /// The message: the documented one, or the filled-in text for templated codes.
+    pub fn message(&self) -> &str {
+        match self {
+            Self::InvalidTenantProjectNotExists => "The project does not exist.",
+            Self::InvalidTenantUserNotInProject => "The user is not in the project.",
+            Self::InvalidTenantUserIsNotProjectOwnerOrAdmin => {
+                "The user is not a project administrator or owner."
+            }
+            Self::InvalidTenantUserNotInTenant => "The user is not in tenant.",
+            Self::MissingParameter { message } => message,
+            Self::InvalidParameter { message } => message,
+            Self::SignatureDoesNotMatch { message } => message,
+            Self::IncompleteSignature => {
+                "The request signature does not conform to Aliyun standards."
+            }
+            Self::InvalidAccessKeyIdNotFound => "Specified access key is not found.",
+            Self::InvalidAccessKeyIdInactive => "Specified access key is disabled.",
+            Self::InvalidTimeStampExpired => {
+                "Specified time stamp or date value is expired."
+            }
+            Self::SignatureNonceUsed => "Specified signature nonce was used already.",
+            Self::InvalidVersion => "Specified parameter Version is not valid.",
+            Self::InvalidActionNotFound => {
+                "Specified api is not found, please check your url and method."
+            }
+            Self::InternalError => {
+                "The request processing has failed due to some unknown error."
+            }
+            Self::ThrottlingUser => "Request was denied due to user flow control.",
+            Self::Throttling => "Request was denied due to request throttling.",
+            Self::UnsupportedHttpMethod => "This http method is not supported.",
+            Self::RequestBodyTooLarge => "The request body is too large.",
+            Self::RequestTimeout => {
+                "The request was not completed within the server's time limit."
+            }
+            Self::RequestUriTooLong => {
+                "The request URI is longer than 65534 bytes; send the parameters in a form body with POST."
+            }
+            Self::RequestHeaderFieldsTooLarge => {
+                "The request header section is larger than 98304 bytes or has more than 100 fields."
+            }
+            Self::MalformedRequest { message } => message,
+            Self::ServiceUnavailable => {
+                "The server is at its connection limit; retry later."
+            }
+            Self::Unlisted { message, .. } => message,
+        }
+    }
+    /// Decodes an error answer (client side): a documented code becomes its variant, any
+    /// other code `Unlisted`.
+    pub fn from_code(http_status: u16, code: &str, message: &str) -> Self {
+        match code {
+            "Invalid.Tenant.ProjectNotExists" => Self::InvalidTenantProjectNotExists,
+            "Invalid.Tenant.UserNotInProject" => Self::InvalidTenantUserNotInProject,
+            "Invalid.Tenant.UserIsNotProjectOwnerOrAdmin" => {
+                Self::InvalidTenantUserIsNotProjectOwnerOrAdmin
+            }
+            "Invalid.Tenant.UserNotInTenant" => Self::InvalidTenantUserNotInTenant,
+            "MissingParameter" => {
+                Self::MissingParameter {
+                    message: ::std::borrow::ToOwned::to_owned(message),
+                }
+            }
+            "InvalidParameter" => {
+                Self::InvalidParameter {
+                    message: ::std::borrow::ToOwned::to_owned(message),
+                }
+            }
+            "SignatureDoesNotMatch" => {
+                Self::SignatureDoesNotMatch {
+                    message: ::std::borrow::ToOwned::to_owned(message),
+                }
+            }
+            "IncompleteSignature" => Self::IncompleteSignature,
+            "InvalidAccessKeyId.NotFound" => Self::InvalidAccessKeyIdNotFound,
+            "InvalidAccessKeyId.Inactive" => Self::InvalidAccessKeyIdInactive,
+            "InvalidTimeStamp.Expired" => Self::InvalidTimeStampExpired,
+            "SignatureNonceUsed" => Self::SignatureNonceUsed,
+            "InvalidVersion" => Self::InvalidVersion,
+            "InvalidAction.NotFound" => Self::InvalidActionNotFound,
+            "InternalError" => Self::InternalError,
+            "Throttling.User" => Self::ThrottlingUser,
+            "Throttling" => Self::Throttling,
+            "UnsupportedHTTPMethod" => Self::UnsupportedHttpMethod,
+            "RequestBodyTooLarge" => Self::RequestBodyTooLarge,
+            "RequestTimeout" => Self::RequestTimeout,
+            "RequestURITooLong" => Self::RequestUriTooLong,
+            "RequestHeaderFieldsTooLarge" => Self::RequestHeaderFieldsTooLarge,
+            "MalformedRequest" => {
+                Self::MalformedRequest {
+                    message: ::std::borrow::ToOwned::to_owned(message),
+                }
+            }
+            "ServiceUnavailable" => Self::ServiceUnavailable,
+            _ => {
+                Self::Unlisted {
+                    http_status,
+                    code: ::std::borrow::ToOwned::to_owned(code),
+                    message: ::std::borrow::ToOwned::to_owned(message),
+                }
+            }
+        }
+    }
+}
+
+impl ::std::fmt::Display for ImportDataSourcesError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::write!(f, "{}: {}", self.code(), self.message())
+    }
+}
+
+impl ::std::error::Error for ImportDataSourcesError {}
+
+impl ::std::convert::From<CommonError> for ImportDataSourcesError {
+    /// Common codes are documented for every operation: same code, same variant.
+    fn from(e: CommonError) -> Self {
+        Self::from_code(e.http_status(), e.code(), e.message())
+    }
+}
+
+/// The errors `SetDataSourceShare` is documented to answer.
+#[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum SetDataSourceShareError {
+    /// 400 `Invalid.Tenant.ConnectionNotExists`: The connection does not exist.
+    ///
+    /// The data source does not exist (in the caller's tenant).
+    InvalidTenantConnectionNotExists,
+    /// 400 `Invalid.Tenant.ProjectNotExists`: The project does not exist.
+    ///
+    /// The specified project does not exist in the caller's tenant.
+    InvalidTenantProjectNotExists,
+    /// 403 `Invalid.Tenant.UserIsNotProjectOwnerOrAdmin`: The user is not a project administrator or owner.
+    ///
+    /// The caller is not the project owner or a project administrator.
+    InvalidTenantUserIsNotProjectOwnerOrAdmin,
+    /// 400 `Invalid.Tenant.UserNotInProject`: The user is not in the project.
+    ///
+    /// The caller is not a member of the project.
+    InvalidTenantUserNotInProject,
+    /// 403 `Invalid.Tenant.UserNotInTenant`: The user is not in tenant.
+    ///
+    /// The caller does not belong to a tenant.
+    InvalidTenantUserNotInTenant,
+    /// 400 `MissingParameter`: The input parameter "{name}" that is mandatory for processing this request is not supplied.
+    ///
+    /// A required parameter is absent; `{name}` is the parameter's wire name.
+    MissingParameter { message: ::std::string::String },
+    /// 400 `InvalidParameter`: The specified parameter "{name}" is not valid.
+    ///
+    /// A parameter has a value outside its type, range, length, enum or pattern, or occurs more than once; `{name}` is the parameter's wire name and the reason follows the fixed text.
+    InvalidParameter { message: ::std::string::String },
+    /// 400 `SignatureDoesNotMatch`: Specified signature is not matched with our calculation. server string to sign is:{stringToSign}
+    ///
+    /// The signature differs from the server's; `{stringToSign}` is the server's string to sign, byte for byte (the classic Python SDK compares it with its own to diagnose a wrong secret).
+    SignatureDoesNotMatch { message: ::std::string::String },
+    /// 400 `IncompleteSignature`: The request signature does not conform to Aliyun standards.
+    ///
+    /// The signature parameters or the Authorization header are malformed or incomplete.
+    IncompleteSignature,
+    /// 404 `InvalidAccessKeyId.NotFound`: Specified access key is not found.
+    ///
+    /// No AccessKey has the given AccessKeyId.
+    InvalidAccessKeyIdNotFound,
+    /// 400 `InvalidAccessKeyId.Inactive`: Specified access key is disabled.
+    ///
+    /// The AccessKey exists but is disabled.
+    InvalidAccessKeyIdInactive,
+    /// 400 `InvalidTimeStamp.Expired`: Specified time stamp or date value is expired.
+    ///
+    /// The request timestamp is more than 15 minutes away from the server's clock.
+    InvalidTimeStampExpired,
+    /// 400 `SignatureNonceUsed`: Specified signature nonce was used already.
+    ///
+    /// The nonce was already seen for this AccessKeyId within 15 minutes (a replay).
+    SignatureNonceUsed,
+    /// 400 `InvalidVersion`: Specified parameter Version is not valid.
+    ///
+    /// The Version is not 2020-05-18.
+    InvalidVersion,
+    /// 404 `InvalidAction.NotFound`: Specified api is not found, please check your url and method.
+    ///
+    /// The Action is not one of this API's operations.
+    InvalidActionNotFound,
+    /// 500 `InternalError`: The request processing has failed due to some unknown error.
+    ///
+    /// An unexpected server failure; details are only in the server log, under the RequestId.
+    InternalError,
+    /// 400 `Throttling.User`: Request was denied due to user flow control.
+    ///
+    /// The caller sent more requests than its rate limit allows; retry later.
+    ThrottlingUser,
+    /// 503 `Throttling`: Request was denied due to request throttling.
+    ///
+    /// The server is at a configured limit (e.g. its in-memory replay cache is full) and refuses rather than weakening a guarantee; the SDKs retry this code.
+    Throttling,
+    /// 405 `UnsupportedHTTPMethod`: This http method is not supported.
+    ///
+    /// The HTTP method is not GET, POST or PUT; the answer has the header `Allow: GET, POST, PUT`.
+    UnsupportedHttpMethod,
+    /// 413 `RequestBodyTooLarge`: The request body is too large.
+    ///
+    /// The request body exceeds the server's configured limit.
+    RequestBodyTooLarge,
+    /// 408 `RequestTimeout`: The request was not completed within the server's time limit.
+    ///
+    /// Reading the request or answering it took longer than the server's configured timeout; also a request head (request line and headers) not complete within the header timeout (10 s by default) after its first byte, answered before the connection is closed.
+    RequestTimeout,
+    /// 414 `RequestURITooLong`: The request URI is longer than 65534 bytes; send the parameters in a form body with POST.
+    ///
+    /// The request target exceeds 65,534 bytes (the HTTP server's fixed limit). Every operation accepts its parameters in an `application/x-www-form-urlencoded` POST body instead (up to the body limit, 1 MiB by default). The connection is closed after this answer.
+    RequestUriTooLong,
+    /// 431 `RequestHeaderFieldsTooLarge`: The request header section is larger than 98304 bytes or has more than 100 fields.
+    ///
+    /// The request line and headers together exceed 98,304 bytes, or there are more than 100 header fields. The connection is closed after this answer.
+    RequestHeaderFieldsTooLarge,
+    /// 400 `MalformedRequest`: The request is not valid HTTP/1.1: {reason}.
+    ///
+    /// The bytes received are not an HTTP/1.1 request the server can read (a malformed request line, method, URI or header, a control character in a header value, an invalid Content-Length or Transfer-Encoding, or TLS sent to the plain-HTTP port); `{reason}` says which. The connection is closed after this answer.
+    MalformedRequest { message: ::std::string::String },
+    /// 503 `ServiceUnavailable`: The server is at its connection limit; retry later.
+    ///
+    /// The server holds as many open connections as it is configured to serve (`[http] max_connections`, 10,000 by default); a connection beyond that is answered with this code and closed, rather than left waiting or refused at `accept`. The SDKs retry it.
+    ServiceUnavailable,
+    /// A code the spec does not list here (decoded as is, never invented by the server).
+    Unlisted {
+        http_status: u16,
+        code: ::std::string::String,
+        message: ::std::string::String,
+    },
+}
+
+impl SetDataSourceShareError {
+    /// Every documented code with a fixed status, in spec order.
+    pub const CODES: &'static [ErrorCode] = &[
+        ErrorCode {
+            http_status: 400u16,
+            code: "Invalid.Tenant.ConnectionNotExists",
+            message: "The connection does not exist.",
+            description: "The data source does not exist (in the caller's tenant).",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "Invalid.Tenant.ProjectNotExists",
+            message: "The project does not exist.",
+            description: "The specified project does not exist in the caller's tenant.",
+        },
+        ErrorCode {
+            http_status: 403u16,
+            code: "Invalid.Tenant.UserIsNotProjectOwnerOrAdmin",
+            message: "The user is not a project administrator or owner.",
+            description: "The caller is not the project owner or a project administrator.",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "Invalid.Tenant.UserNotInProject",
+            message: "The user is not in the project.",
+            description: "The caller is not a member of the project.",
+        },
+        ErrorCode {
+            http_status: 403u16,
+            code: "Invalid.Tenant.UserNotInTenant",
+            message: "The user is not in tenant.",
+            description: "The caller does not belong to a tenant.",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "MissingParameter",
+            message: "The input parameter \"{name}\" that is mandatory for processing this request is not supplied.",
+            description: "A required parameter is absent; `{name}` is the parameter's wire name.",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "InvalidParameter",
+            message: "The specified parameter \"{name}\" is not valid.",
+            description: "A parameter has a value outside its type, range, length, enum or pattern, or occurs more than once; `{name}` is the parameter's wire name and the reason follows the fixed text.",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "SignatureDoesNotMatch",
+            message: "Specified signature is not matched with our calculation. server string to sign is:{stringToSign}",
+            description: "The signature differs from the server's; `{stringToSign}` is the server's string to sign, byte for byte (the classic Python SDK compares it with its own to diagnose a wrong secret).",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "IncompleteSignature",
+            message: "The request signature does not conform to Aliyun standards.",
+            description: "The signature parameters or the Authorization header are malformed or incomplete.",
+        },
+        ErrorCode {
+            http_status: 404u16,
+            code: "InvalidAccessKeyId.NotFound",
+            message: "Specified access key is not found.",
+            description: "No AccessKey has the given AccessKeyId.",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "InvalidAccessKeyId.Inactive",
+            message: "Specified access key is disabled.",
+            description: "The AccessKey exists but is disabled.",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "InvalidTimeStamp.Expired",
+            message: "Specified time stamp or date value is expired.",
+            description: "The request timestamp is more than 15 minutes away from the server's clock.",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "SignatureNonceUsed",
+            message: "Specified signature nonce was used already.",
+            description: "The nonce was already seen for this AccessKeyId within 15 minutes (a replay).",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "InvalidVersion",
+            message: "Specified parameter Version is not valid.",
+            description: "The Version is not 2020-05-18.",
+        },
+        ErrorCode {
+            http_status: 404u16,
+            code: "InvalidAction.NotFound",
+            message: "Specified api is not found, please check your url and method.",
+            description: "The Action is not one of this API's operations.",
+        },
+        ErrorCode {
+            http_status: 500u16,
+            code: "InternalError",
+            message: "The request processing has failed due to some unknown error.",
+            description: "An unexpected server failure; details are only in the server log, under the RequestId.",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "Throttling.User",
+            message: "Request was denied due to user flow control.",
+            description: "The caller sent more requests than its rate limit allows; retry later.",
+        },
+        ErrorCode {
+            http_status: 503u16,
+            code: "Throttling",
+            message: "Request was denied due to request throttling.",
+            description: "The server is at a configured limit (e.g. its in-memory replay cache is full) and refuses rather than weakening a guarantee; the SDKs retry this code.",
+        },
+        ErrorCode {
+            http_status: 405u16,
+            code: "UnsupportedHTTPMethod",
+            message: "This http method is not supported.",
+            description: "The HTTP method is not GET, POST or PUT; the answer has the header `Allow: GET, POST, PUT`.",
+        },
+        ErrorCode {
+            http_status: 413u16,
+            code: "RequestBodyTooLarge",
+            message: "The request body is too large.",
+            description: "The request body exceeds the server's configured limit.",
+        },
+        ErrorCode {
+            http_status: 408u16,
+            code: "RequestTimeout",
+            message: "The request was not completed within the server's time limit.",
+            description: "Reading the request or answering it took longer than the server's configured timeout; also a request head (request line and headers) not complete within the header timeout (10 s by default) after its first byte, answered before the connection is closed.",
+        },
+        ErrorCode {
+            http_status: 414u16,
+            code: "RequestURITooLong",
+            message: "The request URI is longer than 65534 bytes; send the parameters in a form body with POST.",
+            description: "The request target exceeds 65,534 bytes (the HTTP server's fixed limit). Every operation accepts its parameters in an `application/x-www-form-urlencoded` POST body instead (up to the body limit, 1 MiB by default). The connection is closed after this answer.",
+        },
+        ErrorCode {
+            http_status: 431u16,
+            code: "RequestHeaderFieldsTooLarge",
+            message: "The request header section is larger than 98304 bytes or has more than 100 fields.",
+            description: "The request line and headers together exceed 98,304 bytes, or there are more than 100 header fields. The connection is closed after this answer.",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "MalformedRequest",
+            message: "The request is not valid HTTP/1.1: {reason}.",
+            description: "The bytes received are not an HTTP/1.1 request the server can read (a malformed request line, method, URI or header, a control character in a header value, an invalid Content-Length or Transfer-Encoding, or TLS sent to the plain-HTTP port); `{reason}` says which. The connection is closed after this answer.",
+        },
+        ErrorCode {
+            http_status: 503u16,
+            code: "ServiceUnavailable",
+            message: "The server is at its connection limit; retry later.",
+            description: "The server holds as many open connections as it is configured to serve (`[http] max_connections`, 10,000 by default); a connection beyond that is answered with this code and closed, rather than left waiting or refused at `accept`. The SDKs retry it.",
+        },
+    ];
+    /// The HTTP status the code is answered with.
+    pub fn http_status(&self) -> u16 {
+        match self {
+            Self::InvalidTenantConnectionNotExists => 400u16,
+            Self::InvalidTenantProjectNotExists => 400u16,
+            Self::InvalidTenantUserIsNotProjectOwnerOrAdmin => 403u16,
+            Self::InvalidTenantUserNotInProject => 400u16,
+            Self::InvalidTenantUserNotInTenant => 403u16,
+            Self::MissingParameter { .. } => 400u16,
+            Self::InvalidParameter { .. } => 400u16,
+            Self::SignatureDoesNotMatch { .. } => 400u16,
+            Self::IncompleteSignature => 400u16,
+            Self::InvalidAccessKeyIdNotFound => 404u16,
+            Self::InvalidAccessKeyIdInactive => 400u16,
+            Self::InvalidTimeStampExpired => 400u16,
+            Self::SignatureNonceUsed => 400u16,
+            Self::InvalidVersion => 400u16,
+            Self::InvalidActionNotFound => 404u16,
+            Self::InternalError => 500u16,
+            Self::ThrottlingUser => 400u16,
+            Self::Throttling => 503u16,
+            Self::UnsupportedHttpMethod => 405u16,
+            Self::RequestBodyTooLarge => 413u16,
+            Self::RequestTimeout => 408u16,
+            Self::RequestUriTooLong => 414u16,
+            Self::RequestHeaderFieldsTooLarge => 431u16,
+            Self::MalformedRequest { .. } => 400u16,
+            Self::ServiceUnavailable => 503u16,
+            Self::Unlisted { http_status, .. } => *http_status,
+        }
+    }
+    /// The wire code (`Invalid.Tenant.ConnectionNotExists`).
+    pub fn code(&self) -> &str {
+        match self {
+            Self::InvalidTenantConnectionNotExists => {
+                "Invalid.Tenant.ConnectionNotExists"
+            }
+            Self::InvalidTenantProjectNotExists => "Invalid.Tenant.ProjectNotExists",
+            Self::InvalidTenantUserIsNotProjectOwnerOrAdmin => {
+                "Invalid.Tenant.UserIsNotProjectOwnerOrAdmin"
+            }
+            Self::InvalidTenantUserNotInProject => "Invalid.Tenant.UserNotInProject",
+            Self::InvalidTenantUserNotInTenant => "Invalid.Tenant.UserNotInTenant",
+            Self::MissingParameter { .. } => "MissingParameter",
+            Self::InvalidParameter { .. } => "InvalidParameter",
+            Self::SignatureDoesNotMatch { .. } => "SignatureDoesNotMatch",
+            Self::IncompleteSignature => "IncompleteSignature",
+            Self::InvalidAccessKeyIdNotFound => "InvalidAccessKeyId.NotFound",
+            Self::InvalidAccessKeyIdInactive => "InvalidAccessKeyId.Inactive",
+            Self::InvalidTimeStampExpired => "InvalidTimeStamp.Expired",
+            Self::SignatureNonceUsed => "SignatureNonceUsed",
+            Self::InvalidVersion => "InvalidVersion",
+            Self::InvalidActionNotFound => "InvalidAction.NotFound",
+            Self::InternalError => "InternalError",
+            Self::ThrottlingUser => "Throttling.User",
+            Self::Throttling => "Throttling",
+            Self::UnsupportedHttpMethod => "UnsupportedHTTPMethod",
+            Self::RequestBodyTooLarge => "RequestBodyTooLarge",
+            Self::RequestTimeout => "RequestTimeout",
+            Self::RequestUriTooLong => "RequestURITooLong",
+            Self::RequestHeaderFieldsTooLarge => "RequestHeaderFieldsTooLarge",
+            Self::MalformedRequest { .. } => "MalformedRequest",
+            Self::ServiceUnavailable => "ServiceUnavailable",
+            Self::Unlisted { code, .. } => code,
+        }
+    }
+    /// The message: the documented one, or the filled-in text for templated codes.
+    pub fn message(&self) -> &str {
+        match self {
+            Self::InvalidTenantConnectionNotExists => "The connection does not exist.",
+            Self::InvalidTenantProjectNotExists => "The project does not exist.",
+            Self::InvalidTenantUserIsNotProjectOwnerOrAdmin => {
+                "The user is not a project administrator or owner."
+            }
+            Self::InvalidTenantUserNotInProject => "The user is not in the project.",
+            Self::InvalidTenantUserNotInTenant => "The user is not in tenant.",
+            Self::MissingParameter { message } => message,
+            Self::InvalidParameter { message } => message,
+            Self::SignatureDoesNotMatch { message } => message,
+            Self::IncompleteSignature => {
+                "The request signature does not conform to Aliyun standards."
+            }
+            Self::InvalidAccessKeyIdNotFound => "Specified access key is not found.",
+            Self::InvalidAccessKeyIdInactive => "Specified access key is disabled.",
+            Self::InvalidTimeStampExpired => {
+                "Specified time stamp or date value is expired."
+            }
+            Self::SignatureNonceUsed => "Specified signature nonce was used already.",
+            Self::InvalidVersion => "Specified parameter Version is not valid.",
+            Self::InvalidActionNotFound => {
+                "Specified api is not found, please check your url and method."
+            }
+            Self::InternalError => {
+                "The request processing has failed due to some unknown error."
+            }
+            Self::ThrottlingUser => "Request was denied due to user flow control.",
+            Self::Throttling => "Request was denied due to request throttling.",
+            Self::UnsupportedHttpMethod => "This http method is not supported.",
+            Self::RequestBodyTooLarge => "The request body is too large.",
+            Self::RequestTimeout => {
+                "The request was not completed within the server's time limit."
+            }
+            Self::RequestUriTooLong => {
+                "The request URI is longer than 65534 bytes; send the parameters in a form body with POST."
+            }
+            Self::RequestHeaderFieldsTooLarge => {
+                "The request header section is larger than 98304 bytes or has more than 100 fields."
+            }
+            Self::MalformedRequest { message } => message,
+            Self::ServiceUnavailable => {
+                "The server is at its connection limit; retry later."
+            }
+            Self::Unlisted { message, .. } => message,
+        }
+    }
+    /// Decodes an error answer (client side): a documented code becomes its variant, any
+    /// other code `Unlisted`.
+    pub fn from_code(http_status: u16, code: &str, message: &str) -> Self {
+        match code {
+            "Invalid.Tenant.ConnectionNotExists" => {
+                Self::InvalidTenantConnectionNotExists
+            }
+            "Invalid.Tenant.ProjectNotExists" => Self::InvalidTenantProjectNotExists,
+            "Invalid.Tenant.UserIsNotProjectOwnerOrAdmin" => {
+                Self::InvalidTenantUserIsNotProjectOwnerOrAdmin
+            }
+            "Invalid.Tenant.UserNotInProject" => Self::InvalidTenantUserNotInProject,
+            "Invalid.Tenant.UserNotInTenant" => Self::InvalidTenantUserNotInTenant,
+            "MissingParameter" => {
+                Self::MissingParameter {
+                    message: ::std::borrow::ToOwned::to_owned(message),
+                }
+            }
+            "InvalidParameter" => {
+                Self::InvalidParameter {
+                    message: ::std::borrow::ToOwned::to_owned(message),
+                }
+            }
+            "SignatureDoesNotMatch" => {
+                Self::SignatureDoesNotMatch {
+                    message: ::std::borrow::ToOwned::to_owned(message),
+                }
+            }
+            "IncompleteSignature" => Self::IncompleteSignature,
+            "InvalidAccessKeyId.NotFound" => Self::InvalidAccessKeyIdNotFound,
+            "InvalidAccessKeyId.Inactive" => Self::InvalidAccessKeyIdInactive,
+            "InvalidTimeStamp.Expired" => Self::InvalidTimeStampExpired,
+            "SignatureNonceUsed" => Self::SignatureNonceUsed,
+            "InvalidVersion" => Self::InvalidVersion,
+            "InvalidAction.NotFound" => Self::InvalidActionNotFound,
+            "InternalError" => Self::InternalError,
+            "Throttling.User" => Self::ThrottlingUser,
+            "Throttling" => Self::Throttling,
+            "UnsupportedHTTPMethod" => Self::UnsupportedHttpMethod,
+            "RequestBodyTooLarge" => Self::RequestBodyTooLarge,
+            "RequestTimeout" => Self::RequestTimeout,
+            "RequestURITooLong" => Self::RequestUriTooLong,
+            "RequestHeaderFieldsTooLarge" => Self::RequestHeaderFieldsTooLarge,
+            "MalformedRequest" => {
+                Self::MalformedRequest {
+                    message: ::std::borrow::ToOwned::to_owned(message),
+                }
+            }
+            "ServiceUnavailable" => Self::ServiceUnavailable,
+            _ => {
+                Self::Unlisted {
+                    http_status,
+                    code: ::std::borrow::ToOwned::to_owned(code),
+                    message: ::std::borrow::ToOwned::to_owned(message),
+                }
+            }
+        }
+    }
+}
+
+impl ::std::fmt::Display for SetDataSourceShareError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::write!(f, "{}: {}", self.code(), self.message())
+    }
+}
+
+impl ::std::error::Error for SetDataSourceShareError {}
+
+impl ::std::convert::From<CommonError> for SetDataSourceShareError {
+    /// Common codes are documented for every operation: same code, same variant.
+    fn from(e: CommonError) -> Self {
+        Self::from_code(e.http_status(), e.code(), e.message())
+    }
+}
+
 /// Errors any operation can answer (`x-acs-common-errors`).
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)]
@@ -6415,6 +11645,18 @@ mod defaults {
         1i32
     }
     pub(super) fn list_connections_request_page_size() -> i32 {
+        10i32
+    }
+    pub(super) fn list_data_sources_request_page_number() -> i32 {
+        1i32
+    }
+    pub(super) fn list_data_sources_request_page_size() -> i32 {
+        10i32
+    }
+    pub(super) fn export_data_sources_request_page_number() -> i32 {
+        1i32
+    }
+    pub(super) fn export_data_sources_request_page_size() -> i32 {
         10i32
     }
 }

@@ -9,6 +9,8 @@ server's error envelope is what this SDK expects. One UpdateConnection goes out 
 
 from __future__ import annotations
 
+import argparse
+import importlib
 import json
 import warnings
 import xml.etree.ElementTree as ET
@@ -25,6 +27,7 @@ from common import (
     CONNECTION_NOT_EXISTS_HTTP,
     MISSING_CONNECTION_ID,
     CheckFailed,
+    DataSourceApi,
     Fixture,
     Settings,
     check,
@@ -33,6 +36,7 @@ from common import (
     check_listed_connection,
     check_request_id,
     check_true_flag,
+    data_source_flow,
     find_connection,
     run_scenario,
     step,
@@ -193,7 +197,62 @@ def scenario() -> None:
     check(gone is None, f"connection {connection_id} still listed after DeleteConnection")
 
 
+class ClassicDataSourceApi(DataSourceApi):
+    """Each action through its request class in aliyun-python-sdk-dataworks-public (`set_<Name>`
+    per wire name), sent by `do_action_with_exception`, the JSON answer parsed."""
+
+    def __init__(self, client: AcsClient, settings: Settings):
+        self.client = client
+        self.settings = settings
+
+    def _request(self, action: str, params: dict):
+        module = importlib.import_module(f"aliyunsdkdataworks_public.request.v20200518.{action}Request")
+        request = local(getattr(module, f"{action}Request")(), self.settings)
+        for name, value in params.items():
+            getattr(request, f"set_{name}")(value)
+        return request
+
+    def call(self, action: str, params: dict) -> dict:
+        raw = self.client.do_action_with_exception(self._request(action, params))
+        try:
+            body = json.loads(raw)
+        except ValueError as err:
+            raise CheckFailed(f"{action} answer is not JSON ({err}): {raw[:200]!r}") from None
+        check(isinstance(body, dict), f"{action} answer is not a JSON object")
+        return body
+
+    def fail(self, action: str, params: dict) -> tuple[str, int, str]:
+        try:
+            self.client.do_action_with_exception(self._request(action, params))
+        except ServerException as err:
+            print(f"    SDK raised ServerException: code={err.get_error_code()} status={err.get_http_status()}")
+            return err.get_error_code(), err.get_http_status(), err.get_request_id()
+        raise CheckFailed(f"{action} succeeded where it must fail")
+
+
+def data_source_scenario() -> None:
+    settings = Settings.from_env()
+    client = AcsClient(
+        settings.access_key_id,
+        settings.access_key_secret,
+        "cn-shanghai",
+        port=settings.port,
+        connect_timeout=5,
+        timeout=15,
+    )
+    data_source_flow(ClassicDataSourceApi(client, settings), settings, Fixture.new("classic-ds"))
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--family", choices=["connection", "datasource"], default="connection")
+    args = parser.parse_args()
+    if args.family == "datasource":
+        run_scenario(
+            "DataSource family, aliyun-python-sdk-core + aliyun-python-sdk-dataworks-public (HMAC-SHA1)",
+            data_source_scenario,
+        )
+        return
     run_scenario("aliyun-python-sdk-core + aliyun-python-sdk-dataworks-public (HMAC-SHA1, XML once)", scenario)
 
 

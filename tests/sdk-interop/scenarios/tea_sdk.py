@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 
 from alibabacloud_dataworks_public20200518 import models
 from alibabacloud_dataworks_public20200518.client import Client
@@ -22,6 +23,7 @@ from common import (
     CONNECTION_NOT_EXISTS_HTTP,
     MISSING_CONNECTION_ID,
     CheckFailed,
+    DataSourceApi,
     Fixture,
     Settings,
     check,
@@ -30,6 +32,7 @@ from common import (
     check_listed_connection,
     check_request_id,
     check_true_flag,
+    data_source_flow,
     find_connection,
     run_scenario,
     step,
@@ -165,11 +168,55 @@ def scenario(signature: str) -> None:
     check(gone is None, f"connection {connection_id} still listed after DeleteConnection")
 
 
+class TeaDataSourceApi(DataSourceApi):
+    """Each action through the SDK's own `*_with_options` method and request model, the model
+    filled from wire names (`from_map`) and the answer read back as wire names (`to_map`)."""
+
+    def __init__(self, client: Client):
+        self.client = client
+        self.runtime = RuntimeOptions()
+
+    def _send(self, action: str, params: dict):
+        request = getattr(models, f"{action}Request")().from_map(params)
+        method = getattr(self.client, re.sub(r"(?<!^)(?=[A-Z])", "_", action).lower() + "_with_options")
+        return method(request, self.runtime)
+
+    def call(self, action: str, params: dict) -> dict:
+        response = self._send(action, params)
+        check_equal(response.status_code, 200, f"{action} HTTP status")
+        check(response.body is not None, f"{action}: the answer did not map onto the SDK's response model")
+        body = response.body.to_map()
+        check_request_id(body.get("RequestId"), header(response, "x-acs-request-id"), action)
+        return body
+
+    def fail(self, action: str, params: dict) -> tuple[str, int, str]:
+        try:
+            self._send(action, params)
+        except ClientException as err:
+            print(f"    SDK raised {type(err).__name__}: code={err.code} status={err.status_code}", flush=True)
+            return err.code, err.status_code, err.request_id
+        raise CheckFailed(f"{action} succeeded where it must fail")
+
+
+def data_source_scenario(signature: str) -> None:
+    settings = Settings.from_env()
+    data_source_flow(
+        TeaDataSourceApi(make_client(settings, signature)), settings, Fixture.new(f"tea-{signature}-ds")
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--signature", choices=["v3", "v2"], default="v3")
+    parser.add_argument("--family", choices=["connection", "datasource"], default="connection")
     args = parser.parse_args()
     algorithm = "ACS3-HMAC-SHA256" if args.signature == "v3" else "HMAC-SHA1"
+    if args.family == "datasource":
+        run_scenario(
+            f"DataSource family, alibabacloud-dataworks-public20200518, signature {args.signature} ({algorithm})",
+            lambda: data_source_scenario(args.signature),
+        )
+        return
     run_scenario(
         f"alibabacloud-dataworks-public20200518, signature {args.signature} ({algorithm})",
         lambda: scenario(args.signature),

@@ -15,6 +15,8 @@ const SCHEMA: &str = concat!(
     include_str!("../../../connection-service/migrations/postgres/0001_init.sql"),
     "\n",
     include_str!("../../../connection-service/migrations/postgres/0002_connection_counts.sql"),
+    "\n",
+    include_str!("../../../connection-service/migrations/postgres/0003_data_source_shares.sql"),
 );
 
 struct Conn {
@@ -298,6 +300,6 @@ mod tests {
                 files += 1;
             }
         }
-        assert!(files >= 2, "found the migrations");
+        assert!(files >= 3, "found the migrations");
     }
 }

@@ -18,6 +18,8 @@ const SCHEMA: &str = concat!(
     include_str!("../../../connection-service/migrations/sqlite/0001_init.sql"),
     "\n",
     include_str!("../../../connection-service/migrations/sqlite/0002_connection_counts.sql"),
+    "\n",
+    include_str!("../../../connection-service/migrations/sqlite/0003_data_source_shares.sql"),
 );
 /// The one UPDATE (authorization in its `WHERE`).
 static UPDATE_SQL: LazyLock<String> = LazyLock::new(|| {
@@ -406,6 +408,6 @@ mod tests {
                 files += 1;
             }
         }
-        assert!(files >= 2, "found the migrations");
+        assert!(files >= 3, "found the migrations");
     }
 }

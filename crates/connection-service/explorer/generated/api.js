@@ -1013,6 +1013,1202 @@ export default {
       "sdkMethod": "test_network_connection",
       "sdkMethodHttp": "POST",
       "summary": "Tests the network connectivity between a data source and a resource group."
+    },
+    {
+      "description": "Creates a data source of the given type in a project and environment, and returns its id.\nThe DataSource and Connection families share one store: the new data source is listed by\nListConnections and can be updated or deleted through either family, under the same id.\nThe name must be unique in the project and environment. Secret values in `Content`\n(passwords, access keys) are encrypted at rest and masked in answers. The caller must be\nthe owner or an administrator of the project.\n",
+      "errors": [
+        {
+          "code": "Invalid.Tenant.ProjectNotExists",
+          "description": "The specified project does not exist in the caller's tenant.",
+          "fix": "Use the ProjectId of an existing project (the first start prints the default one; `dataworks-server admin projects list` shows them).",
+          "httpStatus": 400,
+          "message": "The project does not exist."
+        },
+        {
+          "code": "Invalid.Tenant.UserNotInProject",
+          "description": "The caller is not a member of the project.",
+          "fix": "Ask a project owner or administrator to add your user to the project, or use an AccessKey of a user who is a member.",
+          "httpStatus": 400,
+          "message": "The user is not in the project."
+        },
+        {
+          "code": "Invalid.Tenant.UserIsNotProjectOwnerOrAdmin",
+          "description": "The caller is not the project owner or a project administrator.",
+          "fix": "Use an AccessKey of the project's owner or an administrator, or ask an owner to give your user the admin role.",
+          "httpStatus": 403,
+          "message": "The user is not a project administrator or owner."
+        },
+        {
+          "code": "Invalid.Tenant.UserNotInTenant",
+          "description": "The caller does not belong to a tenant.",
+          "fix": "Use an AccessKey of a user who belongs to the tenant, or ask the operator to add your user to it.",
+          "httpStatus": 403,
+          "message": "The user is not in tenant."
+        },
+        {
+          "code": "Invalid.DataSource.NameDuplicate",
+          "description": "The name is already used by another data source of the same project and environment.",
+          "fix": "Choose another Name, or update the existing data source instead (ListConnections shows it).",
+          "httpStatus": 400,
+          "message": "A data source with the same name already exists in the project and environment."
+        }
+      ],
+      "methods": [
+        "GET",
+        "POST"
+      ],
+      "name": "CreateDataSource",
+      "params": [
+        {
+          "default": null,
+          "description": "The ID of the DataWorks workspace (project) to which the data source belongs.",
+          "example": 10000,
+          "exclusiveMinimum": false,
+          "format": "int64",
+          "minimum": 1.0,
+          "name": "ProjectId",
+          "reasons": {
+            "minimum": "must be at least 1, got {}",
+            "parse": "must be a 64-bit integer"
+          },
+          "required": true,
+          "rustSetter": "project_id",
+          "secret": false,
+          "snake": "project_id",
+          "type": "integer"
+        },
+        {
+          "default": null,
+          "description": "The name of the data source, 1 to 255 characters, unique in the project and environment.",
+          "example": "mysql_name",
+          "maxLength": 255,
+          "minLength": 1,
+          "name": "Name",
+          "reasons": {
+            "maxLength": "must be at most 255 characters long, got {}",
+            "minLength": "must be at least 1 character long, got {}"
+          },
+          "required": true,
+          "rustSetter": "name",
+          "secret": false,
+          "snake": "name",
+          "type": "string"
+        },
+        {
+          "default": null,
+          "description": "The type of the data source (the values of ConnectionType).",
+          "enum": [
+            {
+              "description": null,
+              "value": "odps"
+            },
+            {
+              "description": null,
+              "value": "mysql"
+            },
+            {
+              "description": null,
+              "value": "rds"
+            },
+            {
+              "description": null,
+              "value": "oss"
+            },
+            {
+              "description": null,
+              "value": "sqlserver"
+            },
+            {
+              "description": null,
+              "value": "polardb"
+            },
+            {
+              "description": null,
+              "value": "oracle"
+            },
+            {
+              "description": null,
+              "value": "mongodb"
+            },
+            {
+              "description": null,
+              "value": "emr"
+            },
+            {
+              "description": null,
+              "value": "postgresql"
+            },
+            {
+              "description": null,
+              "value": "analyticdb_for_mysql"
+            },
+            {
+              "description": null,
+              "value": "hybriddb_for_postgresql"
+            },
+            {
+              "description": null,
+              "value": "holo"
+            },
+            {
+              "description": null,
+              "value": "kafka"
+            }
+          ],
+          "example": "mysql",
+          "name": "DataSourceType",
+          "reasons": {
+            "enum": "must be one of: odps, mysql, rds, oss, sqlserver, polardb, oracle, mongodb, emr, postgresql, analyticdb_for_mysql, hybriddb_for_postgresql, holo, kafka"
+          },
+          "required": true,
+          "rustSetter": "data_source_type",
+          "rustType": "ConnectionType",
+          "secret": false,
+          "snake": "data_source_type",
+          "type": "string"
+        },
+        {
+          "default": null,
+          "description": "Details of the data source: a JSON object given as a string (at most 65536 characters).\nIts keys depend on the connection type; see the schemas `OdpsContent`, `MysqlContent`,\n`RdsContent`, `OssContent`, `SqlserverContent`, `PolardbContent`, `OracleContent`,\n`MongodbContent`, `EmrContent`, `PostgresqlContent`, `AnalyticdbForMysqlContent`,\n`HybriddbForPostgresqlContent`, `HoloContent` and `KafkaContent` in\n`components/schemas` (matched by their `x-connection-type`). Value types inside are\nloose: numbers may be given as numbers or strings. Secrets are the values of the keys\nthe schemas mark `x-secret` (and of `accessKeySecret`, `secretKey`,\n`secretAccessKey`, `securityToken`, `token`, `sslPassword`, `keystorePassword`,\n`truststorePassword` and `privateKey`), in any type, with the key matched in any\nletter case and at any depth (nested objects and arrays are walked): they must be\nstrings, are encrypted at rest and masked in answers; sending the mask back unchanged\nat the same place keeps the stored secret.\n",
+          "example": "{\"database\":\"xsaxsa\",\"instanceName\":\"rm-xsaxsa\",\"password\":\"xsaxsa\",\"rdsOwnerId\":\"xasxsa\",\"regionId\":\"cn-shanghai\",\"tag\":\"rds\",\"username\":\"xsaxsa\"}",
+          "maxLength": 65536,
+          "minLength": 1,
+          "name": "Content",
+          "reasons": {
+            "maxLength": "must be at most 65536 characters long, got {}",
+            "minLength": "must be at least 1 character long, got {}"
+          },
+          "required": true,
+          "rustSetter": "content",
+          "secret": true,
+          "snake": "content",
+          "type": "string"
+        },
+        {
+          "default": null,
+          "description": "The environment in which the data source is used: 0 development, 1 production.",
+          "example": 0,
+          "exclusiveMaximum": false,
+          "exclusiveMinimum": false,
+          "format": "int32",
+          "maximum": 1.0,
+          "minimum": 0.0,
+          "name": "EnvType",
+          "reasons": {
+            "maximum": "must be at most 1, got {}",
+            "minimum": "must be at least 0, got {}",
+            "parse": "must be a 32-bit integer"
+          },
+          "required": true,
+          "rustSetter": "env_type",
+          "secret": false,
+          "snake": "env_type",
+          "type": "integer"
+        },
+        {
+          "default": null,
+          "description": "The sub-type of an `rds` data source (`mysql`, `sqlserver` or `postgresql`); only for DataSourceType `rds`.",
+          "enum": [
+            {
+              "description": null,
+              "value": "mysql"
+            },
+            {
+              "description": null,
+              "value": "sqlserver"
+            },
+            {
+              "description": null,
+              "value": "postgresql"
+            }
+          ],
+          "example": "mysql",
+          "name": "SubType",
+          "reasons": {
+            "enum": "must be one of: mysql, sqlserver, postgresql"
+          },
+          "required": false,
+          "rustSetter": "sub_type",
+          "rustType": "SubType",
+          "secret": false,
+          "snake": "sub_type",
+          "type": "string"
+        },
+        {
+          "default": null,
+          "description": "The description of the data source, at most 3000 characters.",
+          "example": "mysql data source",
+          "maxLength": 3000,
+          "name": "Description",
+          "reasons": {
+            "maxLength": "must be at most 3000 characters long, got {}"
+          },
+          "required": false,
+          "rustSetter": "description",
+          "secret": false,
+          "snake": "description",
+          "type": "string"
+        },
+        {
+          "common": true,
+          "description": "The region of the project. Alibaba's reference text marks it required, but the current official SDK never sends it, so it is optional here; when present it is recorded in the request context.",
+          "example": "cn-shanghai",
+          "name": "RegionId",
+          "required": false,
+          "type": "string"
+        }
+      ],
+      "sdkMethod": "create_data_source",
+      "sdkMethodHttp": "POST",
+      "summary": "Creates a data source in a DataWorks project (the DataSource family's name for CreateConnection)."
+    },
+    {
+      "description": "Changes the content, environment, description or status of a data source; a parameter\nthat is left out keeps its current value (unlike UpdateConnection, Content and EnvType\nare optional here). The type of a data source cannot change: the new Content must satisfy\nthe stored type's rules. The data source is looked up in the caller's tenant only; the\ncaller must be the owner or an administrator of its project. Ids are shared with the\nConnection family. The official SDKs call this operation with PUT.\n",
+      "errors": [
+        {
+          "code": "Invalid.Tenant.ConnectionNotExists",
+          "description": "The data source does not exist (in the caller's tenant).",
+          "fix": "Use the Id of a data source of your tenant: ListConnections with the project's ProjectId shows them (Create answers the new Id in Data).",
+          "httpStatus": 400,
+          "message": "The connection does not exist."
+        },
+        {
+          "code": "Invalid.Tenant.ProjectNotExists",
+          "description": "The specified project does not exist in the caller's tenant.",
+          "fix": "Use the ProjectId of an existing project (the first start prints the default one; `dataworks-server admin projects list` shows them).",
+          "httpStatus": 400,
+          "message": "The project does not exist."
+        },
+        {
+          "code": "Invalid.Tenant.UserIsNotProjectOwnerOrAdmin",
+          "description": "The caller is not the project owner or a project administrator.",
+          "fix": "Use an AccessKey of the project's owner or an administrator, or ask an owner to give your user the admin role.",
+          "httpStatus": 403,
+          "message": "The user is not a project administrator or owner."
+        },
+        {
+          "code": "Invalid.Tenant.UserNotInProject",
+          "description": "The caller is not a member of the project.",
+          "fix": "Ask a project owner or administrator to add your user to the project, or use an AccessKey of a user who is a member.",
+          "httpStatus": 400,
+          "message": "The user is not in the project."
+        },
+        {
+          "code": "Invalid.Tenant.UserNotInTenant",
+          "description": "The caller does not belong to a tenant.",
+          "fix": "Use an AccessKey of a user who belongs to the tenant, or ask the operator to add your user to it.",
+          "httpStatus": 403,
+          "message": "The user is not in tenant."
+        },
+        {
+          "code": "Invalid.DataSource.NameDuplicate",
+          "description": "The name is already used by another data source of the same project and environment.",
+          "fix": "Choose another Name, or update the existing data source instead (ListConnections shows it).",
+          "httpStatus": 400,
+          "message": "A data source with the same name already exists in the project and environment."
+        }
+      ],
+      "methods": [
+        "GET",
+        "POST"
+      ],
+      "name": "UpdateDataSource",
+      "params": [
+        {
+          "default": null,
+          "description": "The ID of the data source (as ListDataSources or ListConnections answer it).",
+          "example": 1,
+          "exclusiveMinimum": false,
+          "format": "int64",
+          "minimum": 1.0,
+          "name": "DataSourceId",
+          "reasons": {
+            "minimum": "must be at least 1, got {}",
+            "parse": "must be a 64-bit integer"
+          },
+          "required": true,
+          "rustSetter": "data_source_id",
+          "secret": false,
+          "snake": "data_source_id",
+          "type": "integer"
+        },
+        {
+          "default": null,
+          "description": "Details of the data source: a JSON object given as a string (at most 65536 characters).\nIts keys depend on the connection type; see the schemas `OdpsContent`, `MysqlContent`,\n`RdsContent`, `OssContent`, `SqlserverContent`, `PolardbContent`, `OracleContent`,\n`MongodbContent`, `EmrContent`, `PostgresqlContent`, `AnalyticdbForMysqlContent`,\n`HybriddbForPostgresqlContent`, `HoloContent` and `KafkaContent` in\n`components/schemas` (matched by their `x-connection-type`). Value types inside are\nloose: numbers may be given as numbers or strings. Secrets are the values of the keys\nthe schemas mark `x-secret` (and of `accessKeySecret`, `secretKey`,\n`secretAccessKey`, `securityToken`, `token`, `sslPassword`, `keystorePassword`,\n`truststorePassword` and `privateKey`), in any type, with the key matched in any\nletter case and at any depth (nested objects and arrays are walked): they must be\nstrings, are encrypted at rest and masked in answers; sending the mask back unchanged\nat the same place keeps the stored secret.\n",
+          "example": "{\"database\":\"xsaxsa\",\"instanceName\":\"rm-xsaxsa\",\"password\":\"xsaxsa\",\"rdsOwnerId\":\"xasxsa\",\"regionId\":\"cn-shanghai\",\"tag\":\"rds\",\"username\":\"xsaxsa\"}",
+          "maxLength": 65536,
+          "minLength": 1,
+          "name": "Content",
+          "reasons": {
+            "maxLength": "must be at most 65536 characters long, got {}",
+            "minLength": "must be at least 1 character long, got {}"
+          },
+          "required": false,
+          "rustSetter": "content",
+          "secret": true,
+          "snake": "content",
+          "type": "string"
+        },
+        {
+          "default": null,
+          "description": "The environment in which the data source resides: 0 development, 1 production; left out, it keeps its current one.",
+          "example": 0,
+          "exclusiveMaximum": false,
+          "exclusiveMinimum": false,
+          "format": "int32",
+          "maximum": 1.0,
+          "minimum": 0.0,
+          "name": "EnvType",
+          "reasons": {
+            "maximum": "must be at most 1, got {}",
+            "minimum": "must be at least 0, got {}",
+            "parse": "must be a 32-bit integer"
+          },
+          "required": false,
+          "rustSetter": "env_type",
+          "secret": false,
+          "snake": "env_type",
+          "type": "integer"
+        },
+        {
+          "default": null,
+          "description": "The description of the data source, at most 3000 characters.",
+          "example": "mysql data source",
+          "maxLength": 3000,
+          "name": "Description",
+          "reasons": {
+            "maxLength": "must be at most 3000 characters long, got {}"
+          },
+          "required": false,
+          "rustSetter": "description",
+          "secret": false,
+          "snake": "description",
+          "type": "string"
+        },
+        {
+          "default": null,
+          "description": "The status of the data source; Alibaba marks it deprecated, it is accepted as in UpdateConnection: `ENABLED` or `DISABLED` in any case, or `0`/`1` (enabled) and `2` (disabled).",
+          "example": "ENABLED",
+          "name": "Status",
+          "pattern": "^([Ee][Nn][Aa][Bb][Ll][Ee][Dd]|[Dd][Ii][Ss][Aa][Bb][Ll][Ee][Dd]|0|1|2)$",
+          "reasons": {
+            "pattern": "must match the pattern ^([Ee][Nn][Aa][Bb][Ll][Ee][Dd]|[Dd][Ii][Ss][Aa][Bb][Ll][Ee][Dd]|0|1|2)$"
+          },
+          "required": false,
+          "rustSetter": "status",
+          "secret": false,
+          "snake": "status",
+          "type": "string"
+        },
+        {
+          "common": true,
+          "description": "The region of the project. Alibaba's reference text marks it required, but the current official SDK never sends it, so it is optional here; when present it is recorded in the request context.",
+          "example": "cn-shanghai",
+          "name": "RegionId",
+          "required": false,
+          "type": "string"
+        }
+      ],
+      "sdkMethod": "update_data_source",
+      "sdkMethodHttp": "PUT",
+      "summary": "Updates a data source (the DataSource family's name for UpdateConnection)."
+    },
+    {
+      "description": "Returns one page of the data sources of a project, optionally filtered, sorted by\n`Sequence` descending: the same rows as ListConnections, under the DataSource family's\nfield names (`DataSourceType`, `DataSources`). Secret values in `Content` are masked.\n`Shared` is `true` for a data source that SetDataSourceShare shared with other projects\nor users. The caller must be a member of the project.\n",
+      "errors": [
+        {
+          "code": "Invalid.Tenant.ProjectNotExists",
+          "description": "The specified project does not exist in the caller's tenant.",
+          "fix": "Use the ProjectId of an existing project (the first start prints the default one; `dataworks-server admin projects list` shows them).",
+          "httpStatus": 400,
+          "message": "The project does not exist."
+        },
+        {
+          "code": "Invalid.Tenant.UserNotInProject",
+          "description": "The caller is not a member of the project.",
+          "fix": "Ask a project owner or administrator to add your user to the project, or use an AccessKey of a user who is a member.",
+          "httpStatus": 400,
+          "message": "The user is not in the project."
+        },
+        {
+          "code": "Invalid.Tenant.UserNotInTenant",
+          "description": "The caller does not belong to a tenant.",
+          "fix": "Use an AccessKey of a user who belongs to the tenant, or ask the operator to add your user to it.",
+          "httpStatus": 403,
+          "message": "The user is not in tenant."
+        }
+      ],
+      "methods": [
+        "GET",
+        "POST"
+      ],
+      "name": "ListDataSources",
+      "params": [
+        {
+          "default": null,
+          "description": "The ID of the DataWorks workspace (project) to which the data sources belong.",
+          "example": 10000,
+          "exclusiveMinimum": false,
+          "format": "int64",
+          "minimum": 1.0,
+          "name": "ProjectId",
+          "reasons": {
+            "minimum": "must be at least 1, got {}",
+            "parse": "must be a 64-bit integer"
+          },
+          "required": true,
+          "rustSetter": "project_id",
+          "secret": false,
+          "snake": "project_id",
+          "type": "integer"
+        },
+        {
+          "default": 1,
+          "description": "The page number; pages start from 1.",
+          "example": 1,
+          "exclusiveMinimum": false,
+          "format": "int32",
+          "minimum": 1.0,
+          "name": "PageNumber",
+          "reasons": {
+            "minimum": "must be at least 1, got {}",
+            "parse": "must be a 32-bit integer"
+          },
+          "required": false,
+          "rustSetter": "page_number",
+          "secret": false,
+          "snake": "page_number",
+          "type": "integer"
+        },
+        {
+          "default": 10,
+          "description": "The number of entries per page, 1 to 100 (default 10).",
+          "example": 10,
+          "exclusiveMaximum": false,
+          "exclusiveMinimum": false,
+          "format": "int32",
+          "maximum": 100.0,
+          "minimum": 1.0,
+          "name": "PageSize",
+          "reasons": {
+            "maximum": "must be at most 100, got {}",
+            "minimum": "must be at least 1, got {}",
+            "parse": "must be a 32-bit integer"
+          },
+          "required": false,
+          "rustSetter": "page_size",
+          "secret": false,
+          "snake": "page_size",
+          "type": "integer"
+        },
+        {
+          "default": null,
+          "description": "Only data sources whose name contains this text (1 to 255 characters).",
+          "example": "mysql_name",
+          "maxLength": 255,
+          "minLength": 1,
+          "name": "Name",
+          "reasons": {
+            "maxLength": "must be at most 255 characters long, got {}",
+            "minLength": "must be at least 1 character long, got {}"
+          },
+          "required": false,
+          "rustSetter": "name",
+          "secret": false,
+          "snake": "name",
+          "type": "string"
+        },
+        {
+          "default": null,
+          "description": "Only data sources of this type.",
+          "enum": [
+            {
+              "description": null,
+              "value": "odps"
+            },
+            {
+              "description": null,
+              "value": "mysql"
+            },
+            {
+              "description": null,
+              "value": "rds"
+            },
+            {
+              "description": null,
+              "value": "oss"
+            },
+            {
+              "description": null,
+              "value": "sqlserver"
+            },
+            {
+              "description": null,
+              "value": "polardb"
+            },
+            {
+              "description": null,
+              "value": "oracle"
+            },
+            {
+              "description": null,
+              "value": "mongodb"
+            },
+            {
+              "description": null,
+              "value": "emr"
+            },
+            {
+              "description": null,
+              "value": "postgresql"
+            },
+            {
+              "description": null,
+              "value": "analyticdb_for_mysql"
+            },
+            {
+              "description": null,
+              "value": "hybriddb_for_postgresql"
+            },
+            {
+              "description": null,
+              "value": "holo"
+            },
+            {
+              "description": null,
+              "value": "kafka"
+            }
+          ],
+          "example": "mysql",
+          "name": "DataSourceType",
+          "reasons": {
+            "enum": "must be one of: odps, mysql, rds, oss, sqlserver, polardb, oracle, mongodb, emr, postgresql, analyticdb_for_mysql, hybriddb_for_postgresql, holo, kafka"
+          },
+          "required": false,
+          "rustSetter": "data_source_type",
+          "rustType": "ConnectionType",
+          "secret": false,
+          "snake": "data_source_type",
+          "type": "string"
+        },
+        {
+          "default": null,
+          "description": "Only `rds` data sources of this sub-type.",
+          "enum": [
+            {
+              "description": null,
+              "value": "mysql"
+            },
+            {
+              "description": null,
+              "value": "sqlserver"
+            },
+            {
+              "description": null,
+              "value": "postgresql"
+            }
+          ],
+          "example": "mysql",
+          "name": "SubType",
+          "reasons": {
+            "enum": "must be one of: mysql, sqlserver, postgresql"
+          },
+          "required": false,
+          "rustSetter": "sub_type",
+          "rustType": "SubType",
+          "secret": false,
+          "snake": "sub_type",
+          "type": "string"
+        },
+        {
+          "default": null,
+          "description": "The status of the data source: `ENABLED` or `DISABLED` in any case (what the current\nSDKs send), or the numeric forms `0` and `1` (enabled) and `2` (disabled).\n",
+          "example": "ENABLED",
+          "name": "Status",
+          "pattern": "^([Ee][Nn][Aa][Bb][Ll][Ee][Dd]|[Dd][Ii][Ss][Aa][Bb][Ll][Ee][Dd]|0|1|2)$",
+          "reasons": {
+            "pattern": "must match the pattern ^([Ee][Nn][Aa][Bb][Ll][Ee][Dd]|[Dd][Ii][Ss][Aa][Bb][Ll][Ee][Dd]|0|1|2)$"
+          },
+          "required": false,
+          "rustSetter": "status",
+          "secret": false,
+          "snake": "status",
+          "type": "string"
+        },
+        {
+          "default": null,
+          "description": "Only data sources of this environment: 0 development, 1 production.",
+          "example": 1,
+          "exclusiveMaximum": false,
+          "exclusiveMinimum": false,
+          "format": "int32",
+          "maximum": 1.0,
+          "minimum": 0.0,
+          "name": "EnvType",
+          "reasons": {
+            "maximum": "must be at most 1, got {}",
+            "minimum": "must be at least 0, got {}",
+            "parse": "must be a 32-bit integer"
+          },
+          "required": false,
+          "rustSetter": "env_type",
+          "secret": false,
+          "snake": "env_type",
+          "type": "integer"
+        },
+        {
+          "common": true,
+          "description": "The region of the project. Alibaba's reference text marks it required, but the current official SDK never sends it, so it is optional here; when present it is recorded in the request context.",
+          "example": "cn-shanghai",
+          "name": "RegionId",
+          "required": false,
+          "type": "string"
+        }
+      ],
+      "sdkMethod": "list_data_sources",
+      "sdkMethodHttp": "GET",
+      "summary": "Lists the data sources of a project (the DataSource family's name for ListConnections)."
+    },
+    {
+      "description": "Deletes a data source, whichever family created it, together with its shares. The data\nsource is looked up in the caller's tenant only; the caller must be the owner or an\nadministrator of its project.\n",
+      "errors": [
+        {
+          "code": "Invalid.Tenant.ConnectionNotExists",
+          "description": "The data source does not exist (in the caller's tenant).",
+          "fix": "Use the Id of a data source of your tenant: ListConnections with the project's ProjectId shows them (Create answers the new Id in Data).",
+          "httpStatus": 400,
+          "message": "The connection does not exist."
+        },
+        {
+          "code": "Invalid.Tenant.ProjectNotExists",
+          "description": "The specified project does not exist in the caller's tenant.",
+          "fix": "Use the ProjectId of an existing project (the first start prints the default one; `dataworks-server admin projects list` shows them).",
+          "httpStatus": 400,
+          "message": "The project does not exist."
+        },
+        {
+          "code": "Invalid.Tenant.UserIsNotProjectOwnerOrAdmin",
+          "description": "The caller is not the project owner or a project administrator.",
+          "fix": "Use an AccessKey of the project's owner or an administrator, or ask an owner to give your user the admin role.",
+          "httpStatus": 403,
+          "message": "The user is not a project administrator or owner."
+        },
+        {
+          "code": "Invalid.Tenant.UserNotInProject",
+          "description": "The caller is not a member of the project.",
+          "fix": "Ask a project owner or administrator to add your user to the project, or use an AccessKey of a user who is a member.",
+          "httpStatus": 400,
+          "message": "The user is not in the project."
+        },
+        {
+          "code": "Invalid.Tenant.UserNotInTenant",
+          "description": "The caller does not belong to a tenant.",
+          "fix": "Use an AccessKey of a user who belongs to the tenant, or ask the operator to add your user to it.",
+          "httpStatus": 403,
+          "message": "The user is not in tenant."
+        }
+      ],
+      "methods": [
+        "GET",
+        "POST"
+      ],
+      "name": "DeleteDataSource",
+      "params": [
+        {
+          "default": null,
+          "description": "The ID of the data source to delete.",
+          "example": 10000,
+          "exclusiveMinimum": false,
+          "format": "int64",
+          "minimum": 1.0,
+          "name": "DataSourceId",
+          "reasons": {
+            "minimum": "must be at least 1, got {}",
+            "parse": "must be a 64-bit integer"
+          },
+          "required": true,
+          "rustSetter": "data_source_id",
+          "secret": false,
+          "snake": "data_source_id",
+          "type": "integer"
+        },
+        {
+          "common": true,
+          "description": "The region of the project. Alibaba's reference text marks it required, but the current official SDK never sends it, so it is optional here; when present it is recorded in the request context.",
+          "example": "cn-shanghai",
+          "name": "RegionId",
+          "required": false,
+          "type": "string"
+        }
+      ],
+      "sdkMethod": "delete_data_source",
+      "sdkMethodHttp": "POST",
+      "summary": "Deletes a data source (the DataSource family's name for DeleteConnection)."
+    },
+    {
+      "description": "Returns one page of the data sources of a project in the form ImportDataSources reads\nback: every field of ListDataSources, filtered by name (a substring), type, sub-type and\nenvironment. Secret values in `Content` stay masked (`******`): an export never carries a\nsecret, so ImportDataSources needs them filled in again. The caller must be a member of\nthe project.\n",
+      "errors": [
+        {
+          "code": "Invalid.Tenant.ProjectNotExists",
+          "description": "The specified project does not exist in the caller's tenant.",
+          "fix": "Use the ProjectId of an existing project (the first start prints the default one; `dataworks-server admin projects list` shows them).",
+          "httpStatus": 400,
+          "message": "The project does not exist."
+        },
+        {
+          "code": "Invalid.Tenant.UserNotInProject",
+          "description": "The caller is not a member of the project.",
+          "fix": "Ask a project owner or administrator to add your user to the project, or use an AccessKey of a user who is a member.",
+          "httpStatus": 400,
+          "message": "The user is not in the project."
+        },
+        {
+          "code": "Invalid.Tenant.UserNotInTenant",
+          "description": "The caller does not belong to a tenant.",
+          "fix": "Use an AccessKey of a user who belongs to the tenant, or ask the operator to add your user to it.",
+          "httpStatus": 403,
+          "message": "The user is not in tenant."
+        }
+      ],
+      "methods": [
+        "GET",
+        "POST"
+      ],
+      "name": "ExportDataSources",
+      "params": [
+        {
+          "default": null,
+          "description": "The ID of the DataWorks workspace (project) to which the data sources belong.",
+          "example": 10000,
+          "exclusiveMinimum": false,
+          "format": "int64",
+          "minimum": 1.0,
+          "name": "ProjectId",
+          "reasons": {
+            "minimum": "must be at least 1, got {}",
+            "parse": "must be a 64-bit integer"
+          },
+          "required": true,
+          "rustSetter": "project_id",
+          "secret": false,
+          "snake": "project_id",
+          "type": "integer"
+        },
+        {
+          "default": 1,
+          "description": "The page number; pages start from 1.",
+          "example": 1,
+          "exclusiveMinimum": false,
+          "format": "int32",
+          "minimum": 1.0,
+          "name": "PageNumber",
+          "reasons": {
+            "minimum": "must be at least 1, got {}",
+            "parse": "must be a 32-bit integer"
+          },
+          "required": false,
+          "rustSetter": "page_number",
+          "secret": false,
+          "snake": "page_number",
+          "type": "integer"
+        },
+        {
+          "default": 10,
+          "description": "The number of entries per page, 1 to 100 (default 10).",
+          "example": 10,
+          "exclusiveMaximum": false,
+          "exclusiveMinimum": false,
+          "format": "int32",
+          "maximum": 100.0,
+          "minimum": 1.0,
+          "name": "PageSize",
+          "reasons": {
+            "maximum": "must be at most 100, got {}",
+            "minimum": "must be at least 1, got {}",
+            "parse": "must be a 32-bit integer"
+          },
+          "required": false,
+          "rustSetter": "page_size",
+          "secret": false,
+          "snake": "page_size",
+          "type": "integer"
+        },
+        {
+          "default": null,
+          "description": "A keyword contained in the names of the data sources to export (one keyword, 1 to 255 characters).",
+          "example": "test",
+          "maxLength": 255,
+          "minLength": 1,
+          "name": "Name",
+          "reasons": {
+            "maxLength": "must be at most 255 characters long, got {}",
+            "minLength": "must be at least 1 character long, got {}"
+          },
+          "required": false,
+          "rustSetter": "name",
+          "secret": false,
+          "snake": "name",
+          "type": "string"
+        },
+        {
+          "default": null,
+          "description": "Only data sources of this type.",
+          "enum": [
+            {
+              "description": null,
+              "value": "odps"
+            },
+            {
+              "description": null,
+              "value": "mysql"
+            },
+            {
+              "description": null,
+              "value": "rds"
+            },
+            {
+              "description": null,
+              "value": "oss"
+            },
+            {
+              "description": null,
+              "value": "sqlserver"
+            },
+            {
+              "description": null,
+              "value": "polardb"
+            },
+            {
+              "description": null,
+              "value": "oracle"
+            },
+            {
+              "description": null,
+              "value": "mongodb"
+            },
+            {
+              "description": null,
+              "value": "emr"
+            },
+            {
+              "description": null,
+              "value": "postgresql"
+            },
+            {
+              "description": null,
+              "value": "analyticdb_for_mysql"
+            },
+            {
+              "description": null,
+              "value": "hybriddb_for_postgresql"
+            },
+            {
+              "description": null,
+              "value": "holo"
+            },
+            {
+              "description": null,
+              "value": "kafka"
+            }
+          ],
+          "example": "mysql",
+          "name": "DataSourceType",
+          "reasons": {
+            "enum": "must be one of: odps, mysql, rds, oss, sqlserver, polardb, oracle, mongodb, emr, postgresql, analyticdb_for_mysql, hybriddb_for_postgresql, holo, kafka"
+          },
+          "required": false,
+          "rustSetter": "data_source_type",
+          "rustType": "ConnectionType",
+          "secret": false,
+          "snake": "data_source_type",
+          "type": "string"
+        },
+        {
+          "default": null,
+          "description": "Only `rds` data sources of this sub-type.",
+          "enum": [
+            {
+              "description": null,
+              "value": "mysql"
+            },
+            {
+              "description": null,
+              "value": "sqlserver"
+            },
+            {
+              "description": null,
+              "value": "postgresql"
+            }
+          ],
+          "example": "mysql",
+          "name": "SubType",
+          "reasons": {
+            "enum": "must be one of: mysql, sqlserver, postgresql"
+          },
+          "required": false,
+          "rustSetter": "sub_type",
+          "rustType": "SubType",
+          "secret": false,
+          "snake": "sub_type",
+          "type": "string"
+        },
+        {
+          "default": null,
+          "description": "Only data sources of this environment: 0 development, 1 production.",
+          "example": 1,
+          "exclusiveMaximum": false,
+          "exclusiveMinimum": false,
+          "format": "int32",
+          "maximum": 1.0,
+          "minimum": 0.0,
+          "name": "EnvType",
+          "reasons": {
+            "maximum": "must be at most 1, got {}",
+            "minimum": "must be at least 0, got {}",
+            "parse": "must be a 32-bit integer"
+          },
+          "required": false,
+          "rustSetter": "env_type",
+          "secret": false,
+          "snake": "env_type",
+          "type": "integer"
+        },
+        {
+          "common": true,
+          "description": "The region of the project. Alibaba's reference text marks it required, but the current official SDK never sends it, so it is optional here; when present it is recorded in the request context.",
+          "example": "cn-shanghai",
+          "name": "RegionId",
+          "required": false,
+          "type": "string"
+        }
+      ],
+      "sdkMethod": "export_data_sources",
+      "sdkMethodHttp": "GET",
+      "summary": "Exports the data sources of a project."
+    },
+    {
+      "description": "Creates the data sources given as a JSON array in `DataSources` in the project, each as\nCreateDataSource would. Every entry is checked first; an entry that fails a check (an\nunknown type, Content that breaks its type's rules, a name taken in the project and\nenvironment, or a secret that is still masked as an export left it) is not imported and\nis named in `Data.Message`, the others are imported, and `Data.Status` says whether all\nwere. A masked secret is refused rather than stored: storing the mask would leave a data\nsource that cannot connect, and a secret is never carried by an export. A `DataSources`\nvalue that is not a JSON array of objects is `InvalidParameter`. The caller must be the\nowner or an administrator of the project.\n",
+      "errors": [
+        {
+          "code": "Invalid.Tenant.ProjectNotExists",
+          "description": "The specified project does not exist in the caller's tenant.",
+          "fix": "Use the ProjectId of an existing project (the first start prints the default one; `dataworks-server admin projects list` shows them).",
+          "httpStatus": 400,
+          "message": "The project does not exist."
+        },
+        {
+          "code": "Invalid.Tenant.UserNotInProject",
+          "description": "The caller is not a member of the project.",
+          "fix": "Ask a project owner or administrator to add your user to the project, or use an AccessKey of a user who is a member.",
+          "httpStatus": 400,
+          "message": "The user is not in the project."
+        },
+        {
+          "code": "Invalid.Tenant.UserIsNotProjectOwnerOrAdmin",
+          "description": "The caller is not the project owner or a project administrator.",
+          "fix": "Use an AccessKey of the project's owner or an administrator, or ask an owner to give your user the admin role.",
+          "httpStatus": 403,
+          "message": "The user is not a project administrator or owner."
+        },
+        {
+          "code": "Invalid.Tenant.UserNotInTenant",
+          "description": "The caller does not belong to a tenant.",
+          "fix": "Use an AccessKey of a user who belongs to the tenant, or ask the operator to add your user to it.",
+          "httpStatus": 403,
+          "message": "The user is not in tenant."
+        }
+      ],
+      "methods": [
+        "GET",
+        "POST"
+      ],
+      "name": "ImportDataSources",
+      "params": [
+        {
+          "default": null,
+          "description": "The ID of the DataWorks workspace (project) to import into.",
+          "example": 10000,
+          "exclusiveMinimum": false,
+          "format": "int64",
+          "minimum": 1.0,
+          "name": "ProjectId",
+          "reasons": {
+            "minimum": "must be at least 1, got {}",
+            "parse": "must be a 64-bit integer"
+          },
+          "required": true,
+          "rustSetter": "project_id",
+          "secret": false,
+          "snake": "project_id",
+          "type": "integer"
+        },
+        {
+          "default": null,
+          "description": "The data sources to import: a JSON array (at most 100 entries) of objects with the\nfields `Name`, `DataSourceType`, `SubType`, `Description`, `Content` (a JSON object\nstring, as in CreateDataSource) and `EnvType`, as ExportDataSources answers them\n(other fields of an export are ignored). Secret values must be given in full.\n",
+          "example": "[{\"SubType\":\"\",\"DataSourceType\":\"mysql\",\"EnvType\":1,\"Name\":\"mysql_dms2\",\"Description\":\"aaa\",\"Content\":\"{\\\"database\\\":\\\"mysql_chengdu_old\\\",\\\"password\\\":\\\"xsaxsa\\\",\\\"instanceName\\\":\\\"rm-2vcrckb37163g7l3w\\\",\\\"regionId\\\":\\\"cn-chengdu\\\",\\\"tag\\\":\\\"rds\\\",\\\"rdsOwnerId\\\":\\\"333\\\",\\\"username\\\":\\\"mysql_chengdu2\\\"}\"}]",
+          "maxLength": 1048576,
+          "minLength": 1,
+          "name": "DataSources",
+          "reasons": {
+            "maxLength": "must be at most 1048576 characters long, got {}",
+            "minLength": "must be at least 1 character long, got {}"
+          },
+          "required": true,
+          "rustSetter": "data_sources",
+          "secret": true,
+          "snake": "data_sources",
+          "type": "string"
+        },
+        {
+          "common": true,
+          "description": "The region of the project. Alibaba's reference text marks it required, but the current official SDK never sends it, so it is optional here; when present it is recorded in the request context.",
+          "example": "cn-shanghai",
+          "name": "RegionId",
+          "required": false,
+          "type": "string"
+        }
+      ],
+      "sdkMethod": "import_data_sources",
+      "sdkMethodHttp": "POST",
+      "summary": "Imports data sources into a project."
+    },
+    {
+      "description": "Sets with whom the data source named `DatasourceName` in the project (in `EnvType`, or in\nboth environments when it is left out) is shared: the projects in `ProjectPermissions`\nand the users in `UserPermissions`, each with `READ` or `WRITE`. The lists replace the\nprevious ones; both empty or left out stops sharing. A shared data source shows\n`Shared: true` in ListDataSources, ListConnections and ExportDataSources. Sharing never\nleaves the tenant: a project or user outside the caller's tenant (or a user who is not a\nmember of the project named with it) makes the call answer `Data.Status` `fail` with the\nreason in `Data.Message`, and nothing changes. The caller must be the owner or an\nadministrator of the data source's project.\n",
+      "errors": [
+        {
+          "code": "Invalid.Tenant.ConnectionNotExists",
+          "description": "The data source does not exist (in the caller's tenant).",
+          "fix": "Use the Id of a data source of your tenant: ListConnections with the project's ProjectId shows them (Create answers the new Id in Data).",
+          "httpStatus": 400,
+          "message": "The connection does not exist."
+        },
+        {
+          "code": "Invalid.Tenant.ProjectNotExists",
+          "description": "The specified project does not exist in the caller's tenant.",
+          "fix": "Use the ProjectId of an existing project (the first start prints the default one; `dataworks-server admin projects list` shows them).",
+          "httpStatus": 400,
+          "message": "The project does not exist."
+        },
+        {
+          "code": "Invalid.Tenant.UserIsNotProjectOwnerOrAdmin",
+          "description": "The caller is not the project owner or a project administrator.",
+          "fix": "Use an AccessKey of the project's owner or an administrator, or ask an owner to give your user the admin role.",
+          "httpStatus": 403,
+          "message": "The user is not a project administrator or owner."
+        },
+        {
+          "code": "Invalid.Tenant.UserNotInProject",
+          "description": "The caller is not a member of the project.",
+          "fix": "Ask a project owner or administrator to add your user to the project, or use an AccessKey of a user who is a member.",
+          "httpStatus": 400,
+          "message": "The user is not in the project."
+        },
+        {
+          "code": "Invalid.Tenant.UserNotInTenant",
+          "description": "The caller does not belong to a tenant.",
+          "fix": "Use an AccessKey of a user who belongs to the tenant, or ask the operator to add your user to it.",
+          "httpStatus": 403,
+          "message": "The user is not in tenant."
+        }
+      ],
+      "methods": [
+        "GET",
+        "POST"
+      ],
+      "name": "SetDataSourceShare",
+      "params": [
+        {
+          "default": null,
+          "description": "The ID of the DataWorks workspace (project) to which the data source belongs.",
+          "example": 10000,
+          "exclusiveMinimum": false,
+          "format": "int64",
+          "minimum": 1.0,
+          "name": "ProjectId",
+          "reasons": {
+            "minimum": "must be at least 1, got {}",
+            "parse": "must be a 64-bit integer"
+          },
+          "required": true,
+          "rustSetter": "project_id",
+          "secret": false,
+          "snake": "project_id",
+          "type": "integer"
+        },
+        {
+          "default": null,
+          "description": "The name of the data source to share, 1 to 255 characters.",
+          "example": "mysql_name",
+          "maxLength": 255,
+          "minLength": 1,
+          "name": "DatasourceName",
+          "reasons": {
+            "maxLength": "must be at most 255 characters long, got {}",
+            "minLength": "must be at least 1 character long, got {}"
+          },
+          "required": true,
+          "rustSetter": "datasource_name",
+          "secret": false,
+          "snake": "datasource_name",
+          "type": "string"
+        },
+        {
+          "default": null,
+          "description": "The environment of the data source, as a string: \"0\" development, \"1\" production; left out, both.",
+          "example": "1",
+          "name": "EnvType",
+          "pattern": "^[01]$",
+          "reasons": {
+            "pattern": "must match the pattern ^[01]$"
+          },
+          "required": false,
+          "rustSetter": "env_type",
+          "secret": false,
+          "snake": "env_type",
+          "type": "string"
+        },
+        {
+          "default": null,
+          "description": "The projects to share with: a JSON array of `{\"projectId\": <Long>, \"permission\":\n\"READ\"|\"WRITE\", \"sharedName\": <String>}`. `READ` lets the project's members read and\nuse the data source, `WRITE` also modify it; `sharedName` is the name it is shown\nunder there (default `<source project name>.<data source name>`).\n",
+          "example": "[{\"projectId\":1000,\"permission\":\"WRITE\",\"sharedName\":\"PX_DATAHUB1.shared_name\"}]",
+          "maxLength": 65536,
+          "name": "ProjectPermissions",
+          "reasons": {
+            "maxLength": "must be at most 65536 characters long, got {}"
+          },
+          "required": false,
+          "rustSetter": "project_permissions",
+          "secret": false,
+          "snake": "project_permissions",
+          "type": "string"
+        },
+        {
+          "default": null,
+          "description": "The users to share with: a JSON array of `{\"projectId\": <Long>, \"users\":\n[{\"userId\": <String>, \"permission\": \"READ\"|\"WRITE\"}], \"sharedName\": <String>}`; each\nuser may use the data source in that project only. With both parameters given, both\ntake effect.\n",
+          "example": "[{\"projectId\":10000,\"users\":[{\"userId\":\"276184575345452131\",\"permission\":\"WRITE\"}],\"sharedName\":\"PX_DATAHUB1.shared_name\"}]",
+          "maxLength": 65536,
+          "name": "UserPermissions",
+          "reasons": {
+            "maxLength": "must be at most 65536 characters long, got {}"
+          },
+          "required": false,
+          "rustSetter": "user_permissions",
+          "secret": false,
+          "snake": "user_permissions",
+          "type": "string"
+        },
+        {
+          "common": true,
+          "description": "The region of the project. Alibaba's reference text marks it required, but the current official SDK never sends it, so it is optional here; when present it is recorded in the request context.",
+          "example": "cn-shanghai",
+          "name": "RegionId",
+          "required": false,
+          "type": "string"
+        }
+      ],
+      "sdkMethod": "set_data_source_share",
+      "sdkMethodHttp": "POST",
+      "summary": "Shares a data source with other projects and users of the tenant."
     }
   ],
   "title": "DataWorks Connection API",

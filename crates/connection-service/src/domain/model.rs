@@ -166,6 +166,70 @@ impl fmt::Debug for UpdateConnection {
     }
 }
 
+/// Input of `update_data_source` (UpdateDataSource's parameters): like [`UpdateConnection`],
+/// but Content and EnvType may be left out to keep the stored ones. Debug hides Content.
+#[derive(Clone, PartialEq, Eq)]
+pub struct UpdateDataSource {
+    /// DataSourceId (the same ids as ConnectionId).
+    pub connection_id: i64,
+    /// Content; `None` keeps the stored Content, secrets included.
+    pub content: Option<String>,
+    /// EnvType; `None` keeps the current one.
+    pub env_type: Option<i32>,
+    /// Description; `None` keeps the current one.
+    pub description: Option<String>,
+    /// Status as sent; `None` keeps the current one.
+    pub status: Option<String>,
+}
+
+impl fmt::Debug for UpdateDataSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UpdateDataSource")
+            .field("connection_id", &self.connection_id)
+            .field(
+                "content",
+                &self.content.as_deref().map(crate::redact::content_summary),
+            )
+            .field("env_type", &self.env_type)
+            .field("description", &self.description)
+            .field("status", &self.status)
+            .finish()
+    }
+}
+
+/// Output of `import_data_sources` (`Data` of ImportDataSources).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportOutcome {
+    /// The ids of the data sources created, in the order of the input.
+    pub imported: Vec<i64>,
+    /// One reason per entry that was not imported (names and parameters, never values).
+    pub failures: Vec<String>,
+}
+
+/// Input of `set_data_source_share` (SetDataSourceShare's parameters).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SetDataSourceShare {
+    /// ProjectId: the data source's project.
+    pub project_id: i64,
+    /// DatasourceName.
+    pub datasource_name: String,
+    /// EnvType as sent (`"0"`/`"1"`); `None` for both environments.
+    pub env_type: Option<String>,
+    /// ProjectPermissions: a JSON array of `{projectId, permission, sharedName}`.
+    pub project_permissions: Option<String>,
+    /// UserPermissions: a JSON array of `{projectId, users: [{userId, permission}], sharedName}`.
+    pub user_permissions: Option<String>,
+}
+
+/// Output of `set_data_source_share` (`Data` of SetDataSourceShare).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShareOutcome {
+    /// Whether the shares were replaced (`success`) or the request refused (`fail`).
+    pub applied: bool,
+    /// Why it was refused; empty when applied.
+    pub message: String,
+}
+
 /// Input of `list_connections` (ListConnections' parameters).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ListConnections {

@@ -34,8 +34,8 @@ const MAX_UPDATE_ATTEMPTS: usize = 1000;
 /// The connection operations over a [`Store`].
 #[derive(Clone)]
 pub struct ConnectionService {
-    store: Arc<dyn Store>,
-    cipher: Cipher,
+    pub(super) store: Arc<dyn Store>,
+    pub(super) cipher: Cipher,
     probe: ProbeConfig,
 }
 
@@ -48,13 +48,13 @@ impl std::fmt::Debug for ConnectionService {
 }
 
 /// Logs a storage failure (ids and error kinds only) and answers `Internal`.
-fn internal(operation: &'static str, e: impl std::fmt::Display) -> DomainError {
+pub(super) fn internal(operation: &'static str, e: impl std::fmt::Display) -> DomainError {
     tracing::error!(operation, error = %e, "connection operation failed");
     DomainError::Internal
 }
 
 /// The documented order for a project: tenant, project, membership, then role for changes.
-fn authorize_project(access: &ProjectAccess, changing: bool) -> Result<(), DomainError> {
+pub(super) fn authorize_project(access: &ProjectAccess, changing: bool) -> Result<(), DomainError> {
     if !access.in_tenant {
         return Err(DomainError::UserNotInTenant);
     }
@@ -88,7 +88,7 @@ fn authorize_connection(
     Ok(connection)
 }
 
-fn check_env_type(value: i32) -> Result<i32, DomainError> {
+pub(super) fn check_env_type(value: i32) -> Result<i32, DomainError> {
     match value {
         0 | 1 => Ok(value),
         _ => Err(DomainError::invalid(
@@ -98,13 +98,13 @@ fn check_env_type(value: i32) -> Result<i32, DomainError> {
     }
 }
 
-fn check_status(value: &str) -> Result<i32, DomainError> {
+pub(super) fn check_status(value: &str) -> Result<i32, DomainError> {
     ConnectionStatus::parse_request(value)
         .map(ConnectionStatus::code)
         .ok_or_else(|| DomainError::invalid("Status", "must be ENABLED or DISABLED (or 0, 1, 2)"))
 }
 
-fn check_description(value: Option<String>) -> Result<Option<String>, DomainError> {
+pub(super) fn check_description(value: Option<String>) -> Result<Option<String>, DomainError> {
     match value {
         Some(d) if d.chars().count() > MAX_DESCRIPTION_CHARS => Err(DomainError::invalid(
             "Description",
@@ -125,7 +125,7 @@ fn check_connection_type(value: &str) -> Result<(), DomainError> {
     }
 }
 
-fn parse_content(text: &str) -> Result<Map<String, Value>, DomainError> {
+pub(super) fn parse_content(text: &str) -> Result<Map<String, Value>, DomainError> {
     content::parse(text).map_err(|e| DomainError::invalid("Content", e.0))
 }
 
@@ -248,11 +248,11 @@ impl ConnectionService {
         let map = parse_content(&input.content)?;
         if content::has_masked_secret(&map) {
             return self
-                .update_keeping_secrets(
+                .update_from_stored(
                     caller,
                     input.connection_id,
-                    map,
-                    env_type,
+                    Some(map),
+                    Some(env_type),
                     description,
                     status,
                 )
@@ -300,12 +300,15 @@ impl ConnectionService {
         Err(internal("UpdateConnection", "authorization kept changing"))
     }
 
-    async fn update_keeping_secrets(
+    /// The read-merge-write update: what `map` leaves masked (or, when `map` is `None`, the
+    /// whole Content) and a missing `env_type` are taken from the stored row, and the write is
+    /// conditional on the row version read, retried when another writer came first.
+    pub(super) async fn update_from_stored(
         &self,
         caller: &Caller,
         connection_id: i64,
-        map: Map<String, Value>,
-        env_type: i32,
+        map: Option<Map<String, Value>>,
+        env_type: Option<i32>,
         description: Option<String>,
         status: Option<i32>,
     ) -> Result<(), DomainError> {
@@ -316,10 +319,16 @@ impl ConnectionService {
                 .await
                 .map_err(|e| internal("UpdateConnection", e))?;
             let record = authorize_connection(access, true)?;
-            content::validate(&record.connection_type, &map)
-                .map_err(|e| DomainError::invalid("Content", e.0))?;
-            let sealed = content::seal_keeping_masked(map.clone(), &record.content, &self.cipher)
-                .map_err(|e| DomainError::invalid("Content", e.0))?;
+            let sealed = match &map {
+                Some(map) => {
+                    content::validate(&record.connection_type, map)
+                        .map_err(|e| DomainError::invalid("Content", e.0))?;
+                    content::seal_keeping_masked(map.clone(), &record.content, &self.cipher)
+                        .map_err(|e| DomainError::invalid("Content", e.0))?
+                }
+                None => record.content.clone(),
+            };
+            let env_type = env_type.unwrap_or(record.env_type);
             let change = ConnectionChange {
                 user_id: caller.user_id,
                 connection_id,

@@ -24,6 +24,11 @@ pub const SQLITE: &[Migration] = &[
         name: "0002_connection_counts.sql",
         sql: include_str!("../../migrations/sqlite/0002_connection_counts.sql"),
     },
+    Migration {
+        version: 3,
+        name: "0003_data_source_shares.sql",
+        sql: include_str!("../../migrations/sqlite/0003_data_source_shares.sql"),
+    },
 ];
 
 /// PostgreSQL migrations, in order.
@@ -37,5 +42,10 @@ pub const POSTGRES: &[Migration] = &[
         version: 2,
         name: "0002_connection_counts.sql",
         sql: include_str!("../../migrations/postgres/0002_connection_counts.sql"),
+    },
+    Migration {
+        version: 3,
+        name: "0003_data_source_shares.sql",
+        sql: include_str!("../../migrations/postgres/0003_data_source_shares.sql"),
     },
 ];

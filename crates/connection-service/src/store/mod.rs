@@ -182,6 +182,53 @@ pub struct ConnectionFilter {
     pub offset: i64,
 }
 
+/// What a share lets its receivers do with a data source (SetDataSourceShare's `permission`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SharePermission {
+    /// Read and use the data source.
+    Read,
+    /// Also modify it.
+    Write,
+}
+
+impl SharePermission {
+    /// The wire and stored form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Read => "READ",
+            Self::Write => "WRITE",
+        }
+    }
+
+    /// From the wire (any case) or stored form.
+    pub fn parse(value: &str) -> Option<Self> {
+        if value.trim().eq_ignore_ascii_case("READ") {
+            Some(Self::Read)
+        } else if value.trim().eq_ignore_ascii_case("WRITE") {
+            Some(Self::Write)
+        } else {
+            None
+        }
+    }
+}
+
+/// One share of a data source with a project (`user_id` 0) or with one user in a project.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShareRecord {
+    /// The shared data source.
+    pub connection_id: i64,
+    /// Its tenant; every receiver is in it.
+    pub tenant_id: i64,
+    /// The receiving project.
+    pub project_id: i64,
+    /// The receiving user, 0 for every member of the project.
+    pub user_id: i64,
+    /// READ or WRITE.
+    pub permission: SharePermission,
+    /// The name the data source is shown under in the receiving project.
+    pub shared_name: String,
+}
+
 /// A tenant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TenantRecord {
@@ -345,6 +392,18 @@ pub trait Store: Send + Sync + 'static {
 
     /// Records the outcome of a network test (does not change the row version or operator).
     async fn set_connect_status(&self, connection_id: i64, status: i32) -> Result<(), StoreError>;
+
+    /// Replaces the shares of each of `connection_ids` by those of `shares` that name it, and
+    /// sets each one's `shared` flag to whether it has any, in one transaction.
+    async fn replace_shares(
+        &self,
+        connection_ids: &[i64],
+        shares: &[ShareRecord],
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError>;
+
+    /// The shares of a data source, by project and user.
+    async fn list_shares(&self, connection_id: i64) -> Result<Vec<ShareRecord>, StoreError>;
 
     /// Creates a tenant.
     async fn create_tenant(&self, name: &str) -> Result<TenantRecord, StoreError>;

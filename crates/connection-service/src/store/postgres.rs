@@ -11,6 +11,7 @@ use std::sync::{Arc, LazyLock};
 
 use async_trait::async_trait;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
+use time::OffsetDateTime;
 use tokio_postgres::error::SqlState;
 use tokio_postgres::types::ToSql;
 use tokio_postgres::{NoTls, Row};
@@ -18,7 +19,8 @@ use tokio_postgres::{NoTls, Row};
 use super::{
     migrations, role_from_db, AccessKeyRecord, Backend, BootstrapIds, BootstrapSeed,
     ConnectionAccess, ConnectionChange, ConnectionFilter, ConnectionRecord, MemberRecord,
-    NewConnection, ProjectAccess, ProjectRecord, Store, StoreError, TenantRecord, UserRecord,
+    NewConnection, ProjectAccess, ProjectRecord, SharePermission, ShareRecord, Store, StoreError,
+    TenantRecord, UserRecord,
 };
 use crate::domain::model::Role;
 
@@ -559,6 +561,86 @@ impl Store for PgStore {
         Ok(())
     }
 
+    async fn replace_shares(
+        &self,
+        connection_ids: &[i64],
+        shares: &[ShareRecord],
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await.map_err(db_err)?;
+        // Rows locked in id order, so that two changes of overlapping sets cannot deadlock.
+        let mut ids = connection_ids.to_vec();
+        ids.sort_unstable();
+        tx.execute(
+            "SELECT 1 FROM connections WHERE id = ANY($1) ORDER BY id FOR UPDATE",
+            &[&ids],
+        )
+        .await
+        .map_err(db_err)?;
+        tx.execute(
+            "DELETE FROM connection_shares WHERE connection_id = ANY($1)",
+            &[&ids],
+        )
+        .await
+        .map_err(db_err)?;
+        for s in shares.iter().filter(|s| ids.contains(&s.connection_id)) {
+            tx.execute(
+                "INSERT INTO connection_shares (connection_id, tenant_id, project_id, user_id, \
+                   permission, shared_name, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+                 ON CONFLICT (connection_id, project_id, user_id) DO UPDATE SET \
+                   permission = EXCLUDED.permission, shared_name = EXCLUDED.shared_name",
+                &[
+                    &s.connection_id,
+                    &s.tenant_id,
+                    &s.project_id,
+                    &s.user_id,
+                    &s.permission.as_str(),
+                    &s.shared_name,
+                    &now,
+                ],
+            )
+            .await
+            .map_err(db_err)?;
+        }
+        tx.execute(
+            "UPDATE connections c SET shared = EXISTS \
+               (SELECT 1 FROM connection_shares s WHERE s.connection_id = c.id) \
+             WHERE c.id = ANY($1)",
+            &[&ids],
+        )
+        .await
+        .map_err(db_err)?;
+        tx.commit().await.map_err(db_err)
+    }
+
+    async fn list_shares(&self, connection_id: i64) -> Result<Vec<ShareRecord>, StoreError> {
+        let c = self.client().await?;
+        let rows = c
+            .query(
+                "SELECT connection_id, tenant_id, project_id, user_id, permission, shared_name \
+                 FROM connection_shares WHERE connection_id = $1 ORDER BY project_id, user_id",
+                &[&connection_id],
+            )
+            .await
+            .map_err(db_err)?;
+        rows.iter()
+            .map(|r| {
+                let permission: String = r.get(4);
+                Ok(ShareRecord {
+                    connection_id: r.get(0),
+                    tenant_id: r.get(1),
+                    project_id: r.get(2),
+                    user_id: r.get(3),
+                    permission: SharePermission::parse(&permission).ok_or_else(|| {
+                        StoreError::Database(format!("unknown share permission {permission:?}"))
+                    })?,
+                    shared_name: r.get(5),
+                })
+            })
+            .collect()
+    }
+
     async fn create_tenant(&self, name: &str) -> Result<TenantRecord, StoreError> {
         let c = self.client().await?;
         let row = c
@@ -815,7 +897,7 @@ impl Store for PgStore {
         // TRUNCATE fires no row triggers: the counts are emptied with the rows.
         c.batch_execute(
             "BEGIN; \
-             TRUNCATE connections, connection_counts RESTART IDENTITY; \
+             TRUNCATE connection_shares, connections, connection_counts RESTART IDENTITY; \
              UPDATE projects SET connection_seq = 0; \
              COMMIT;",
         )

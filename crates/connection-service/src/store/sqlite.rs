@@ -19,8 +19,8 @@ use time::OffsetDateTime;
 use super::{
     migrations, role_from_db, AccessKeyRecord, Backend, BootstrapIds, BootstrapSeed,
     ConnectionAccess, ConnectionChange, ConnectionFilter, ConnectionRecord, MemberRecord,
-    NewConnection, ProjectAccess, ProjectRecord, Store, StoreError, StoreOptions, TenantRecord,
-    UserRecord,
+    NewConnection, ProjectAccess, ProjectRecord, SharePermission, ShareRecord, Store, StoreError,
+    StoreOptions, TenantRecord, UserRecord,
 };
 use crate::domain::model::Role;
 
@@ -739,6 +739,95 @@ impl Store for SqliteStore {
         .await
     }
 
+    async fn replace_shares(
+        &self,
+        connection_ids: &[i64],
+        shares: &[ShareRecord],
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        let ids = connection_ids.to_vec();
+        let shares = shares.to_vec();
+        self.write(move |c| {
+            for id in &ids {
+                c.prepare_cached("DELETE FROM connection_shares WHERE connection_id = ?1")
+                    .map_err(db_err)?
+                    .execute([id])
+                    .map_err(db_err)?;
+            }
+            for s in shares.iter().filter(|s| ids.contains(&s.connection_id)) {
+                c.prepare_cached(
+                    "INSERT INTO connection_shares (connection_id, tenant_id, project_id, user_id, \
+                       permission, shared_name, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) \
+                     ON CONFLICT (connection_id, project_id, user_id) DO UPDATE SET \
+                       permission = excluded.permission, shared_name = excluded.shared_name",
+                )
+                .map_err(db_err)?
+                .execute(params![
+                    s.connection_id,
+                    s.tenant_id,
+                    s.project_id,
+                    s.user_id,
+                    s.permission.as_str(),
+                    s.shared_name,
+                    to_millis(now)
+                ])
+                .map_err(db_err)?;
+            }
+            for id in &ids {
+                c.prepare_cached(
+                    "UPDATE connections SET shared = EXISTS \
+                       (SELECT 1 FROM connection_shares WHERE connection_id = ?1) WHERE id = ?1",
+                )
+                .map_err(db_err)?
+                .execute([id])
+                .map_err(db_err)?;
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    async fn list_shares(&self, connection_id: i64) -> Result<Vec<ShareRecord>, StoreError> {
+        self.read(move |c| {
+            let mut stmt = c
+                .prepare_cached(
+                    "SELECT connection_id, tenant_id, project_id, user_id, permission, shared_name \
+                     FROM connection_shares WHERE connection_id = ?1 ORDER BY project_id, user_id",
+                )
+                .map_err(db_err)?;
+            let rows = stmt
+                .query_map([connection_id], |r| {
+                    Ok((
+                        r.get(0)?,
+                        r.get(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                        r.get::<_, String>(4)?,
+                        r.get(5)?,
+                    ))
+                })
+                .map_err(db_err)?;
+            let mut out = Vec::new();
+            for row in rows {
+                let (connection_id, tenant_id, project_id, user_id, permission, shared_name) =
+                    row.map_err(db_err)?;
+                let permission = SharePermission::parse(&permission).ok_or_else(|| {
+                    StoreError::Database(format!("unknown share permission {permission:?}"))
+                })?;
+                out.push(ShareRecord {
+                    connection_id,
+                    tenant_id,
+                    project_id,
+                    user_id,
+                    permission,
+                    shared_name,
+                });
+            }
+            Ok(out)
+        })
+        .await
+    }
+
     async fn create_tenant(&self, name: &str) -> Result<TenantRecord, StoreError> {
         let name = name.to_owned();
         self.write(move |c| {
@@ -1038,7 +1127,8 @@ impl Store for SqliteStore {
     async fn reset_connections(&self) -> Result<(), StoreError> {
         self.write(|c| {
             c.execute_batch(
-                "DELETE FROM connections; \
+                "DELETE FROM connection_shares; \
+                 DELETE FROM connections; \
                  DELETE FROM connection_counts; \
                  DELETE FROM sqlite_sequence WHERE name = 'connections'; \
                  UPDATE projects SET connection_seq = 0;",

@@ -10,7 +10,10 @@ pub fn operations() -> ::std::vec::Vec<::clap::Command> {
     ::std::vec![
         create_connection_command(), update_connection_command(),
         list_connections_command(), delete_connection_command(),
-        test_network_connection_command()
+        test_network_connection_command(), create_data_source_command(),
+        update_data_source_command(), list_data_sources_command(),
+        delete_data_source_command(), export_data_sources_command(),
+        import_data_sources_command(), set_data_source_share_command()
     ]
 }
 
@@ -369,6 +372,520 @@ fn test_network_connection_command() -> ::clap::Command {
         )
 }
 
+/// `dataworks create-data-source`: Action=CreateDataSource.
+fn create_data_source_command() -> ::clap::Command {
+    ::clap::Command::new("create-data-source")
+        .about(
+            "Creates a data source in a DataWorks project (the DataSource family's name for CreateConnection).",
+        )
+        .long_about(
+            "Creates a data source in a DataWorks project (the DataSource family's name for CreateConnection).\n\nCreates a data source of the given type in a project and environment, and returns its id. The DataSource and Connection families share one store: the new data source is listed by ListConnections and can be updated or deleted through either family, under the same id. The name must be unique in the project and environment. Secret values in `Content` (passwords, access keys) are encrypted at rest and masked in answers. The caller must be the owner or an administrator of the project.\n\nSends Action=CreateDataSource.",
+        )
+        .arg(
+            ::clap::Arg::new("ProjectId")
+                .long("project-id")
+                .value_name("PROJECT_ID")
+                .required(true)
+                .help(
+                    "The ID of the DataWorks workspace (project) to which the data source belongs.",
+                )
+                .long_help(
+                    "The ID of the DataWorks workspace (project) to which the data source belongs.\n\nParameter ProjectId. Constraints: at least 1. Example: 10000.",
+                ),
+        )
+        .arg(
+            ::clap::Arg::new("Name")
+                .long("name")
+                .value_name("NAME")
+                .required(true)
+                .help(
+                    "The name of the data source, 1 to 255 characters, unique in the project and environment.",
+                )
+                .long_help(
+                    "The name of the data source, 1 to 255 characters, unique in the project and environment.\n\nParameter Name. Constraints: at least 1 character, at most 255 characters. Example: mysql_name. `@FILE` reads the value from a file, `-` from standard input.",
+                ),
+        )
+        .arg(
+            ::clap::Arg::new("DataSourceType")
+                .long("data-source-type")
+                .value_name("DATA_SOURCE_TYPE")
+                .required(true)
+                .help("The type of the data source (the values of ConnectionType).")
+                .long_help(
+                    "The type of the data source (the values of ConnectionType).\n\nParameter DataSourceType. Example: mysql.",
+                )
+                .value_parser([
+                    "odps",
+                    "mysql",
+                    "rds",
+                    "oss",
+                    "sqlserver",
+                    "polardb",
+                    "oracle",
+                    "mongodb",
+                    "emr",
+                    "postgresql",
+                    "analyticdb_for_mysql",
+                    "hybriddb_for_postgresql",
+                    "holo",
+                    "kafka",
+                ]),
+        )
+        .arg(
+            ::clap::Arg::new("Content")
+                .long("content")
+                .value_name("CONTENT")
+                .required(true)
+                .help(
+                    "Details of the data source: a JSON object given as a string (at most 65536 characters).",
+                )
+                .long_help(
+                    "Details of the data source: a JSON object given as a string (at most 65536 characters). Its keys depend on the connection type; see the schemas `OdpsContent`, `MysqlContent`, `RdsContent`, `OssContent`, `SqlserverContent`, `PolardbContent`, `OracleContent`, `MongodbContent`, `EmrContent`, `PostgresqlContent`, `AnalyticdbForMysqlContent`, `HybriddbForPostgresqlContent`, `HoloContent` and `KafkaContent` in `components/schemas` (matched by their `x-connection-type`). Value types inside are loose: numbers may be given as numbers or strings. Secrets are the values of the keys the schemas mark `x-secret` (and of `accessKeySecret`, `secretKey`, `secretAccessKey`, `securityToken`, `token`, `sslPassword`, `keystorePassword`, `truststorePassword` and `privateKey`), in any type, with the key matched in any letter case and at any depth (nested objects and arrays are walked): they must be strings, are encrypted at rest and masked in answers; sending the mask back unchanged at the same place keeps the stored secret.\n\nParameter Content. Constraints: at least 1 character, at most 65536 characters. Example: {\"database\":\"xsaxsa\",\"instanceName\":\"rm-xsaxsa\",\"password\":\"xsaxsa\",\"rdsOwnerId\":\"xasxsa\",\"regionId\":\"cn-shanghai\",\"tag\":\"rds\",\"username\":\"xsaxsa\"}. `@FILE` reads the value from a file, `-` from standard input.",
+                ),
+        )
+        .arg(
+            ::clap::Arg::new("EnvType")
+                .long("env-type")
+                .value_name("ENV_TYPE")
+                .required(true)
+                .help(
+                    "The environment in which the data source is used: 0 development, 1 production.",
+                )
+                .long_help(
+                    "The environment in which the data source is used: 0 development, 1 production.\n\nParameter EnvType. Example: 0.",
+                ),
+        )
+        .arg(
+            ::clap::Arg::new("SubType")
+                .long("sub-type")
+                .value_name("SUB_TYPE")
+                .required(false)
+                .help(
+                    "The sub-type of an `rds` data source (`mysql`, `sqlserver` or `postgresql`); only for DataSourceType `rds`.",
+                )
+                .long_help(
+                    "The sub-type of an `rds` data source (`mysql`, `sqlserver` or `postgresql`); only for DataSourceType `rds`.\n\nParameter SubType. Example: mysql.",
+                )
+                .value_parser(["mysql", "sqlserver", "postgresql"]),
+        )
+        .arg(
+            ::clap::Arg::new("Description")
+                .long("description")
+                .value_name("DESCRIPTION")
+                .required(false)
+                .help("The description of the data source, at most 3000 characters.")
+                .long_help(
+                    "The description of the data source, at most 3000 characters.\n\nParameter Description. Constraints: at most 3000 characters. Example: mysql data source. `@FILE` reads the value from a file, `-` from standard input.",
+                ),
+        )
+}
+
+/// `dataworks update-data-source`: Action=UpdateDataSource.
+fn update_data_source_command() -> ::clap::Command {
+    ::clap::Command::new("update-data-source")
+        .about(
+            "Updates a data source (the DataSource family's name for UpdateConnection).",
+        )
+        .long_about(
+            "Updates a data source (the DataSource family's name for UpdateConnection).\n\nChanges the content, environment, description or status of a data source; a parameter that is left out keeps its current value (unlike UpdateConnection, Content and EnvType are optional here). The type of a data source cannot change: the new Content must satisfy the stored type's rules. The data source is looked up in the caller's tenant only; the caller must be the owner or an administrator of its project. Ids are shared with the Connection family. The official SDKs call this operation with PUT.\n\nSends Action=UpdateDataSource.",
+        )
+        .arg(
+            ::clap::Arg::new("DataSourceId")
+                .long("data-source-id")
+                .value_name("DATA_SOURCE_ID")
+                .required(true)
+                .help(
+                    "The ID of the data source (as ListDataSources or ListConnections answer it).",
+                )
+                .long_help(
+                    "The ID of the data source (as ListDataSources or ListConnections answer it).\n\nParameter DataSourceId. Constraints: at least 1. Example: 1.",
+                ),
+        )
+        .arg(
+            ::clap::Arg::new("Content")
+                .long("content")
+                .value_name("CONTENT")
+                .required(false)
+                .help(
+                    "Details of the data source: a JSON object given as a string (at most 65536 characters).",
+                )
+                .long_help(
+                    "Details of the data source: a JSON object given as a string (at most 65536 characters). Its keys depend on the connection type; see the schemas `OdpsContent`, `MysqlContent`, `RdsContent`, `OssContent`, `SqlserverContent`, `PolardbContent`, `OracleContent`, `MongodbContent`, `EmrContent`, `PostgresqlContent`, `AnalyticdbForMysqlContent`, `HybriddbForPostgresqlContent`, `HoloContent` and `KafkaContent` in `components/schemas` (matched by their `x-connection-type`). Value types inside are loose: numbers may be given as numbers or strings. Secrets are the values of the keys the schemas mark `x-secret` (and of `accessKeySecret`, `secretKey`, `secretAccessKey`, `securityToken`, `token`, `sslPassword`, `keystorePassword`, `truststorePassword` and `privateKey`), in any type, with the key matched in any letter case and at any depth (nested objects and arrays are walked): they must be strings, are encrypted at rest and masked in answers; sending the mask back unchanged at the same place keeps the stored secret.\n\nParameter Content. Constraints: at least 1 character, at most 65536 characters. Example: {\"database\":\"xsaxsa\",\"instanceName\":\"rm-xsaxsa\",\"password\":\"xsaxsa\",\"rdsOwnerId\":\"xasxsa\",\"regionId\":\"cn-shanghai\",\"tag\":\"rds\",\"username\":\"xsaxsa\"}. `@FILE` reads the value from a file, `-` from standard input.",
+                ),
+        )
+        .arg(
+            ::clap::Arg::new("EnvType")
+                .long("env-type")
+                .value_name("ENV_TYPE")
+                .required(false)
+                .help(
+                    "The environment in which the data source resides: 0 development, 1 production; left out, it keeps its current one.",
+                )
+                .long_help(
+                    "The environment in which the data source resides: 0 development, 1 production; left out, it keeps its current one.\n\nParameter EnvType. Example: 0.",
+                ),
+        )
+        .arg(
+            ::clap::Arg::new("Description")
+                .long("description")
+                .value_name("DESCRIPTION")
+                .required(false)
+                .help("The description of the data source, at most 3000 characters.")
+                .long_help(
+                    "The description of the data source, at most 3000 characters.\n\nParameter Description. Constraints: at most 3000 characters. Example: mysql data source. `@FILE` reads the value from a file, `-` from standard input.",
+                ),
+        )
+        .arg(
+            ::clap::Arg::new("Status")
+                .long("status")
+                .value_name("STATUS")
+                .required(false)
+                .help(
+                    "The status of the data source; Alibaba marks it deprecated, it is accepted as in UpdateConnection: `ENABLED` or `DISABLED` in any case, or `0`/`1` (enabled) and `2` (disabled).",
+                )
+                .long_help(
+                    "The status of the data source; Alibaba marks it deprecated, it is accepted as in UpdateConnection: `ENABLED` or `DISABLED` in any case, or `0`/`1` (enabled) and `2` (disabled).\n\nParameter Status. Example: ENABLED. `@FILE` reads the value from a file, `-` from standard input.",
+                ),
+        )
+}
+
+/// `dataworks list-data-sources`: Action=ListDataSources.
+fn list_data_sources_command() -> ::clap::Command {
+    ::clap::Command::new("list-data-sources")
+        .about(
+            "Lists the data sources of a project (the DataSource family's name for ListConnections).",
+        )
+        .long_about(
+            "Lists the data sources of a project (the DataSource family's name for ListConnections).\n\nReturns one page of the data sources of a project, optionally filtered, sorted by `Sequence` descending: the same rows as ListConnections, under the DataSource family's field names (`DataSourceType`, `DataSources`). Secret values in `Content` are masked. `Shared` is `true` for a data source that SetDataSourceShare shared with other projects or users. The caller must be a member of the project.\n\nSends Action=ListDataSources.",
+        )
+        .arg(
+            ::clap::Arg::new("ProjectId")
+                .long("project-id")
+                .value_name("PROJECT_ID")
+                .required(true)
+                .help(
+                    "The ID of the DataWorks workspace (project) to which the data sources belong.",
+                )
+                .long_help(
+                    "The ID of the DataWorks workspace (project) to which the data sources belong.\n\nParameter ProjectId. Constraints: at least 1. Example: 10000.",
+                ),
+        )
+        .arg(
+            ::clap::Arg::new("PageNumber")
+                .long("page-number")
+                .value_name("PAGE_NUMBER")
+                .required(false)
+                .help("The page number; pages start from 1.")
+                .long_help(
+                    "The page number; pages start from 1.\n\nParameter PageNumber. Constraints: at least 1. Default: 1. Example: 1.",
+                ),
+        )
+        .arg(
+            ::clap::Arg::new("PageSize")
+                .long("page-size")
+                .value_name("PAGE_SIZE")
+                .required(false)
+                .help("The number of entries per page, 1 to 100 (default 10).")
+                .long_help(
+                    "The number of entries per page, 1 to 100 (default 10).\n\nParameter PageSize. Constraints: at least 1, at most 100. Default: 10. Example: 10.",
+                ),
+        )
+        .arg(
+            ::clap::Arg::new("Name")
+                .long("name")
+                .value_name("NAME")
+                .required(false)
+                .help(
+                    "Only data sources whose name contains this text (1 to 255 characters).",
+                )
+                .long_help(
+                    "Only data sources whose name contains this text (1 to 255 characters).\n\nParameter Name. Constraints: at least 1 character, at most 255 characters. Example: mysql_name. `@FILE` reads the value from a file, `-` from standard input.",
+                ),
+        )
+        .arg(
+            ::clap::Arg::new("DataSourceType")
+                .long("data-source-type")
+                .value_name("DATA_SOURCE_TYPE")
+                .required(false)
+                .help("Only data sources of this type.")
+                .long_help(
+                    "Only data sources of this type.\n\nParameter DataSourceType. Example: mysql.",
+                )
+                .value_parser([
+                    "odps",
+                    "mysql",
+                    "rds",
+                    "oss",
+                    "sqlserver",
+                    "polardb",
+                    "oracle",
+                    "mongodb",
+                    "emr",
+                    "postgresql",
+                    "analyticdb_for_mysql",
+                    "hybriddb_for_postgresql",
+                    "holo",
+                    "kafka",
+                ]),
+        )
+        .arg(
+            ::clap::Arg::new("SubType")
+                .long("sub-type")
+                .value_name("SUB_TYPE")
+                .required(false)
+                .help("Only `rds` data sources of this sub-type.")
+                .long_help(
+                    "Only `rds` data sources of this sub-type.\n\nParameter SubType. Example: mysql.",
+                )
+                .value_parser(["mysql", "sqlserver", "postgresql"]),
+        )
+        .arg(
+            ::clap::Arg::new("Status")
+                .long("status")
+                .value_name("STATUS")
+                .required(false)
+                .help(
+                    "The status of the data source: `ENABLED` or `DISABLED` in any case (what the current SDKs send), or the numeric forms `0` and `1` (enabled) and `2` (disabled).",
+                )
+                .long_help(
+                    "The status of the data source: `ENABLED` or `DISABLED` in any case (what the current SDKs send), or the numeric forms `0` and `1` (enabled) and `2` (disabled).\n\nParameter Status. Example: ENABLED. `@FILE` reads the value from a file, `-` from standard input.",
+                ),
+        )
+        .arg(
+            ::clap::Arg::new("EnvType")
+                .long("env-type")
+                .value_name("ENV_TYPE")
+                .required(false)
+                .help(
+                    "Only data sources of this environment: 0 development, 1 production.",
+                )
+                .long_help(
+                    "Only data sources of this environment: 0 development, 1 production.\n\nParameter EnvType. Example: 1.",
+                ),
+        )
+}
+
+/// `dataworks delete-data-source`: Action=DeleteDataSource.
+fn delete_data_source_command() -> ::clap::Command {
+    ::clap::Command::new("delete-data-source")
+        .about(
+            "Deletes a data source (the DataSource family's name for DeleteConnection).",
+        )
+        .long_about(
+            "Deletes a data source (the DataSource family's name for DeleteConnection).\n\nDeletes a data source, whichever family created it, together with its shares. The data source is looked up in the caller's tenant only; the caller must be the owner or an administrator of its project.\n\nSends Action=DeleteDataSource.",
+        )
+        .arg(
+            ::clap::Arg::new("DataSourceId")
+                .long("data-source-id")
+                .value_name("DATA_SOURCE_ID")
+                .required(true)
+                .help("The ID of the data source to delete.")
+                .long_help(
+                    "The ID of the data source to delete.\n\nParameter DataSourceId. Constraints: at least 1. Example: 10000.",
+                ),
+        )
+}
+
+/// `dataworks export-data-sources`: Action=ExportDataSources.
+fn export_data_sources_command() -> ::clap::Command {
+    ::clap::Command::new("export-data-sources")
+        .about("Exports the data sources of a project.")
+        .long_about(
+            "Exports the data sources of a project.\n\nReturns one page of the data sources of a project in the form ImportDataSources reads back: every field of ListDataSources, filtered by name (a substring), type, sub-type and environment. Secret values in `Content` stay masked (`******`): an export never carries a secret, so ImportDataSources needs them filled in again. The caller must be a member of the project.\n\nSends Action=ExportDataSources.",
+        )
+        .arg(
+            ::clap::Arg::new("ProjectId")
+                .long("project-id")
+                .value_name("PROJECT_ID")
+                .required(true)
+                .help(
+                    "The ID of the DataWorks workspace (project) to which the data sources belong.",
+                )
+                .long_help(
+                    "The ID of the DataWorks workspace (project) to which the data sources belong.\n\nParameter ProjectId. Constraints: at least 1. Example: 10000.",
+                ),
+        )
+        .arg(
+            ::clap::Arg::new("PageNumber")
+                .long("page-number")
+                .value_name("PAGE_NUMBER")
+                .required(false)
+                .help("The page number; pages start from 1.")
+                .long_help(
+                    "The page number; pages start from 1.\n\nParameter PageNumber. Constraints: at least 1. Default: 1. Example: 1.",
+                ),
+        )
+        .arg(
+            ::clap::Arg::new("PageSize")
+                .long("page-size")
+                .value_name("PAGE_SIZE")
+                .required(false)
+                .help("The number of entries per page, 1 to 100 (default 10).")
+                .long_help(
+                    "The number of entries per page, 1 to 100 (default 10).\n\nParameter PageSize. Constraints: at least 1, at most 100. Default: 10. Example: 10.",
+                ),
+        )
+        .arg(
+            ::clap::Arg::new("Name")
+                .long("name")
+                .value_name("NAME")
+                .required(false)
+                .help(
+                    "A keyword contained in the names of the data sources to export (one keyword, 1 to 255 characters).",
+                )
+                .long_help(
+                    "A keyword contained in the names of the data sources to export (one keyword, 1 to 255 characters).\n\nParameter Name. Constraints: at least 1 character, at most 255 characters. Example: test. `@FILE` reads the value from a file, `-` from standard input.",
+                ),
+        )
+        .arg(
+            ::clap::Arg::new("DataSourceType")
+                .long("data-source-type")
+                .value_name("DATA_SOURCE_TYPE")
+                .required(false)
+                .help("Only data sources of this type.")
+                .long_help(
+                    "Only data sources of this type.\n\nParameter DataSourceType. Example: mysql.",
+                )
+                .value_parser([
+                    "odps",
+                    "mysql",
+                    "rds",
+                    "oss",
+                    "sqlserver",
+                    "polardb",
+                    "oracle",
+                    "mongodb",
+                    "emr",
+                    "postgresql",
+                    "analyticdb_for_mysql",
+                    "hybriddb_for_postgresql",
+                    "holo",
+                    "kafka",
+                ]),
+        )
+        .arg(
+            ::clap::Arg::new("SubType")
+                .long("sub-type")
+                .value_name("SUB_TYPE")
+                .required(false)
+                .help("Only `rds` data sources of this sub-type.")
+                .long_help(
+                    "Only `rds` data sources of this sub-type.\n\nParameter SubType. Example: mysql.",
+                )
+                .value_parser(["mysql", "sqlserver", "postgresql"]),
+        )
+        .arg(
+            ::clap::Arg::new("EnvType")
+                .long("env-type")
+                .value_name("ENV_TYPE")
+                .required(false)
+                .help(
+                    "Only data sources of this environment: 0 development, 1 production.",
+                )
+                .long_help(
+                    "Only data sources of this environment: 0 development, 1 production.\n\nParameter EnvType. Example: 1.",
+                ),
+        )
+}
+
+/// `dataworks import-data-sources`: Action=ImportDataSources.
+fn import_data_sources_command() -> ::clap::Command {
+    ::clap::Command::new("import-data-sources")
+        .about("Imports data sources into a project.")
+        .long_about(
+            "Imports data sources into a project.\n\nCreates the data sources given as a JSON array in `DataSources` in the project, each as CreateDataSource would. Every entry is checked first; an entry that fails a check (an unknown type, Content that breaks its type's rules, a name taken in the project and environment, or a secret that is still masked as an export left it) is not imported and is named in `Data.Message`, the others are imported, and `Data.Status` says whether all were. A masked secret is refused rather than stored: storing the mask would leave a data source that cannot connect, and a secret is never carried by an export. A `DataSources` value that is not a JSON array of objects is `InvalidParameter`. The caller must be the owner or an administrator of the project.\n\nSends Action=ImportDataSources.",
+        )
+        .arg(
+            ::clap::Arg::new("ProjectId")
+                .long("project-id")
+                .value_name("PROJECT_ID")
+                .required(true)
+                .help("The ID of the DataWorks workspace (project) to import into.")
+                .long_help(
+                    "The ID of the DataWorks workspace (project) to import into.\n\nParameter ProjectId. Constraints: at least 1. Example: 10000.",
+                ),
+        )
+        .arg(
+            ::clap::Arg::new("DataSources")
+                .long("data-sources")
+                .value_name("DATA_SOURCES")
+                .required(true)
+                .help(
+                    "The data sources to import: a JSON array (at most 100 entries) of objects with the fields `Name`, `DataSourceType`, `SubType`, `Description`, `Content` (a JSON object string, as in CreateDataSource) and `EnvType`, as ExportDataSources answers them (other fields of an export are ignored).",
+                )
+                .long_help(
+                    "The data sources to import: a JSON array (at most 100 entries) of objects with the fields `Name`, `DataSourceType`, `SubType`, `Description`, `Content` (a JSON object string, as in CreateDataSource) and `EnvType`, as ExportDataSources answers them (other fields of an export are ignored). Secret values must be given in full.\n\nParameter DataSources. Constraints: at least 1 character, at most 1048576 characters. Example: [{\"SubType\":\"\",\"DataSourceType\":\"mysql\",\"EnvType\":1,\"Name\":\"mysql_dms2\",\"Description\":\"aaa\",\"Content\":\"{\\\"database\\\":\\\"mysql_chengdu_old\\\",\\\"password\\\":\\\"xsaxsa\\\",\\\"instanceName\\\":\\\"rm-2vcrckb37163g7l3w\\\",\\\"regionId\\\":\\\"cn-chengdu\\\",\\\"tag\\\":\\\"rds\\\",\\\"rdsOwnerId\\\":\\\"333\\\",\\\"username\\\":\\\"mysql_chengdu2\\\"}\"}]. `@FILE` reads the value from a file, `-` from standard input.",
+                ),
+        )
+}
+
+/// `dataworks set-data-source-share`: Action=SetDataSourceShare.
+fn set_data_source_share_command() -> ::clap::Command {
+    ::clap::Command::new("set-data-source-share")
+        .about("Shares a data source with other projects and users of the tenant.")
+        .long_about(
+            "Shares a data source with other projects and users of the tenant.\n\nSets with whom the data source named `DatasourceName` in the project (in `EnvType`, or in both environments when it is left out) is shared: the projects in `ProjectPermissions` and the users in `UserPermissions`, each with `READ` or `WRITE`. The lists replace the previous ones; both empty or left out stops sharing. A shared data source shows `Shared: true` in ListDataSources, ListConnections and ExportDataSources. Sharing never leaves the tenant: a project or user outside the caller's tenant (or a user who is not a member of the project named with it) makes the call answer `Data.Status` `fail` with the reason in `Data.Message`, and nothing changes. The caller must be the owner or an administrator of the data source's project.\n\nSends Action=SetDataSourceShare.",
+        )
+        .arg(
+            ::clap::Arg::new("ProjectId")
+                .long("project-id")
+                .value_name("PROJECT_ID")
+                .required(true)
+                .help(
+                    "The ID of the DataWorks workspace (project) to which the data source belongs.",
+                )
+                .long_help(
+                    "The ID of the DataWorks workspace (project) to which the data source belongs.\n\nParameter ProjectId. Constraints: at least 1. Example: 10000.",
+                ),
+        )
+        .arg(
+            ::clap::Arg::new("DatasourceName")
+                .long("datasource-name")
+                .value_name("DATASOURCE_NAME")
+                .required(true)
+                .help("The name of the data source to share, 1 to 255 characters.")
+                .long_help(
+                    "The name of the data source to share, 1 to 255 characters.\n\nParameter DatasourceName. Constraints: at least 1 character, at most 255 characters. Example: mysql_name. `@FILE` reads the value from a file, `-` from standard input.",
+                ),
+        )
+        .arg(
+            ::clap::Arg::new("EnvType")
+                .long("env-type")
+                .value_name("ENV_TYPE")
+                .required(false)
+                .help(
+                    "The environment of the data source, as a string: \"0\" development, \"1\" production; left out, both.",
+                )
+                .long_help(
+                    "The environment of the data source, as a string: \"0\" development, \"1\" production; left out, both.\n\nParameter EnvType. Constraints: matches the pattern `^[01]$`. Example: 1. `@FILE` reads the value from a file, `-` from standard input.",
+                ),
+        )
+        .arg(
+            ::clap::Arg::new("ProjectPermissions")
+                .long("project-permissions")
+                .value_name("PROJECT_PERMISSIONS")
+                .required(false)
+                .help(
+                    "The projects to share with: a JSON array of `{\"projectId\": <Long>, \"permission\": \"READ\"|\"WRITE\", \"sharedName\": <String>}`.",
+                )
+                .long_help(
+                    "The projects to share with: a JSON array of `{\"projectId\": <Long>, \"permission\": \"READ\"|\"WRITE\", \"sharedName\": <String>}`. `READ` lets the project's members read and use the data source, `WRITE` also modify it; `sharedName` is the name it is shown under there (default `<source project name>.<data source name>`).\n\nParameter ProjectPermissions. Constraints: at most 65536 characters. Example: [{\"projectId\":1000,\"permission\":\"WRITE\",\"sharedName\":\"PX_DATAHUB1.shared_name\"}]. `@FILE` reads the value from a file, `-` from standard input.",
+                ),
+        )
+        .arg(
+            ::clap::Arg::new("UserPermissions")
+                .long("user-permissions")
+                .value_name("USER_PERMISSIONS")
+                .required(false)
+                .help(
+                    "The users to share with: a JSON array of `{\"projectId\": <Long>, \"users\": [{\"userId\": <String>, \"permission\": \"READ\"|\"WRITE\"}], \"sharedName\": <String>}`; each user may use the data source in that project only.",
+                )
+                .long_help(
+                    "The users to share with: a JSON array of `{\"projectId\": <Long>, \"users\": [{\"userId\": <String>, \"permission\": \"READ\"|\"WRITE\"}], \"sharedName\": <String>}`; each user may use the data source in that project only. With both parameters given, both take effect.\n\nParameter UserPermissions. Constraints: at most 65536 characters. Example: [{\"projectId\":10000,\"users\":[{\"userId\":\"276184575345452131\",\"permission\":\"WRITE\"}],\"sharedName\":\"PX_DATAHUB1.shared_name\"}]. `@FILE` reads the value from a file, `-` from standard input.",
+                ),
+        )
+}
+
 /// Reads the parameters of the operation behind the subcommand `name` (checked by the
 /// types crate's `from_params`, so nothing invalid is sent) and calls it. `None` when
 /// `name` is not an operation.
@@ -458,6 +975,125 @@ pub async fn call(
                         crate::call::finish(
                             client
                                 .test_network_connection(request)
+                                .await
+                                .map_err(|e| {
+                                    e.map_api(|api| crate::call::api(api.code(), api.message()))
+                                }),
+                        )
+                    }
+                    ::std::result::Result::Err(e) => {
+                        ::std::result::Result::Err(crate::call::invalid(e))
+                    }
+                }
+            }
+            "create-data-source" => {
+                match ::dataworks_types::CreateDataSourceRequest::from_params(lookup) {
+                    ::std::result::Result::Ok(request) => {
+                        crate::call::finish(
+                            client
+                                .create_data_source(request)
+                                .await
+                                .map_err(|e| {
+                                    e.map_api(|api| crate::call::api(api.code(), api.message()))
+                                }),
+                        )
+                    }
+                    ::std::result::Result::Err(e) => {
+                        ::std::result::Result::Err(crate::call::invalid(e))
+                    }
+                }
+            }
+            "update-data-source" => {
+                match ::dataworks_types::UpdateDataSourceRequest::from_params(lookup) {
+                    ::std::result::Result::Ok(request) => {
+                        crate::call::finish(
+                            client
+                                .update_data_source(request)
+                                .await
+                                .map_err(|e| {
+                                    e.map_api(|api| crate::call::api(api.code(), api.message()))
+                                }),
+                        )
+                    }
+                    ::std::result::Result::Err(e) => {
+                        ::std::result::Result::Err(crate::call::invalid(e))
+                    }
+                }
+            }
+            "list-data-sources" => {
+                match ::dataworks_types::ListDataSourcesRequest::from_params(lookup) {
+                    ::std::result::Result::Ok(request) => {
+                        crate::call::finish(
+                            client
+                                .list_data_sources(request)
+                                .await
+                                .map_err(|e| {
+                                    e.map_api(|api| crate::call::api(api.code(), api.message()))
+                                }),
+                        )
+                    }
+                    ::std::result::Result::Err(e) => {
+                        ::std::result::Result::Err(crate::call::invalid(e))
+                    }
+                }
+            }
+            "delete-data-source" => {
+                match ::dataworks_types::DeleteDataSourceRequest::from_params(lookup) {
+                    ::std::result::Result::Ok(request) => {
+                        crate::call::finish(
+                            client
+                                .delete_data_source(request)
+                                .await
+                                .map_err(|e| {
+                                    e.map_api(|api| crate::call::api(api.code(), api.message()))
+                                }),
+                        )
+                    }
+                    ::std::result::Result::Err(e) => {
+                        ::std::result::Result::Err(crate::call::invalid(e))
+                    }
+                }
+            }
+            "export-data-sources" => {
+                match ::dataworks_types::ExportDataSourcesRequest::from_params(lookup) {
+                    ::std::result::Result::Ok(request) => {
+                        crate::call::finish(
+                            client
+                                .export_data_sources(request)
+                                .await
+                                .map_err(|e| {
+                                    e.map_api(|api| crate::call::api(api.code(), api.message()))
+                                }),
+                        )
+                    }
+                    ::std::result::Result::Err(e) => {
+                        ::std::result::Result::Err(crate::call::invalid(e))
+                    }
+                }
+            }
+            "import-data-sources" => {
+                match ::dataworks_types::ImportDataSourcesRequest::from_params(lookup) {
+                    ::std::result::Result::Ok(request) => {
+                        crate::call::finish(
+                            client
+                                .import_data_sources(request)
+                                .await
+                                .map_err(|e| {
+                                    e.map_api(|api| crate::call::api(api.code(), api.message()))
+                                }),
+                        )
+                    }
+                    ::std::result::Result::Err(e) => {
+                        ::std::result::Result::Err(crate::call::invalid(e))
+                    }
+                }
+            }
+            "set-data-source-share" => {
+                match ::dataworks_types::SetDataSourceShareRequest::from_params(lookup) {
+                    ::std::result::Result::Ok(request) => {
+                        crate::call::finish(
+                            client
+                                .set_data_source_share(request)
                                 .await
                                 .map_err(|e| {
                                     e.map_api(|api| crate::call::api(api.code(), api.message()))

@@ -242,6 +242,64 @@ impl DataWorksConnectionApi for TestApi {
             ..Default::default()
         })
     }
+
+    // The DataSource family: not exercised by these tests.
+
+    async fn create_data_source(
+        &self,
+        _: &RequestContext,
+        _: CreateDataSourceRequest,
+    ) -> Result<CreateDataSourceResponse, CreateDataSourceError> {
+        Ok(CreateDataSourceResponse::default())
+    }
+
+    async fn update_data_source(
+        &self,
+        _: &RequestContext,
+        _: UpdateDataSourceRequest,
+    ) -> Result<UpdateDataSourceResponse, UpdateDataSourceError> {
+        Ok(UpdateDataSourceResponse::default())
+    }
+
+    async fn list_data_sources(
+        &self,
+        _: &RequestContext,
+        _: ListDataSourcesRequest,
+    ) -> Result<ListDataSourcesResponse, ListDataSourcesError> {
+        Ok(ListDataSourcesResponse::default())
+    }
+
+    async fn delete_data_source(
+        &self,
+        _: &RequestContext,
+        _: DeleteDataSourceRequest,
+    ) -> Result<DeleteDataSourceResponse, DeleteDataSourceError> {
+        Ok(DeleteDataSourceResponse::default())
+    }
+
+    async fn export_data_sources(
+        &self,
+        _: &RequestContext,
+        _: ExportDataSourcesRequest,
+    ) -> Result<ExportDataSourcesResponse, ExportDataSourcesError> {
+        Ok(ExportDataSourcesResponse::default())
+    }
+
+    async fn import_data_sources(
+        &self,
+        _: &RequestContext,
+        _: ImportDataSourcesRequest,
+    ) -> Result<ImportDataSourcesResponse, ImportDataSourcesError> {
+        Ok(ImportDataSourcesResponse::default())
+    }
+
+    async fn set_data_source_share(
+        &self,
+        _: &RequestContext,
+        _: SetDataSourceShareRequest,
+    ) -> Result<SetDataSourceShareResponse, SetDataSourceShareError> {
+        Ok(SetDataSourceShareResponse::default())
+    }
 }
 
 /// One `after` call.
