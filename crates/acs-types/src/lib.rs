@@ -16,5 +16,5 @@ pub use content::ContentSchemaInfo;
 pub use errors::{ErrorCode, ParamError, ValidationError};
 pub use params::{
     checked_optional_param, checked_param, from_json_param, json_param, optional_param,
-    required_param, IntOrString, RpcParam,
+    parse_integer, required_param, IntOrString, RpcParam,
 };

@@ -42,7 +42,29 @@ impl RpcParam for bool {
     }
 }
 
-/// Integers parse with `str::parse` (sign allowed, no spaces), refused with `reason`.
+/// Whether `value` is an integer as Alibaba Cloud's gateway writes and reads one: decimal
+/// digits with no `+`, no spaces and no leading zero, and a `-` only before a non-zero
+/// number. Rust's `str::parse` alone would take `+1`, and `01` for 1, which the gateway refuses.
+fn is_canonical_integer(value: &str) -> bool {
+    let digits = value.strip_prefix('-').unwrap_or(value);
+    match digits.as_bytes() {
+        [] => false,
+        [b'0'] => digits.len() == value.len(),
+        [b'0', ..] => false,
+        bytes => bytes.iter().all(u8::is_ascii_digit),
+    }
+}
+
+/// Reads an integer parameter strictly (see [`is_canonical_integer`]); `None` when it is not
+/// one or does not fit `T`. Generated constrained integers and integer enums parse through it,
+/// so every integer on the wire follows one rule.
+pub fn parse_integer<T: std::str::FromStr>(value: &str) -> Option<T> {
+    is_canonical_integer(value)
+        .then(|| value.parse().ok())
+        .flatten()
+}
+
+/// Integers must be canonical (see [`is_canonical_integer`]) and in range, else `reason`.
 macro_rules! int_param {
     ($($ty:ty => $reason:literal),*) => {$(
         impl RpcParam for $ty {
@@ -51,6 +73,9 @@ macro_rules! int_param {
             }
 
             fn from_param(value: &str) -> Result<Self, String> {
+                if !is_canonical_integer(value) {
+                    return Err(String::from($reason));
+                }
                 value.parse().map_err(|_| String::from($reason))
             }
         }
@@ -189,6 +214,27 @@ impl IntOrString {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn integers_are_strict_like_the_gateway() {
+        for good in ["0", "7", "-7", "2147483647", "-2147483648"] {
+            assert_eq!(i32::from_param(good), Ok(good.parse().unwrap()), "{good:?}");
+        }
+        for bad in [
+            "+1", " 5", "5 ", "01", "00", "-0", "-01", "-", "", "1_000", "0x1", "\u{0661}",
+        ] {
+            assert_eq!(
+                i32::from_param(bad),
+                Err("must be a 32-bit integer".into()),
+                "{bad:?}"
+            );
+            assert_eq!(
+                i64::from_param(bad),
+                Err("must be a 64-bit integer".into()),
+                "{bad:?}"
+            );
+        }
+    }
 
     #[test]
     fn scalars_read_as_before() {

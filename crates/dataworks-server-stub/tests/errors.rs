@@ -15,6 +15,13 @@ fn documented_message(action: &str, code: &str) -> String {
         "ListConnections" => dataworks_types::ListConnectionsError::CODES,
         "DeleteConnection" => dataworks_types::DeleteConnectionError::CODES,
         "TestNetworkConnection" => dataworks_types::TestNetworkConnectionError::CODES,
+        "CreateDataSource" => dataworks_types::CreateDataSourceError::CODES,
+        "UpdateDataSource" => dataworks_types::UpdateDataSourceError::CODES,
+        "ListDataSources" => dataworks_types::ListDataSourcesError::CODES,
+        "DeleteDataSource" => dataworks_types::DeleteDataSourceError::CODES,
+        "ExportDataSources" => dataworks_types::ExportDataSourcesError::CODES,
+        "ImportDataSources" => dataworks_types::ImportDataSourcesError::CODES,
+        "SetDataSourceShare" => dataworks_types::SetDataSourceShareError::CODES,
         other => panic!("unknown action {other}"),
     };
     codes

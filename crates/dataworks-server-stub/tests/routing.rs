@@ -62,6 +62,7 @@ async fn every_operation_is_reached_by_get_post_form_put_and_acs_headers() {
                 Received::List(_) => "ListConnections",
                 Received::Delete(_) => "DeleteConnection",
                 Received::Test(_) => "TestNetworkConnection",
+                Received::DataSource(action) => action,
             };
             assert_eq!(received_action, action, "{what}");
         }
@@ -308,8 +309,8 @@ async fn repeated_parameters_and_unreadable_bodies_get_envelopes_not_rejections(
     )
     .await;
     assert_eq!(answer.status, 200, "{answer:?}");
-    // Form garbage (bad escapes, bytes that are not UTF-8) is decoded leniently and then fails
-    // authentication, in the envelope.
+    // Form garbage: a value that is not UTF-8 once percent-decoded is InvalidParameter naming
+    // the parameter (issue 16), before authentication and in the envelope.
     let answer = send(
         server
             .raw(Method::POST, "/?Action=DeleteConnection&Version=2020-05-18")
@@ -317,7 +318,11 @@ async fn repeated_parameters_and_unreadable_bodies_get_envelopes_not_rejections(
             .body(b"%zz=%FF%FE&\xff\xfe=1".to_vec()),
     )
     .await;
-    answer.expect_error(400, "MissingParameter");
+    let message = answer.expect_error(400, "InvalidParameter");
+    assert!(
+        message.starts_with("The specified parameter \"%zz\" is not valid."),
+        "{message}"
+    );
     assert_eq!(server.api.calls(), 1);
 }
 

@@ -281,10 +281,8 @@ impl ::std::convert::TryFrom<i32> for EnvType {
 impl ::std::str::FromStr for EnvType {
     type Err = ValidationError;
     fn from_str(value: &str) -> ::std::result::Result<Self, ValidationError> {
-        let parsed: i32 = value
-            .trim()
-            .parse()
-            .map_err(|_| ValidationError {
+        let parsed: i32 = ::acs_types::parse_integer(value)
+            .ok_or_else(|| ValidationError {
                 field: "EnvType",
                 reason: ::std::string::String::from("must be a 32-bit integer"),
             })?;
@@ -2088,10 +2086,8 @@ impl ::std::convert::TryFrom<i64> for ProjectId {
 impl ::std::str::FromStr for ProjectId {
     type Err = ValidationError;
     fn from_str(value: &str) -> ::std::result::Result<Self, ValidationError> {
-        let parsed: i64 = value
-            .trim()
-            .parse()
-            .map_err(|_| ValidationError {
+        let parsed: i64 = ::acs_types::parse_integer(value)
+            .ok_or_else(|| ValidationError {
                 field: "ProjectId",
                 reason: ::std::string::String::from("must be a 64-bit integer"),
             })?;
@@ -2714,10 +2710,8 @@ impl ::std::convert::TryFrom<i64> for ConnectionId {
 impl ::std::str::FromStr for ConnectionId {
     type Err = ValidationError;
     fn from_str(value: &str) -> ::std::result::Result<Self, ValidationError> {
-        let parsed: i64 = value
-            .trim()
-            .parse()
-            .map_err(|_| ValidationError {
+        let parsed: i64 = ::acs_types::parse_integer(value)
+            .ok_or_else(|| ValidationError {
                 field: "ConnectionId",
                 reason: ::std::string::String::from("must be a 64-bit integer"),
             })?;
@@ -2999,10 +2993,8 @@ impl ::std::convert::TryFrom<i32> for PageNumber {
 impl ::std::str::FromStr for PageNumber {
     type Err = ValidationError;
     fn from_str(value: &str) -> ::std::result::Result<Self, ValidationError> {
-        let parsed: i32 = value
-            .trim()
-            .parse()
-            .map_err(|_| ValidationError {
+        let parsed: i32 = ::acs_types::parse_integer(value)
+            .ok_or_else(|| ValidationError {
                 field: "PageNumber",
                 reason: ::std::string::String::from("must be a 32-bit integer"),
             })?;
@@ -3089,10 +3081,8 @@ impl ::std::convert::TryFrom<i32> for PageSize {
 impl ::std::str::FromStr for PageSize {
     type Err = ValidationError;
     fn from_str(value: &str) -> ::std::result::Result<Self, ValidationError> {
-        let parsed: i32 = value
-            .trim()
-            .parse()
-            .map_err(|_| ValidationError {
+        let parsed: i32 = ::acs_types::parse_integer(value)
+            .ok_or_else(|| ValidationError {
                 field: "PageSize",
                 reason: ::std::string::String::from("must be a 32-bit integer"),
             })?;
@@ -4153,10 +4143,8 @@ impl ::std::convert::TryFrom<i64> for DataSourceId {
 impl ::std::str::FromStr for DataSourceId {
     type Err = ValidationError;
     fn from_str(value: &str) -> ::std::result::Result<Self, ValidationError> {
-        let parsed: i64 = value
-            .trim()
-            .parse()
-            .map_err(|_| ValidationError {
+        let parsed: i64 = ::acs_types::parse_integer(value)
+            .ok_or_else(|| ValidationError {
                 field: "DataSourceId",
                 reason: ::std::string::String::from("must be a 64-bit integer"),
             })?;
@@ -4955,7 +4943,7 @@ impl ExportDataSourcesRequest {
     }
 }
 
-/// Wire name: `DataSources`. Constraints: at least 1 character, at most 1048576 characters.
+/// Wire name: `DataSources`. Constraints: at least 1 character, at most 262144 characters.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
 #[serde(transparent)]
 pub struct DataSources(::std::string::String);
@@ -4986,11 +4974,11 @@ impl DataSources {
                 ),
             });
         }
-        if length > 1048576usize {
+        if length > 262144usize {
             return ::std::result::Result::Err(ValidationError {
                 field: "DataSources",
                 reason: ::std::format!(
-                    "must be at most 1048576 characters long, got {}", length
+                    "must be at most 262144 characters long, got {}", length
                 ),
             });
         }
@@ -5093,8 +5081,10 @@ pub struct ImportDataSourcesRequest {
     /// fields `Name`, `DataSourceType`, `SubType`, `Description`, `Content` (a JSON object
     /// string, as in CreateDataSource) and `EnvType`, as ExportDataSources answers them
     /// (other fields of an export are ignored). Secret values must be given in full.
+    /// At most 262,144 characters, so that the value fits the 1 MiB request body limit even
+    /// when every character is percent-encoded.
     ///
-    /// Wire name: `DataSources`. Constraints: at least 1 character, at most 1048576 characters. Example: `[{"SubType":"","DataSourceType":"mysql","EnvType":1,"Name":"mysql_dms2","Description":"aaa","Content":"{\"database\":\"mysql_chengdu_old\",\"password\":\"xsaxsa\",\"instanceName\":\"rm-2vcrckb37163g7l3w\",\"regionId\":\"cn-chengdu\",\"tag\":\"rds\",\"rdsOwnerId\":\"333\",\"username\":\"mysql_chengdu2\"}"}]`.
+    /// Wire name: `DataSources`. Constraints: at least 1 character, at most 262144 characters. Example: `[{"SubType":"","DataSourceType":"mysql","EnvType":1,"Name":"mysql_dms2","Description":"aaa","Content":"{\"database\":\"mysql_chengdu_old\",\"password\":\"xsaxsa\",\"instanceName\":\"rm-2vcrckb37163g7l3w\",\"regionId\":\"cn-chengdu\",\"tag\":\"rds\",\"rdsOwnerId\":\"333\",\"username\":\"mysql_chengdu2\"}"}]`.
     #[serde(
         rename = "DataSources",
         deserialize_with = "::acs_types::checked_param::<_, DataSources, _>"

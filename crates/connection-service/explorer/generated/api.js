@@ -2044,13 +2044,13 @@ export default {
         },
         {
           "default": null,
-          "description": "The data sources to import: a JSON array (at most 100 entries) of objects with the\nfields `Name`, `DataSourceType`, `SubType`, `Description`, `Content` (a JSON object\nstring, as in CreateDataSource) and `EnvType`, as ExportDataSources answers them\n(other fields of an export are ignored). Secret values must be given in full.\n",
+          "description": "The data sources to import: a JSON array (at most 100 entries) of objects with the\nfields `Name`, `DataSourceType`, `SubType`, `Description`, `Content` (a JSON object\nstring, as in CreateDataSource) and `EnvType`, as ExportDataSources answers them\n(other fields of an export are ignored). Secret values must be given in full.\nAt most 262,144 characters, so that the value fits the 1 MiB request body limit even\nwhen every character is percent-encoded.\n",
           "example": "[{\"SubType\":\"\",\"DataSourceType\":\"mysql\",\"EnvType\":1,\"Name\":\"mysql_dms2\",\"Description\":\"aaa\",\"Content\":\"{\\\"database\\\":\\\"mysql_chengdu_old\\\",\\\"password\\\":\\\"xsaxsa\\\",\\\"instanceName\\\":\\\"rm-2vcrckb37163g7l3w\\\",\\\"regionId\\\":\\\"cn-chengdu\\\",\\\"tag\\\":\\\"rds\\\",\\\"rdsOwnerId\\\":\\\"333\\\",\\\"username\\\":\\\"mysql_chengdu2\\\"}\"}]",
-          "maxLength": 1048576,
+          "maxLength": 262144,
           "minLength": 1,
           "name": "DataSources",
           "reasons": {
-            "maxLength": "must be at most 1048576 characters long, got {}",
+            "maxLength": "must be at most 262144 characters long, got {}",
             "minLength": "must be at least 1 character long, got {}"
           },
           "required": true,

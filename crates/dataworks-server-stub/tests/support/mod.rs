@@ -65,6 +65,8 @@ pub enum Received {
     List(ListConnectionsRequest),
     Delete(DeleteConnectionRequest),
     Test(TestNetworkConnectionRequest),
+    /// An operation of the DataSource family, by its Action.
+    DataSource(&'static str),
 }
 
 /// The test implementation: counts calls, records requests and contexts, and behaves as the
@@ -243,62 +245,132 @@ impl DataWorksConnectionApi for TestApi {
         })
     }
 
-    // The DataSource family: not exercised by these tests.
+    // The DataSource family: counted and scripted like the others, answered with defaults.
 
     async fn create_data_source(
         &self,
-        _: &RequestContext,
+        ctx: &RequestContext,
         _: CreateDataSourceRequest,
     ) -> Result<CreateDataSourceResponse, CreateDataSourceError> {
-        Ok(CreateDataSourceResponse::default())
+        self.enter(
+            ctx,
+            Received::DataSource("CreateDataSource"),
+            CreateDataSourceError::CODES,
+            CreateDataSourceError::from_code,
+        )
+        .await?;
+        Ok(CreateDataSourceResponse {
+            success: true,
+            ..Default::default()
+        })
     }
 
     async fn update_data_source(
         &self,
-        _: &RequestContext,
+        ctx: &RequestContext,
         _: UpdateDataSourceRequest,
     ) -> Result<UpdateDataSourceResponse, UpdateDataSourceError> {
-        Ok(UpdateDataSourceResponse::default())
+        self.enter(
+            ctx,
+            Received::DataSource("UpdateDataSource"),
+            UpdateDataSourceError::CODES,
+            UpdateDataSourceError::from_code,
+        )
+        .await?;
+        Ok(UpdateDataSourceResponse {
+            success: true,
+            ..Default::default()
+        })
     }
 
     async fn list_data_sources(
         &self,
-        _: &RequestContext,
+        ctx: &RequestContext,
         _: ListDataSourcesRequest,
     ) -> Result<ListDataSourcesResponse, ListDataSourcesError> {
-        Ok(ListDataSourcesResponse::default())
+        self.enter(
+            ctx,
+            Received::DataSource("ListDataSources"),
+            ListDataSourcesError::CODES,
+            ListDataSourcesError::from_code,
+        )
+        .await?;
+        Ok(ListDataSourcesResponse {
+            success: true,
+            ..Default::default()
+        })
     }
 
     async fn delete_data_source(
         &self,
-        _: &RequestContext,
+        ctx: &RequestContext,
         _: DeleteDataSourceRequest,
     ) -> Result<DeleteDataSourceResponse, DeleteDataSourceError> {
-        Ok(DeleteDataSourceResponse::default())
+        self.enter(
+            ctx,
+            Received::DataSource("DeleteDataSource"),
+            DeleteDataSourceError::CODES,
+            DeleteDataSourceError::from_code,
+        )
+        .await?;
+        Ok(DeleteDataSourceResponse {
+            success: true,
+            ..Default::default()
+        })
     }
 
     async fn export_data_sources(
         &self,
-        _: &RequestContext,
+        ctx: &RequestContext,
         _: ExportDataSourcesRequest,
     ) -> Result<ExportDataSourcesResponse, ExportDataSourcesError> {
-        Ok(ExportDataSourcesResponse::default())
+        self.enter(
+            ctx,
+            Received::DataSource("ExportDataSources"),
+            ExportDataSourcesError::CODES,
+            ExportDataSourcesError::from_code,
+        )
+        .await?;
+        Ok(ExportDataSourcesResponse {
+            success: true,
+            ..Default::default()
+        })
     }
 
     async fn import_data_sources(
         &self,
-        _: &RequestContext,
+        ctx: &RequestContext,
         _: ImportDataSourcesRequest,
     ) -> Result<ImportDataSourcesResponse, ImportDataSourcesError> {
-        Ok(ImportDataSourcesResponse::default())
+        self.enter(
+            ctx,
+            Received::DataSource("ImportDataSources"),
+            ImportDataSourcesError::CODES,
+            ImportDataSourcesError::from_code,
+        )
+        .await?;
+        Ok(ImportDataSourcesResponse {
+            success: true,
+            ..Default::default()
+        })
     }
 
     async fn set_data_source_share(
         &self,
-        _: &RequestContext,
+        ctx: &RequestContext,
         _: SetDataSourceShareRequest,
     ) -> Result<SetDataSourceShareResponse, SetDataSourceShareError> {
-        Ok(SetDataSourceShareResponse::default())
+        self.enter(
+            ctx,
+            Received::DataSource("SetDataSourceShare"),
+            SetDataSourceShareError::CODES,
+            SetDataSourceShareError::from_code,
+        )
+        .await?;
+        Ok(SetDataSourceShareResponse {
+            success: true,
+            ..Default::default()
+        })
     }
 }
 

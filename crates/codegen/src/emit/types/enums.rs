@@ -229,7 +229,7 @@ pub fn emit(ctx: &Ctx, name: &str, def: &EnumDef, docs: TokenStream) -> TokenStr
                     type Err = ValidationError;
 
                     fn from_str(value: &str) -> ::std::result::Result<Self, ValidationError> {
-                        let parsed: #repr = value.trim().parse().map_err(|_| ValidationError {
+                        let parsed: #repr = #support parse_integer(value).ok_or_else(|| ValidationError {
                             field: #wire,
                             reason: ::std::string::String::from(#not_int),
                         })?;

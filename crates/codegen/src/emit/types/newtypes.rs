@@ -136,6 +136,19 @@ pub fn emit(ctx: &Ctx, name: &str, def: &NewtypeDef, docs: TokenStream) -> Token
         )
     } else {
         let parse_reason = reasons::parse(def.inner);
+        let support = &ctx.support;
+        // Integers follow the runtime's one strict rule; floats parse as Rust reads them.
+        let refused = quote! {
+            ValidationError {
+                field: #wire,
+                reason: ::std::string::String::from(#parse_reason),
+            }
+        };
+        let parse = if matches!(def.inner, Scalar::I32 | Scalar::I64) {
+            quote!(#support parse_integer(value).ok_or_else(|| #refused))
+        } else {
+            quote!(value.trim().parse().map_err(|_| #refused))
+        };
         (
             quote!(value: &#inner),
             quote! {
@@ -149,10 +162,7 @@ pub fn emit(ctx: &Ctx, name: &str, def: &NewtypeDef, docs: TokenStream) -> Token
                     type Err = ValidationError;
 
                     fn from_str(value: &str) -> ::std::result::Result<Self, ValidationError> {
-                        let parsed: #inner = value.trim().parse().map_err(|_| ValidationError {
-                            field: #wire,
-                            reason: ::std::string::String::from(#parse_reason),
-                        })?;
+                        let parsed: #inner = #parse?;
                         Self::new(parsed)
                     }
                 }
