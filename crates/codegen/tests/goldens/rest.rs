@@ -202,10 +202,8 @@ impl ::std::convert::TryFrom<i32> for Lives {
 impl ::std::str::FromStr for Lives {
     type Err = ValidationError;
     fn from_str(value: &str) -> ::std::result::Result<Self, ValidationError> {
-        let parsed: i32 = value
-            .trim()
-            .parse()
-            .map_err(|_| ValidationError {
+        let parsed: i32 = ::acs_types::parse_integer(value)
+            .ok_or_else(|| ValidationError {
                 field: "lives",
                 reason: ::std::string::String::from("must be a 32-bit integer"),
             })?;
@@ -309,10 +307,8 @@ impl ::std::convert::TryFrom<i64> for Size {
 impl ::std::str::FromStr for Size {
     type Err = ValidationError;
     fn from_str(value: &str) -> ::std::result::Result<Self, ValidationError> {
-        let parsed: i64 = value
-            .trim()
-            .parse()
-            .map_err(|_| ValidationError {
+        let parsed: i64 = ::acs_types::parse_integer(value)
+            .ok_or_else(|| ValidationError {
                 field: "Size",
                 reason: ::std::string::String::from(
                     "must be an integer, one of: 1, 2, 3",
@@ -501,10 +497,8 @@ impl ::std::convert::TryFrom<i32> for Limit {
 impl ::std::str::FromStr for Limit {
     type Err = ValidationError;
     fn from_str(value: &str) -> ::std::result::Result<Self, ValidationError> {
-        let parsed: i32 = value
-            .trim()
-            .parse()
-            .map_err(|_| ValidationError {
+        let parsed: i32 = ::acs_types::parse_integer(value)
+            .ok_or_else(|| ValidationError {
                 field: "limit",
                 reason: ::std::string::String::from("must be a 32-bit integer"),
             })?;

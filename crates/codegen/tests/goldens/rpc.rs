@@ -57,10 +57,8 @@ impl ::std::convert::TryFrom<i32> for EnvType {
 impl ::std::str::FromStr for EnvType {
     type Err = ValidationError;
     fn from_str(value: &str) -> ::std::result::Result<Self, ValidationError> {
-        let parsed: i32 = value
-            .trim()
-            .parse()
-            .map_err(|_| ValidationError {
+        let parsed: i32 = ::acs_types::parse_integer(value)
+            .ok_or_else(|| ValidationError {
                 field: "EnvType",
                 reason: ::std::string::String::from("must be an integer, one of: 0, 1"),
             })?;
@@ -336,10 +334,8 @@ impl ::std::convert::TryFrom<i32> for Status {
 impl ::std::str::FromStr for Status {
     type Err = ValidationError;
     fn from_str(value: &str) -> ::std::result::Result<Self, ValidationError> {
-        let parsed: i32 = value
-            .trim()
-            .parse()
-            .map_err(|_| ValidationError {
+        let parsed: i32 = ::acs_types::parse_integer(value)
+            .ok_or_else(|| ValidationError {
                 field: "Status",
                 reason: ::std::string::String::from("must be an integer, one of: 1, 2"),
             })?;
@@ -583,10 +579,8 @@ impl ::std::convert::TryFrom<i64> for ThingId {
 impl ::std::str::FromStr for ThingId {
     type Err = ValidationError;
     fn from_str(value: &str) -> ::std::result::Result<Self, ValidationError> {
-        let parsed: i64 = value
-            .trim()
-            .parse()
-            .map_err(|_| ValidationError {
+        let parsed: i64 = ::acs_types::parse_integer(value)
+            .ok_or_else(|| ValidationError {
                 field: "ThingId",
                 reason: ::std::string::String::from("must be a 64-bit integer"),
             })?;
@@ -1072,10 +1066,8 @@ impl ::std::convert::TryFrom<i32> for PageSize {
 impl ::std::str::FromStr for PageSize {
     type Err = ValidationError;
     fn from_str(value: &str) -> ::std::result::Result<Self, ValidationError> {
-        let parsed: i32 = value
-            .trim()
-            .parse()
-            .map_err(|_| ValidationError {
+        let parsed: i32 = ::acs_types::parse_integer(value)
+            .ok_or_else(|| ValidationError {
                 field: "PageSize",
                 reason: ::std::string::String::from("must be a 32-bit integer"),
             })?;
@@ -1156,10 +1148,8 @@ impl ::std::convert::TryFrom<i32> for PageNumber {
 impl ::std::str::FromStr for PageNumber {
     type Err = ValidationError;
     fn from_str(value: &str) -> ::std::result::Result<Self, ValidationError> {
-        let parsed: i32 = value
-            .trim()
-            .parse()
-            .map_err(|_| ValidationError {
+        let parsed: i32 = ::acs_types::parse_integer(value)
+            .ok_or_else(|| ValidationError {
                 field: "PageNumber",
                 reason: ::std::string::String::from("must be a 32-bit integer"),
             })?;
