@@ -83,7 +83,7 @@ pub fn app(
     let controls = TestControls::new(settings.test_controls.clone(), store.clone());
     let mut rpc = controls.wrap(router(Arc::new(Api::new(service)), config));
     if settings.explorer.enabled {
-        let public_url = settings.explorer.public_url.clone();
+        let public_url: Option<Arc<str>> = settings.explorer.public_url.as_deref().map(Arc::from);
         rpc = rpc
             .layer(axum::middleware::from_fn(move |request, next| {
                 explorer::recommend_layer(public_url.clone(), request, next)

@@ -7,6 +7,8 @@
 //! (scripts and styles from this origin only, no inline script, no framing), so the page makes no
 //! request to any other origin and a page elsewhere cannot frame it to catch a typed secret.
 
+use std::sync::Arc;
+
 use axum::body::{to_bytes, Body};
 use axum::extract::Request;
 use axum::http::header::{
@@ -152,22 +154,28 @@ const MAX_REWRITTEN_BODY: usize = 4 * 1024 * 1024;
 /// troubleshoot entry of its code (base: `public_url`, else `http://` + the request's `Host`).
 /// Generic over every code and every layer that answers errors, so neither generated code nor
 /// each error site has to know about the explorer.
-pub async fn recommend_layer(public_url: Option<String>, request: Request, next: Next) -> Response {
-    let base = public_url.or_else(|| {
-        request
-            .headers()
-            .get(HOST)
-            .and_then(|h| h.to_str().ok())
-            .filter(|h| plausible_host(h))
-            .map(|h| format!("http://{h}"))
-    });
+pub async fn recommend_layer(
+    public_url: Option<Arc<str>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    // Only error answers get a link: keep the Host (a cheap clone) and build nothing until then.
+    let host = request.headers().get(HOST).cloned();
     let response = next.run(request).await;
-    let Some(base) = base else {
-        return response;
-    };
     if !(response.status().is_client_error() || response.status().is_server_error()) {
         return response;
     }
+    let base = match public_url {
+        Some(url) => url.to_string(),
+        None => match host
+            .as_ref()
+            .and_then(|h| h.to_str().ok())
+            .filter(|h| plausible_host(h))
+        {
+            Some(h) => format!("http://{h}"),
+            None => return response,
+        },
+    };
     let format = match response.headers().get(CONTENT_TYPE) {
         Some(ct) if ct.as_bytes() == XML_CONTENT_TYPE.as_bytes() => Format::Xml,
         Some(ct) if ct.as_bytes().starts_with(b"application/json") => Format::Json,
