@@ -429,7 +429,7 @@ impl ConnectionService {
         caller: &Caller,
         query: ListConnections,
     ) -> Result<ConnectionPage, DomainError> {
-        self.list_page(caller, query, true).await
+        self.list_page(caller, query, false).await
     }
 
     /// A page of the project's connections (Sequence descending), followed, with
