@@ -268,7 +268,18 @@ class Server:
         match = re.search(r"ProjectId=(\d+)", created)
         if match is None:
             raise HarnessError(f"admin projects create printed no ProjectId: {created!r}")
-        return match.group(1)
+        target = match.group(1)
+        # The scenarios' user (the first project's owner) joins it as a visitor, so that it can
+        # list what is shared there (a visitor reads, and changes nothing of its own).
+        owners = [
+            fields[1]
+            for fields in (line.split("\t") for line in self.admin("members", "list", "--project", project_id).splitlines())
+            if len(fields) == 3 and fields[2] == "owner"
+        ]
+        if not owners:
+            raise HarnessError(f"project {project_id} has no owner in admin members list")
+        self.admin("members", "add", "--project", target, "--user", owners[0], "--role", "visitor")
+        return target
 
     def write_log(self, text: str) -> None:
         with self.log_lock:

@@ -315,7 +315,7 @@ impl DataWorksConnectionApi for Api {
         let err = to_api::<ExportDataSourcesError>(ctx);
         let page = self
             .service
-            .list_connections(&caller(ctx).map_err(&err)?, input)
+            .list_own_connections(&caller(ctx).map_err(&err)?, input)
             .await
             .map_err(&err)?;
         let (page_number, page_size, total_count, data_sources) = data_source_page(page);
@@ -485,39 +485,70 @@ fn to_api<E: OperationError>(ctx: &RequestContext) -> impl Fn(DomainError) -> E 
     move |error| to_api_error(ctx, error)
 }
 
-/// Status and message come from the spec's
-/// table for the operation; a domain error an operation does not document is a bug, answered as
+/// Status and message come from the spec's table for the operation. Some domain errors have a
+/// more specific code in some operations' tables (the DataSource family's `ConnectionAlreadyExist`
+/// and `MissingParam.ConnectionStr.Property`): the first candidate the operation documents is
+/// answered. A domain error an operation does not document at all is a bug, answered as
 /// `InternalError` and logged.
 fn to_api_error<E: OperationError>(ctx: &RequestContext, error: DomainError) -> E {
-    let (code, values, detail): (&str, Vec<(&str, String)>, Option<String>) = match &error {
-        DomainError::UserNotInTenant => ("Invalid.Tenant.UserNotInTenant", vec![], None),
-        DomainError::ProjectNotExists => ("Invalid.Tenant.ProjectNotExists", vec![], None),
-        DomainError::UserNotInProject => ("Invalid.Tenant.UserNotInProject", vec![], None),
+    type Candidate = (&'static str, Vec<(&'static str, String)>, Option<String>);
+    let candidates: Vec<Candidate> = match &error {
+        DomainError::UserNotInTenant => vec![("Invalid.Tenant.UserNotInTenant", vec![], None)],
+        DomainError::ProjectNotExists => vec![("Invalid.Tenant.ProjectNotExists", vec![], None)],
+        DomainError::UserNotInProject => vec![("Invalid.Tenant.UserNotInProject", vec![], None)],
         DomainError::UserIsNotProjectOwnerOrAdmin => {
-            ("Invalid.Tenant.UserIsNotProjectOwnerOrAdmin", vec![], None)
+            vec![("Invalid.Tenant.UserIsNotProjectOwnerOrAdmin", vec![], None)]
         }
-        DomainError::ConnectionNotExists => ("Invalid.Tenant.ConnectionNotExists", vec![], None),
-        DomainError::DataSourceStatus => (
+        DomainError::ConnectionNotExists => {
+            vec![("Invalid.Tenant.ConnectionNotExists", vec![], None)]
+        }
+        DomainError::DataSourceStatus => vec![(
             "Invalid.DataSource.DataSourceStatus",
             vec![("status", "DISABLED".to_owned())],
             None,
-        ),
-        DomainError::NameConflict { .. } => ("Invalid.DataSource.NameDuplicate", vec![], None),
-        DomainError::InvalidParameter { name, reason } => (
+        )],
+        DomainError::BoundToCalcEngine => vec![("Invalid.Operation", vec![], None)],
+        DomainError::NameConflict { name, env_type } => vec![
+            (
+                "ConnectionAlreadyExist",
+                vec![("envType", env_type.to_string()), ("name", name.clone())],
+                None,
+            ),
+            ("Invalid.DataSource.NameDuplicate", vec![], None),
+        ],
+        DomainError::ContentPropertyMissing { property, reason } => vec![
+            (
+                "MissingParam.ConnectionStr.Property",
+                vec![("property", property.clone())],
+                None,
+            ),
+            (
+                "InvalidParameter",
+                vec![("name", "Content".to_owned())],
+                Some(reason.clone()),
+            ),
+        ],
+        DomainError::InvalidParameter { name, reason } => vec![(
             "InvalidParameter",
             vec![("name", (*name).to_owned())],
             Some(reason.clone()),
-        ),
+        )],
         DomainError::Internal => {
             tracing::error!(request_id = %ctx.request_id, operation = %ctx.operation, "internal error");
             return E::internal();
         }
     };
-    let Some(documented) = E::CODES.iter().find(|c| c.code == code) else {
+    let found = candidates.into_iter().find_map(|(code, values, detail)| {
+        E::CODES
+            .iter()
+            .find(|c| c.code == code)
+            .map(|documented| (documented, values, detail))
+    });
+    let Some((documented, values, detail)) = found else {
         tracing::error!(
             request_id = %ctx.request_id,
             operation = %ctx.operation,
-            code,
+            error = %error,
             "domain error not documented for this operation"
         );
         return E::internal();
@@ -528,5 +559,5 @@ fn to_api_error<E: OperationError>(ctx: &RequestContext, error: DomainError) -> 
         message.push(' ');
         message.push_str(&reason);
     }
-    E::from_code(documented.http_status, code, &message)
+    E::from_code(documented.http_status, documented.code, &message)
 }

@@ -197,6 +197,20 @@ pub fn validate(connection_type: &str, map: &Map<String, Value>) -> Result<(), C
     Ok(())
 }
 
+/// The first key (or `a or b` group) the rules of `connection_type` require and `map` lacks;
+/// `None` when none is missing or the type is unknown.
+pub fn first_missing(connection_type: &str, map: &Map<String, Value>) -> Option<String> {
+    let schema = schema_for(connection_type)?;
+    if let Some(key) = schema.required.iter().find(|k| !present(map, k)) {
+        return Some((*key).to_owned());
+    }
+    schema
+        .required_any_of
+        .iter()
+        .find(|group| !group.iter().any(|k| present(map, k)))
+        .map(|group| group.join(" or "))
+}
+
 /// The types whose rules `map` satisfies (used to make an update conditional on the stored type).
 ///
 /// Runs on every update, against every type: it only tests keys and builds no error text.

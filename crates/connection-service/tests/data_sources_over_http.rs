@@ -670,11 +670,13 @@ async fn every_documented_error_code(s: &Served) {
             CreateDataSourceError::InvalidTenantProjectNotExists
         ));
 
-        // Names are unique per project and environment.
+        // Names are unique per project and environment: CreateDataSource answers Alibaba's
+        // ConnectionAlreadyExist with both filled in.
         let (e, st) = api(alice.create_data_source(create("target")).await);
         assert!(
-            matches!(e, CreateDataSourceError::InvalidDataSourceNameDuplicate),
-            "{mode}"
+            matches!(&e, CreateDataSourceError::ConnectionAlreadyExist { message }
+                if message == "The connection with envType 0 and name target already exists."),
+            "{mode}: {e:?}"
         );
         assert_eq!(st, 400);
         let (e, st) = api(alice
@@ -682,6 +684,33 @@ async fn every_documented_error_code(s: &Served) {
             .await);
         assert!(
             matches!(e, UpdateDataSourceError::InvalidDataSourceNameDuplicate),
+            "{mode}: {e:?}"
+        );
+        assert_eq!(st, 400);
+
+        // Content without a key its type requires: UpdateDataSource names the property
+        // (MissingParam.ConnectionStr.Property), with Content and EnvType or Content alone;
+        // UpdateConnection, which documents no such code, answers InvalidParameter.
+        let no_password = r#"{"username":"u","instanceName":"rm","database":"db"}"#;
+        for request in [
+            UpdateDataSourceRequest::new(id)
+                .content(no_password)
+                .env_type(0),
+            UpdateDataSourceRequest::new(id).content(no_password),
+        ] {
+            let (e, st) = api(alice.update_data_source(request).await);
+            assert!(
+                matches!(&e, UpdateDataSourceError::MissingParamConnectionStrProperty { message }
+                    if message == "You must specify property password required by the data source connection string."),
+                "{mode}: {e:?}"
+            );
+            assert_eq!(st, 400);
+        }
+        let (e, st) = api(alice
+            .update_connection(UpdateConnectionRequest::new(id, no_password, 0))
+            .await);
+        assert!(
+            matches!(&e, UpdateConnectionError::InvalidParameter { message } if message.contains("\"Content\"") && message.contains("password")),
             "{mode}: {e:?}"
         );
         assert_eq!(st, 400);
@@ -715,6 +744,45 @@ async fn every_documented_error_code(s: &Served) {
             "{mode}: {e:?}"
         );
     }
+
+    // A data source bound to a compute engine cannot be deleted (Invalid.Operation), by
+    // either family, until it is unbound.
+    let bound = owner
+        .create_data_source(CreateDataSourceRequest::new(
+            w.project,
+            "bound",
+            ConnectionType::Mysql,
+            mysql_content("pw"),
+            0,
+        ))
+        .await
+        .unwrap()
+        .data;
+    assert!(s.h.store.set_binding_calc_engine(bound, 7).await.unwrap());
+    for format in [Format::Json, Format::Xml] {
+        let c = owner.with_format(format);
+        let (e, st) = api(c
+            .delete_data_source(DeleteDataSourceRequest::new(bound))
+            .await);
+        assert!(
+            matches!(e, DeleteDataSourceError::InvalidOperation),
+            "{format:?}: {e:?}"
+        );
+        assert_eq!(st, 400);
+        let (e, st) = api(c
+            .delete_connection(DeleteConnectionRequest::new(bound))
+            .await);
+        assert!(
+            matches!(e, DeleteConnectionError::InvalidOperation),
+            "{format:?}: {e:?}"
+        );
+        assert_eq!(st, 400);
+    }
+    assert!(s.h.store.set_binding_calc_engine(bound, 0).await.unwrap());
+    owner
+        .delete_data_source(DeleteDataSourceRequest::new(bound))
+        .await
+        .unwrap();
 
     // A soft-deleted project no longer exists for any operation on it.
     s.h.admin.delete_project(w.project).await.unwrap();
@@ -991,10 +1059,363 @@ async fn sharing_stays_inside_the_tenant(s: &Served) {
     );
 }
 
+/// The (name, shared) pairs of a ListDataSources page.
+fn names_of(page: &ListDataSourcesResponse) -> Vec<(String, bool)> {
+    page.data
+        .data_sources
+        .iter()
+        .map(|d| (d.name.clone(), d.shared))
+        .collect()
+}
+
+/// Issue 18, points 1 and 2: a data source shared with another project of the tenant is listed
+/// there (both families, paged, TotalCount exact) under its shared name with `Shared: true`;
+/// a user share reaches that user only; READ reads, WRITE also updates, neither deletes; a
+/// revoked share is gone; nothing crosses tenants.
+async fn shared_data_sources_in_the_receiving_project(s: &Served) {
+    let alice = s.client("alice");
+    let sibling = sibling_project(s, "sibling").await;
+    // olga: in tenant A, not in project P; a developer of the sibling project.
+    s.h.admin
+        .add_member(sibling, "olga", Role::Developer)
+        .await
+        .unwrap();
+    let olga_id = s.w.outsider.user_id;
+    let create = |project: i64, name: &str, env: i32| {
+        CreateDataSourceRequest::new(
+            project,
+            name,
+            ConnectionType::Mysql,
+            mysql_content("pw-src"),
+            env,
+        )
+    };
+    let s1 = alice
+        .create_data_source(create(s.w.project, "s1", 0))
+        .await
+        .unwrap()
+        .data;
+    let s2 = alice
+        .create_data_source(create(s.w.project, "s2", 0))
+        .await
+        .unwrap()
+        .data;
+    for name in ["own-1", "own-2", "own-3"] {
+        alice
+            .create_data_source(create(sibling, name, 0))
+            .await
+            .unwrap();
+    }
+    let olga = s.client("olga");
+    let in_sibling = || ListDataSourcesRequest::new(sibling).page_size(100);
+    assert_eq!(
+        olga.list_data_sources(in_sibling())
+            .await
+            .unwrap()
+            .data
+            .total_count,
+        3
+    );
+    // Not shared yet: olga is no member of project P.
+    let (e, st) = api(olga
+        .update_data_source(UpdateDataSourceRequest::new(s1).description("by olga"))
+        .await);
+    assert!(
+        matches!(e, UpdateDataSourceError::InvalidTenantUserNotInProject),
+        "{e:?}"
+    );
+    assert_eq!(st, 400);
+
+    // s1 with the whole sibling project (READ, default shared name); s2 with olga alone in
+    // it (WRITE, named).
+    let share = |name: &str, projects: String, users: String| {
+        SetDataSourceShareRequest::new(s.w.project, name)
+            .env_type("0")
+            .project_permissions(projects)
+            .user_permissions(users)
+    };
+    for (name, projects, users) in [
+        (
+            "s1",
+            format!(r#"[{{"projectId":{sibling},"permission":"READ"}}]"#),
+            "[]".to_owned(),
+        ),
+        (
+            "s2",
+            "[]".to_owned(),
+            format!(
+                r#"[{{"projectId":{sibling},"users":[{{"userId":"{olga_id}","permission":"WRITE"}}],"sharedName":"p.s2-for-olga"}}]"#
+            ),
+        ),
+    ] {
+        let answer = alice
+            .set_data_source_share(share(name, projects, users))
+            .await
+            .unwrap();
+        assert_eq!(answer.data.status, "success", "{}", answer.data.message);
+    }
+
+    for (signature, format) in MODES {
+        let mode = format!("{signature:?}/{format:?}");
+        let olga = s.client_in("olga", signature, format);
+        let page = olga.list_data_sources(in_sibling()).await.unwrap();
+        assert_eq!(page.data.total_count, 5, "{mode}");
+        assert_eq!(
+            names_of(&page),
+            [
+                ("own-3".to_owned(), false),
+                ("own-2".to_owned(), false),
+                ("own-1".to_owned(), false),
+                ("p.s2-for-olga".to_owned(), true),
+                ("project-p.s1".to_owned(), true),
+            ],
+            "{mode}"
+        );
+        let shared: Vec<(i64, i64)> = page
+            .data
+            .data_sources
+            .iter()
+            .filter(|d| d.shared)
+            .map(|d| (d.id, d.project_id))
+            .collect();
+        // The same ids as at the source, which still owns them.
+        assert_eq!(shared, [(s2, s.w.project), (s1, s.w.project)], "{mode}");
+        for d in page.data.data_sources.iter().filter(|d| d.shared) {
+            assert!(d.content.contains(MASK) && !d.content.contains("pw-src"));
+        }
+        // Pages of 2: every row once, TotalCount on each page.
+        let mut seen = Vec::new();
+        for number in 1..=3 {
+            let page = olga
+                .list_data_sources(in_sibling().page_size(2).page_number(number))
+                .await
+                .unwrap();
+            assert_eq!(page.data.total_count, 5, "{mode} page {number}");
+            assert_eq!(
+                page.data.data_sources.len(),
+                if number < 3 { 2 } else { 1 },
+                "{mode} page {number}"
+            );
+            seen.extend(page.data.data_sources.iter().map(|d| d.name.clone()));
+        }
+        assert_eq!(
+            seen,
+            ["own-3", "own-2", "own-1", "p.s2-for-olga", "project-p.s1"],
+            "{mode}"
+        );
+        let past = olga
+            .list_data_sources(in_sibling().page_size(2).page_number(4))
+            .await
+            .unwrap();
+        assert_eq!(
+            (past.data.total_count, past.data.data_sources.len()),
+            (5, 0)
+        );
+        // Filters apply to shared rows too; Name matches the shared name.
+        let by_name = olga
+            .list_data_sources(in_sibling().name("project-p."))
+            .await
+            .unwrap();
+        assert_eq!(
+            names_of(&by_name),
+            [("project-p.s1".to_owned(), true)],
+            "{mode}"
+        );
+        assert_eq!(by_name.data.total_count, 1);
+        let prod = olga
+            .list_data_sources(in_sibling().env_type(1))
+            .await
+            .unwrap();
+        assert_eq!(prod.data.total_count, 0, "{mode}");
+        // The Connection family lists the same rows.
+        let conns = olga
+            .list_connections(ListConnectionsRequest::new(sibling).page_size(100))
+            .await
+            .unwrap();
+        assert_eq!(conns.data.total_count, 5, "{mode}");
+        assert_eq!(
+            conns
+                .data
+                .connections
+                .iter()
+                .filter(|c| c.shared)
+                .map(|c| c.name.as_str())
+                .collect::<Vec<_>>(),
+            ["p.s2-for-olga", "project-p.s1"]
+        );
+        // An export is the project's own data sources only.
+        let export = olga
+            .export_data_sources(ExportDataSourcesRequest::new(sibling).page_size(100))
+            .await
+            .unwrap();
+        assert_eq!(export.data.total_count, 3, "{mode}");
+        assert!(export.data.data_sources.iter().all(|d| !d.shared));
+    }
+    // A user share reaches that user only: alice (owner of the sibling) sees s1, not s2.
+    let mine = alice.list_data_sources(in_sibling()).await.unwrap();
+    assert_eq!(mine.data.total_count, 4);
+    assert!(!names_of(&mine).iter().any(|(n, _)| n == "p.s2-for-olga"));
+    // The source project lists its own two, not as extra rows.
+    assert_eq!(
+        alice
+            .list_data_sources(ListDataSourcesRequest::new(s.w.project))
+            .await
+            .unwrap()
+            .data
+            .total_count,
+        2
+    );
+
+    // READ: no update, no delete (403), in JSON and XML.
+    for format in [Format::Json, Format::Xml] {
+        let olga = s.client("olga").with_format(format);
+        let (e, st) = api(olga
+            .update_data_source(UpdateDataSourceRequest::new(s1).description("by olga"))
+            .await);
+        assert!(
+            matches!(
+                e,
+                UpdateDataSourceError::InvalidTenantUserIsNotProjectOwnerOrAdmin
+            ),
+            "{format:?} {e:?}"
+        );
+        assert_eq!(st, 403);
+        let (e, st) = api(olga
+            .update_connection(UpdateConnectionRequest::new(s1, mysql_content(MASK), 0))
+            .await);
+        assert!(
+            matches!(
+                e,
+                UpdateConnectionError::InvalidTenantUserIsNotProjectOwnerOrAdmin
+            ),
+            "{format:?} {e:?}"
+        );
+        assert_eq!(st, 403);
+        let (e, st) = api(olga
+            .delete_data_source(DeleteDataSourceRequest::new(s1))
+            .await);
+        assert!(matches!(
+            e,
+            DeleteDataSourceError::InvalidTenantUserIsNotProjectOwnerOrAdmin
+        ));
+        assert_eq!(st, 403);
+    }
+    // WRITE: updates in place (both families; masked secrets kept), never deletes.
+    olga.update_data_source(UpdateDataSourceRequest::new(s2).description("by olga"))
+        .await
+        .unwrap();
+    olga.update_connection(
+        UpdateConnectionRequest::new(s2, mysql_content(MASK), 0).description("by olga, again"),
+    )
+    .await
+    .unwrap();
+    let at_source = alice
+        .list_data_sources(ListDataSourcesRequest::new(s.w.project).name("s2"))
+        .await
+        .unwrap();
+    let d = &at_source.data.data_sources[0];
+    assert_eq!(
+        (d.description.as_str(), d.operator.as_str()),
+        ("by olga, again", "olga")
+    );
+    assert_eq!(stored_password(s, s2).await.as_deref(), Some("pw-src"));
+    for format in [Format::Json, Format::Xml] {
+        let olga = s.client("olga").with_format(format);
+        let (e, st) = api(olga
+            .delete_data_source(DeleteDataSourceRequest::new(s2))
+            .await);
+        assert!(
+            matches!(
+                e,
+                DeleteDataSourceError::InvalidTenantUserIsNotProjectOwnerOrAdmin
+            ),
+            "{format:?} {e:?}"
+        );
+        assert_eq!(st, 403);
+        let (e, _) = api(olga
+            .delete_connection(DeleteConnectionRequest::new(s2))
+            .await);
+        assert!(matches!(
+            e,
+            DeleteConnectionError::InvalidTenantUserIsNotProjectOwnerOrAdmin
+        ));
+    }
+    // A WRITE share with the whole project lets every member of it update.
+    alice
+        .set_data_source_share(share(
+            "s1",
+            format!(r#"[{{"projectId":{sibling},"permission":"WRITE"}}]"#),
+            String::new(),
+        ))
+        .await
+        .unwrap();
+    olga.update_data_source(UpdateDataSourceRequest::new(s1).description("now writable"))
+        .await
+        .unwrap();
+
+    // Revoked (the lists replaced by empty ones): gone from the sibling, no rights left.
+    alice
+        .set_data_source_share(share("s1", "[]".to_owned(), "[]".to_owned()))
+        .await
+        .unwrap();
+    let page = olga.list_data_sources(in_sibling()).await.unwrap();
+    assert_eq!(page.data.total_count, 4);
+    assert!(!names_of(&page).iter().any(|(n, _)| n == "project-p.s1"));
+    let (e, st) = api(olga
+        .update_data_source(UpdateDataSourceRequest::new(s1).description("late"))
+        .await);
+    assert!(matches!(
+        e,
+        UpdateDataSourceError::InvalidTenantUserNotInProject
+    ));
+    assert_eq!(st, 400);
+    // Leaving the receiving project ends a user's share too.
+    s.h.admin.remove_member(sibling, "olga").await.unwrap();
+    let (e, _) = api(olga
+        .update_data_source(UpdateDataSourceRequest::new(s2).description("gone"))
+        .await);
+    assert!(matches!(
+        e,
+        UpdateDataSourceError::InvalidTenantUserNotInProject
+    ));
+
+    // Never across tenants: tenant B's project cannot receive it, and tenant B's owner sees
+    // nothing of it.
+    let answer = alice
+        .set_data_source_share(share(
+            "s2",
+            format!(
+                r#"[{{"projectId":{},"permission":"WRITE"}}]"#,
+                s.w.other_project
+            ),
+            String::new(),
+        ))
+        .await
+        .unwrap();
+    assert_eq!(answer.data.status, "fail");
+    let boris = s.client("boris");
+    let theirs = boris
+        .list_data_sources(ListDataSourcesRequest::new(s.w.other_project))
+        .await
+        .unwrap();
+    assert_eq!(theirs.data.total_count, 0);
+    let (e, _) = api(boris
+        .update_data_source(UpdateDataSourceRequest::new(s2).description("b"))
+        .await);
+    assert!(matches!(
+        e,
+        UpdateDataSourceError::InvalidTenantConnectionNotExists
+    ));
+    // The share with olga stays in the store (only her membership went), inside tenant A.
+    let shares = s.h.store.list_shares(s2).await.unwrap();
+    assert!(shares.iter().all(|r| r.tenant_id == s.w.tenant_a));
+}
+
 served_on_both_backends!(
     data_source_family_in_every_mode,
     both_families_share_one_store,
     every_documented_error_code,
     import_reports_each_entry,
     sharing_stays_inside_the_tenant,
+    shared_data_sources_in_the_receiving_project,
 );

@@ -646,6 +646,19 @@ async fn semantic_checks_name_the_parameter(h: &Harness) {
                 "reasons never quote secrets"
             );
         }
+        // A Content lacking a required key names the key too (the API answers it as
+        // InvalidParameter naming Content, or MissingParam.ConnectionStr.Property).
+        Err(DomainError::ContentPropertyMissing { property, reason }) if param == "Content" => {
+            let first = property.split(" or ").next().unwrap_or_default();
+            assert!(
+                !first.is_empty() && reason.contains(first),
+                "{property}: {reason}"
+            );
+            assert!(
+                !reason.contains("pw-secret-1"),
+                "reasons never quote secrets"
+            );
+        }
         other => panic!("{param}: {other:?}"),
     };
     let base = mysql(w.project, "n", 0);
@@ -752,10 +765,9 @@ async fn semantic_checks_name_the_parameter(h: &Harness) {
     assert!(matches!(
         svc.update_connection(&w.owner, update(id, oss.into()))
             .await,
-        Err(DomainError::InvalidParameter {
-            name: "Content",
-            ..
-        })
+        // A missing key of the stored type is named (the wire answers InvalidParameter naming
+        // Content for UpdateConnection, MissingParam.ConnectionStr.Property for UpdateDataSource).
+        Err(DomainError::ContentPropertyMissing { .. })
     ));
     assert!(matches!(
         svc.update_connection(&w.visitor, update(id, oss.into()))
@@ -766,10 +778,9 @@ async fn semantic_checks_name_the_parameter(h: &Harness) {
     assert!(matches!(
         svc.update_connection(&w.owner, update(id, garbage.into()))
             .await,
-        Err(DomainError::InvalidParameter {
-            name: "Content",
-            ..
-        })
+        // A missing key of the stored type is named (the wire answers InvalidParameter naming
+        // Content for UpdateConnection, MissingParam.ConnectionStr.Property for UpdateDataSource).
+        Err(DomainError::ContentPropertyMissing { .. })
     ));
     assert!(matches!(
         svc.update_connection(&w.owner, update(999_999, garbage.into()))

@@ -295,8 +295,10 @@ impl Client {
     /// Lists the data sources of a project.
     ///
     /// Returns one page of the data sources of a project, optionally filtered, sorted by
-    /// `Sequence` descending. Secret values in `Content` are masked. The caller must be a member
-    /// of the project.
+    /// `Sequence` descending, followed by the data sources other projects of the tenant share
+    /// with this project (or with the caller in it) through SetDataSourceShare, by `Id`
+    /// descending, under their shared names and with `Shared: true`; `TotalCount` counts both.
+    /// Secret values in `Content` are masked. The caller must be a member of the project.
     ///
     /// Sends `Action=ListConnections` (`Version=2020-05-18`) with `GET`; parameters:
     /// [`ListConnectionsRequest`] (checked with `validate()` before anything is sent); answer:
@@ -375,6 +377,8 @@ impl Client {
     ///   [`DeleteConnectionError::InvalidTenantUserNotInProject`]
     /// - `Invalid.Tenant.UserNotInTenant` (403): The user is not in tenant.
     ///   [`DeleteConnectionError::InvalidTenantUserNotInTenant`]
+    /// - `Invalid.Operation` (400): You cannot delete the bindingCalcEngine that is bound to the data
+    ///   source. [`DeleteConnectionError::InvalidOperation`]
     /// - the protocol codes every operation can answer (`MissingParameter`, `InvalidParameter`,
     ///   signature and throttling codes, ...; see `DeleteConnectionError::CODES`)
     /// - any other code as `DeleteConnectionError::Unlisted`, with its code and message
@@ -500,8 +504,17 @@ impl Client {
     ///   or owner. [`CreateDataSourceError::InvalidTenantUserIsNotProjectOwnerOrAdmin`]
     /// - `Invalid.Tenant.UserNotInTenant` (403): The user is not in tenant.
     ///   [`CreateDataSourceError::InvalidTenantUserNotInTenant`]
-    /// - `Invalid.DataSource.NameDuplicate` (400): A data source with the same name already exists in
-    ///   the project and environment. [`CreateDataSourceError::InvalidDataSourceNameDuplicate`]
+    /// - `ConnectionAlreadyExist` (400): The connection with envType {envType} and name {name} already
+    ///   exists. [`CreateDataSourceError::ConnectionAlreadyExist`]
+    /// - `Invalid.Tenant.ConnectionNotExists` (400): The connection does not exist.
+    ///   [`CreateDataSourceError::InvalidTenantConnectionNotExists`]
+    /// - `DataSource.CheckRamRoleFailure` (400): Failed to check the RAM role. AccountId {accountId}.
+    ///   roleArn {roleArn}. [`CreateDataSourceError::DataSourceCheckRamRoleFailure`]
+    /// - `DataSource.ConnectionStrProperty.PatternNotMatch` (400): The pattern value {value} is
+    ///   invalid. The correct pattern is {pattern}.
+    ///   [`CreateDataSourceError::DataSourceConnectionStrPropertyPatternNotMatch`]
+    /// - `Invalid.DataSource.DataSourceTypeNotSupport` (400): The dataSourceType {type} is not
+    ///   supported. [`CreateDataSourceError::InvalidDataSourceDataSourceTypeNotSupport`]
     /// - the protocol codes every operation can answer (`MissingParameter`, `InvalidParameter`,
     ///   signature and throttling codes, ...; see `CreateDataSourceError::CODES`)
     /// - any other code as `CreateDataSourceError::Unlisted`, with its code and message
@@ -568,6 +581,14 @@ impl Client {
     ///   [`UpdateDataSourceError::InvalidTenantUserNotInTenant`]
     /// - `Invalid.DataSource.NameDuplicate` (400): A data source with the same name already exists in
     ///   the project and environment. [`UpdateDataSourceError::InvalidDataSourceNameDuplicate`]
+    /// - `MissingParam.ConnectionStr.Property` (400): You must specify property {property} required by
+    ///   the data source connection string.
+    ///   [`UpdateDataSourceError::MissingParamConnectionStrProperty`]
+    /// - `DataSource.CheckRamRoleFailure` (400): Failed to check the RAM role. AccountId {accountId}.
+    ///   roleArn {roleArn}. [`UpdateDataSourceError::DataSourceCheckRamRoleFailure`]
+    /// - `DataSource.ConnectionStrProperty.PatternNotMatch` (400): The pattern value {value} is
+    ///   invalid. The correct pattern is {pattern}.
+    ///   [`UpdateDataSourceError::DataSourceConnectionStrPropertyPatternNotMatch`]
     /// - the protocol codes every operation can answer (`MissingParameter`, `InvalidParameter`,
     ///   signature and throttling codes, ...; see `UpdateDataSourceError::CODES`)
     /// - any other code as `UpdateDataSourceError::Unlisted`, with its code and message
@@ -608,7 +629,11 @@ impl Client {
     /// `Sequence` descending: the same rows as ListConnections, under the DataSource family's
     /// field names (`DataSourceType`, `DataSources`). Secret values in `Content` are masked.
     /// `Shared` is `true` for a data source that SetDataSourceShare shared with other projects
-    /// or users. The caller must be a member of the project.
+    /// or users. After the project's own data sources come those shared with the project (with
+    /// every member) or with the caller in it, by `Id` descending: `Name` is the shared name,
+    /// `ProjectId` the project that owns the data source, `Shared` is `true`, and `Name` filters
+    /// on the shared name; `TotalCount` counts both, and pages run over both. The caller must
+    /// be a member of the project.
     ///
     /// Sends `Action=ListDataSources` (`Version=2020-05-18`) with `GET`; parameters:
     /// [`ListDataSourcesRequest`] (checked with `validate()` before anything is sent); answer:
@@ -682,10 +707,12 @@ impl Client {
     ///   [`DeleteDataSourceError::InvalidTenantConnectionNotExists`]
     /// - `Invalid.Tenant.ProjectNotExists` (400): The project does not exist.
     ///   [`DeleteDataSourceError::InvalidTenantProjectNotExists`]
-    /// - `Invalid.Tenant.UserIsNotProjectOwnerOrAdmin` (403): The user is not a project administrator
-    ///   or owner. [`DeleteDataSourceError::InvalidTenantUserIsNotProjectOwnerOrAdmin`]
     /// - `Invalid.Tenant.UserNotInProject` (400): The user is not in the project.
     ///   [`DeleteDataSourceError::InvalidTenantUserNotInProject`]
+    /// - `Invalid.Operation` (400): You cannot delete the bindingCalcEngine that is bound to the data
+    ///   source. [`DeleteDataSourceError::InvalidOperation`]
+    /// - `Invalid.Tenant.UserIsNotProjectOwnerOrAdmin` (403): The user is not a project administrator
+    ///   or owner. [`DeleteDataSourceError::InvalidTenantUserIsNotProjectOwnerOrAdmin`]
     /// - `Invalid.Tenant.UserNotInTenant` (403): The user is not in tenant.
     ///   [`DeleteDataSourceError::InvalidTenantUserNotInTenant`]
     /// - the protocol codes every operation can answer (`MissingParameter`, `InvalidParameter`,
@@ -726,7 +753,8 @@ impl Client {
     ///
     /// Returns one page of the data sources of a project in the form ImportDataSources reads
     /// back: every field of ListDataSources, filtered by name (a substring), type, sub-type and
-    /// environment. Secret values in `Content` stay masked (`******`): an export never carries a
+    /// environment; only the project's own data sources (not those shared with it). Secret values in
+    /// `Content` stay masked (`******`): an export never carries a
     /// secret, so ImportDataSources needs them filled in again. The caller must be a member of
     /// the project.
     ///
@@ -851,8 +879,14 @@ impl Client {
     /// Sets with whom the data source named `DatasourceName` in the project (in `EnvType`, or in
     /// both environments when it is left out) is shared: the projects in `ProjectPermissions`
     /// and the users in `UserPermissions`, each with `READ` or `WRITE`. The lists replace the
-    /// previous ones; both empty or left out stops sharing. A shared data source shows
-    /// `Shared: true` in ListDataSources, ListConnections and ExportDataSources. Sharing never
+    /// previous ones; both empty or left out stops sharing (the receivers no longer list it and
+    /// lose their rights on it). A shared data source shows `Shared: true` in ListDataSources,
+    /// ListConnections and ExportDataSources of its project, and is listed (with `Shared:
+    /// true`, under `sharedName`) by ListDataSources and ListConnections of each receiving
+    /// project: to every member for a project share, to the named users only for a user share.
+    /// `READ` lets receivers list and read it; `WRITE` also lets them update it
+    /// (UpdateDataSource, UpdateConnection), while deleting it and changing its shares stay
+    /// with the owners and administrators of its project. Sharing never
     /// leaves the tenant: a project or user outside the caller's tenant (or a user who is not a
     /// member of the project named with it) makes the call answer `Data.Status` `fail` with the
     /// reason in `Data.Message`, and nothing changes. The caller must be the owner or an

@@ -258,8 +258,10 @@ pub trait DataWorksConnectionApi: ::std::marker::Send + ::std::marker::Sync + 's
     /// Lists the data sources of a project.
     ///
     /// Returns one page of the data sources of a project, optionally filtered, sorted by
-    /// `Sequence` descending. Secret values in `Content` are masked. The caller must be a member
-    /// of the project.
+    /// `Sequence` descending, followed by the data sources other projects of the tenant share
+    /// with this project (or with the caller in it) through SetDataSourceShare, by `Id`
+    /// descending, under their shared names and with `Shared: true`; `TotalCount` counts both.
+    /// Secret values in `Content` are masked. The caller must be a member of the project.
     ///
     /// Reached by `GET|POST|PUT /?Action=ListConnections` (or the `x-acs-action` header).
     ///
@@ -292,6 +294,7 @@ pub trait DataWorksConnectionApi: ::std::marker::Send + ::std::marker::Sync + 's
     /// - 403 `Invalid.Tenant.UserIsNotProjectOwnerOrAdmin`
     /// - 400 `Invalid.Tenant.UserNotInProject`
     /// - 403 `Invalid.Tenant.UserNotInTenant`
+    /// - 400 `Invalid.Operation`
     fn delete_connection(
         &self,
         ctx: &RequestContext,
@@ -345,7 +348,11 @@ pub trait DataWorksConnectionApi: ::std::marker::Send + ::std::marker::Sync + 's
     /// - 400 `Invalid.Tenant.UserNotInProject`
     /// - 403 `Invalid.Tenant.UserIsNotProjectOwnerOrAdmin`
     /// - 403 `Invalid.Tenant.UserNotInTenant`
-    /// - 400 `Invalid.DataSource.NameDuplicate`
+    /// - 400 `ConnectionAlreadyExist`
+    /// - 400 `Invalid.Tenant.ConnectionNotExists`
+    /// - 400 `DataSource.CheckRamRoleFailure`
+    /// - 400 `DataSource.ConnectionStrProperty.PatternNotMatch`
+    /// - 400 `Invalid.DataSource.DataSourceTypeNotSupport`
     fn create_data_source(
         &self,
         ctx: &RequestContext,
@@ -375,6 +382,9 @@ pub trait DataWorksConnectionApi: ::std::marker::Send + ::std::marker::Sync + 's
     /// - 400 `Invalid.Tenant.UserNotInProject`
     /// - 403 `Invalid.Tenant.UserNotInTenant`
     /// - 400 `Invalid.DataSource.NameDuplicate`
+    /// - 400 `MissingParam.ConnectionStr.Property`
+    /// - 400 `DataSource.CheckRamRoleFailure`
+    /// - 400 `DataSource.ConnectionStrProperty.PatternNotMatch`
     fn update_data_source(
         &self,
         ctx: &RequestContext,
@@ -391,7 +401,11 @@ pub trait DataWorksConnectionApi: ::std::marker::Send + ::std::marker::Sync + 's
     /// `Sequence` descending: the same rows as ListConnections, under the DataSource family's
     /// field names (`DataSourceType`, `DataSources`). Secret values in `Content` are masked.
     /// `Shared` is `true` for a data source that SetDataSourceShare shared with other projects
-    /// or users. The caller must be a member of the project.
+    /// or users. After the project's own data sources come those shared with the project (with
+    /// every member) or with the caller in it, by `Id` descending: `Name` is the shared name,
+    /// `ProjectId` the project that owns the data source, `Shared` is `true`, and `Name` filters
+    /// on the shared name; `TotalCount` counts both, and pages run over both. The caller must
+    /// be a member of the project.
     ///
     /// Reached by `GET|POST|PUT /?Action=ListDataSources` (or the `x-acs-action` header).
     ///
@@ -422,8 +436,9 @@ pub trait DataWorksConnectionApi: ::std::marker::Send + ::std::marker::Sync + 's
     ///
     /// - 400 `Invalid.Tenant.ConnectionNotExists`
     /// - 400 `Invalid.Tenant.ProjectNotExists`
-    /// - 403 `Invalid.Tenant.UserIsNotProjectOwnerOrAdmin`
     /// - 400 `Invalid.Tenant.UserNotInProject`
+    /// - 400 `Invalid.Operation`
+    /// - 403 `Invalid.Tenant.UserIsNotProjectOwnerOrAdmin`
     /// - 403 `Invalid.Tenant.UserNotInTenant`
     fn delete_data_source(
         &self,
@@ -439,7 +454,7 @@ pub trait DataWorksConnectionApi: ::std::marker::Send + ::std::marker::Sync + 's
     ///
     /// Returns one page of the data sources of a project in the form ImportDataSources reads
     /// back: every field of ListDataSources, filtered by name (a substring), type, sub-type and
-    /// environment. Secret values in `Content` stay masked (`******`): an export never carries a
+    /// environment; only the project's own data sources (not those shared with it). Secret values in `Content` stay masked (`******`): an export never carries a
     /// secret, so ImportDataSources needs them filled in again. The caller must be a member of
     /// the project.
     ///
@@ -495,8 +510,14 @@ pub trait DataWorksConnectionApi: ::std::marker::Send + ::std::marker::Sync + 's
     /// Sets with whom the data source named `DatasourceName` in the project (in `EnvType`, or in
     /// both environments when it is left out) is shared: the projects in `ProjectPermissions`
     /// and the users in `UserPermissions`, each with `READ` or `WRITE`. The lists replace the
-    /// previous ones; both empty or left out stops sharing. A shared data source shows
-    /// `Shared: true` in ListDataSources, ListConnections and ExportDataSources. Sharing never
+    /// previous ones; both empty or left out stops sharing (the receivers no longer list it and
+    /// lose their rights on it). A shared data source shows `Shared: true` in ListDataSources,
+    /// ListConnections and ExportDataSources of its project, and is listed (with `Shared:
+    /// true`, under `sharedName`) by ListDataSources and ListConnections of each receiving
+    /// project: to every member for a project share, to the named users only for a user share.
+    /// `READ` lets receivers list and read it; `WRITE` also lets them update it
+    /// (UpdateDataSource, UpdateConnection), while deleting it and changing its shares stay
+    /// with the owners and administrators of its project. Sharing never
     /// leaves the tenant: a project or user outside the caller's tenant (or a user who is not a
     /// member of the project named with it) makes the call answer `Data.Status` `fail` with the
     /// reason in `Data.Message`, and nothing changes. The caller must be the owner or an

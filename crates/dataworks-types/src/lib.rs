@@ -619,7 +619,7 @@ pub struct Connection {
     /// Wire name: `ConnectStatus`. Example: `1`.
     #[serde(rename = "ConnectStatus")]
     pub connect_status: i32,
-    /// Whether the data source is shared with other projects.
+    /// Whether the data source is shared with other projects (SetDataSourceShare); `true` on every data source another project shares with this one.
     ///
     /// Wire name: `Shared`. Example: `false`.
     #[serde(rename = "Shared")]
@@ -918,7 +918,7 @@ pub struct DataSource {
     /// Wire name: `ConnectStatus`. Example: `1`.
     #[serde(rename = "ConnectStatus")]
     pub connect_status: i32,
-    /// Whether the data source is shared with other projects or users (SetDataSourceShare).
+    /// Whether the data source is shared with other projects or users (SetDataSourceShare); `true` on every data source another project shares with this one.
     ///
     /// Wire name: `Shared`. Example: `false`.
     #[serde(rename = "Shared")]
@@ -3132,8 +3132,10 @@ impl RpcParam for PageSize {
 /// Lists the data sources of a project.
 ///
 /// Returns one page of the data sources of a project, optionally filtered, sorted by
-/// `Sequence` descending. Secret values in `Content` are masked. The caller must be a member
-/// of the project.
+/// `Sequence` descending, followed by the data sources other projects of the tenant share
+/// with this project (or with the caller in it) through SetDataSourceShare, by `Id`
+/// descending, under their shared names and with `Shared: true`; `TotalCount` counts both.
+/// Secret values in `Content` are masked. The caller must be a member of the project.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListConnectionsRequest {
     /// The ID of the DataWorks project (workspace).
@@ -4421,7 +4423,11 @@ impl UpdateDataSourceRequest {
 /// `Sequence` descending: the same rows as ListConnections, under the DataSource family's
 /// field names (`DataSourceType`, `DataSources`). Secret values in `Content` are masked.
 /// `Shared` is `true` for a data source that SetDataSourceShare shared with other projects
-/// or users. The caller must be a member of the project.
+/// or users. After the project's own data sources come those shared with the project (with
+/// every member) or with the caller in it, by `Id` descending: `Name` is the shared name,
+/// `ProjectId` the project that owns the data source, `Shared` is `true`, and `Name` filters
+/// on the shared name; `TotalCount` counts both, and pages run over both. The caller must
+/// be a member of the project.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListDataSourcesRequest {
     /// The ID of the DataWorks workspace (project) to which the data sources belong.
@@ -4732,7 +4738,7 @@ impl DeleteDataSourceRequest {
 ///
 /// Returns one page of the data sources of a project in the form ImportDataSources reads
 /// back: every field of ListDataSources, filtered by name (a substring), type, sub-type and
-/// environment. Secret values in `Content` stay masked (`******`): an export never carries a
+/// environment; only the project's own data sources (not those shared with it). Secret values in `Content` stay masked (`******`): an export never carries a
 /// secret, so ImportDataSources needs them filled in again. The caller must be a member of
 /// the project.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5484,8 +5490,14 @@ impl RpcParam for UserPermissions {
 /// Sets with whom the data source named `DatasourceName` in the project (in `EnvType`, or in
 /// both environments when it is left out) is shared: the projects in `ProjectPermissions`
 /// and the users in `UserPermissions`, each with `READ` or `WRITE`. The lists replace the
-/// previous ones; both empty or left out stops sharing. A shared data source shows
-/// `Shared: true` in ListDataSources, ListConnections and ExportDataSources. Sharing never
+/// previous ones; both empty or left out stops sharing (the receivers no longer list it and
+/// lose their rights on it). A shared data source shows `Shared: true` in ListDataSources,
+/// ListConnections and ExportDataSources of its project, and is listed (with `Shared:
+/// true`, under `sharedName`) by ListDataSources and ListConnections of each receiving
+/// project: to every member for a project share, to the named users only for a user share.
+/// `READ` lets receivers list and read it; `WRITE` also lets them update it
+/// (UpdateDataSource, UpdateConnection), while deleting it and changing its shares stay
+/// with the owners and administrators of its project. Sharing never
 /// leaves the tenant: a project or user outside the caller's tenant (or a user who is not a
 /// member of the project named with it) makes the call answer `Data.Status` `fail` with the
 /// reason in `Data.Message`, and nothing changes. The caller must be the owner or an
@@ -7062,6 +7074,10 @@ pub enum DeleteConnectionError {
     ///
     /// The caller does not belong to a tenant.
     InvalidTenantUserNotInTenant,
+    /// 400 `Invalid.Operation`: You cannot delete the bindingCalcEngine that is bound to the data source.
+    ///
+    /// The data source is bound to a compute engine (`BindingCalcEngineId` is not 0) and cannot be deleted.
+    InvalidOperation,
     /// 400 `MissingParameter`: The input parameter "{name}" that is mandatory for processing this request is not supplied.
     ///
     /// A required parameter is absent; `{name}` is the parameter's wire name.
@@ -7182,6 +7198,12 @@ impl DeleteConnectionError {
             code: "Invalid.Tenant.UserNotInTenant",
             message: "The user is not in tenant.",
             description: "The caller does not belong to a tenant.",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "Invalid.Operation",
+            message: "You cannot delete the bindingCalcEngine that is bound to the data source.",
+            description: "The data source is bound to a compute engine (`BindingCalcEngineId` is not 0) and cannot be deleted.",
         },
         ErrorCode {
             http_status: 400u16,
@@ -7312,6 +7334,7 @@ impl DeleteConnectionError {
             Self::InvalidTenantUserIsNotProjectOwnerOrAdmin => 403u16,
             Self::InvalidTenantUserNotInProject => 400u16,
             Self::InvalidTenantUserNotInTenant => 403u16,
+            Self::InvalidOperation => 400u16,
             Self::MissingParameter { .. } => 400u16,
             Self::InvalidParameter { .. } => 400u16,
             Self::SignatureDoesNotMatch { .. } => 400u16,
@@ -7347,6 +7370,7 @@ impl DeleteConnectionError {
             }
             Self::InvalidTenantUserNotInProject => "Invalid.Tenant.UserNotInProject",
             Self::InvalidTenantUserNotInTenant => "Invalid.Tenant.UserNotInTenant",
+            Self::InvalidOperation => "Invalid.Operation",
             Self::MissingParameter { .. } => "MissingParameter",
             Self::InvalidParameter { .. } => "InvalidParameter",
             Self::SignatureDoesNotMatch { .. } => "SignatureDoesNotMatch",
@@ -7380,6 +7404,9 @@ impl DeleteConnectionError {
             }
             Self::InvalidTenantUserNotInProject => "The user is not in the project.",
             Self::InvalidTenantUserNotInTenant => "The user is not in tenant.",
+            Self::InvalidOperation => {
+                "You cannot delete the bindingCalcEngine that is bound to the data source."
+            }
             Self::MissingParameter { message } => message,
             Self::InvalidParameter { message } => message,
             Self::SignatureDoesNotMatch { message } => message,
@@ -7432,6 +7459,7 @@ impl DeleteConnectionError {
             }
             "Invalid.Tenant.UserNotInProject" => Self::InvalidTenantUserNotInProject,
             "Invalid.Tenant.UserNotInTenant" => Self::InvalidTenantUserNotInTenant,
+            "Invalid.Operation" => Self::InvalidOperation,
             "MissingParameter" => {
                 Self::MissingParameter {
                     message: ::std::borrow::ToOwned::to_owned(message),
@@ -7970,10 +7998,26 @@ pub enum CreateDataSourceError {
     ///
     /// The caller does not belong to a tenant.
     InvalidTenantUserNotInTenant,
-    /// 400 `Invalid.DataSource.NameDuplicate`: A data source with the same name already exists in the project and environment.
+    /// 400 `ConnectionAlreadyExist`: The connection with envType {envType} and name {name} already exists.
     ///
-    /// The name is already used by another data source of the same project and environment.
-    InvalidDataSourceNameDuplicate,
+    /// A data source with this name already exists in the project and environment; `{envType}` and `{name}` are the ones asked for.
+    ConnectionAlreadyExist { message: ::std::string::String },
+    /// 400 `Invalid.Tenant.ConnectionNotExists`: The connection does not exist.
+    ///
+    /// Documented by Alibaba for CreateDataSource.
+    InvalidTenantConnectionNotExists,
+    /// 400 `DataSource.CheckRamRoleFailure`: Failed to check the RAM role. AccountId {accountId}. roleArn {roleArn}.
+    ///
+    /// Documented by Alibaba for data sources that authenticate with a RAM role.
+    DataSourceCheckRamRoleFailure { message: ::std::string::String },
+    /// 400 `DataSource.ConnectionStrProperty.PatternNotMatch`: The pattern value {value} is invalid. The correct pattern is {pattern}.
+    ///
+    /// Documented by Alibaba for a Content property whose value breaks its pattern.
+    DataSourceConnectionStrPropertyPatternNotMatch { message: ::std::string::String },
+    /// 400 `Invalid.DataSource.DataSourceTypeNotSupport`: The dataSourceType {type} is not supported.
+    ///
+    /// Documented by Alibaba for an unsupported DataSourceType; the stored copy of the reference cuts the message after "The dataS", the rest is this project's wording.
+    InvalidDataSourceDataSourceTypeNotSupport { message: ::std::string::String },
     /// 400 `MissingParameter`: The input parameter "{name}" that is mandatory for processing this request is not supplied.
     ///
     /// A required parameter is absent; `{name}` is the parameter's wire name.
@@ -8091,9 +8135,33 @@ impl CreateDataSourceError {
         },
         ErrorCode {
             http_status: 400u16,
-            code: "Invalid.DataSource.NameDuplicate",
-            message: "A data source with the same name already exists in the project and environment.",
-            description: "The name is already used by another data source of the same project and environment.",
+            code: "ConnectionAlreadyExist",
+            message: "The connection with envType {envType} and name {name} already exists.",
+            description: "A data source with this name already exists in the project and environment; `{envType}` and `{name}` are the ones asked for.",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "Invalid.Tenant.ConnectionNotExists",
+            message: "The connection does not exist.",
+            description: "Documented by Alibaba for CreateDataSource.",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "DataSource.CheckRamRoleFailure",
+            message: "Failed to check the RAM role. AccountId {accountId}. roleArn {roleArn}.",
+            description: "Documented by Alibaba for data sources that authenticate with a RAM role.",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "DataSource.ConnectionStrProperty.PatternNotMatch",
+            message: "The pattern value {value} is invalid. The correct pattern is {pattern}.",
+            description: "Documented by Alibaba for a Content property whose value breaks its pattern.",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "Invalid.DataSource.DataSourceTypeNotSupport",
+            message: "The dataSourceType {type} is not supported.",
+            description: "Documented by Alibaba for an unsupported DataSourceType; the stored copy of the reference cuts the message after \"The dataS\", the rest is this project's wording.",
         },
         ErrorCode {
             http_status: 400u16,
@@ -8223,7 +8291,11 @@ impl CreateDataSourceError {
             Self::InvalidTenantUserNotInProject => 400u16,
             Self::InvalidTenantUserIsNotProjectOwnerOrAdmin => 403u16,
             Self::InvalidTenantUserNotInTenant => 403u16,
-            Self::InvalidDataSourceNameDuplicate => 400u16,
+            Self::ConnectionAlreadyExist { .. } => 400u16,
+            Self::InvalidTenantConnectionNotExists => 400u16,
+            Self::DataSourceCheckRamRoleFailure { .. } => 400u16,
+            Self::DataSourceConnectionStrPropertyPatternNotMatch { .. } => 400u16,
+            Self::InvalidDataSourceDataSourceTypeNotSupport { .. } => 400u16,
             Self::MissingParameter { .. } => 400u16,
             Self::InvalidParameter { .. } => 400u16,
             Self::SignatureDoesNotMatch { .. } => 400u16,
@@ -8256,7 +8328,19 @@ impl CreateDataSourceError {
                 "Invalid.Tenant.UserIsNotProjectOwnerOrAdmin"
             }
             Self::InvalidTenantUserNotInTenant => "Invalid.Tenant.UserNotInTenant",
-            Self::InvalidDataSourceNameDuplicate => "Invalid.DataSource.NameDuplicate",
+            Self::ConnectionAlreadyExist { .. } => "ConnectionAlreadyExist",
+            Self::InvalidTenantConnectionNotExists => {
+                "Invalid.Tenant.ConnectionNotExists"
+            }
+            Self::DataSourceCheckRamRoleFailure { .. } => {
+                "DataSource.CheckRamRoleFailure"
+            }
+            Self::DataSourceConnectionStrPropertyPatternNotMatch { .. } => {
+                "DataSource.ConnectionStrProperty.PatternNotMatch"
+            }
+            Self::InvalidDataSourceDataSourceTypeNotSupport { .. } => {
+                "Invalid.DataSource.DataSourceTypeNotSupport"
+            }
             Self::MissingParameter { .. } => "MissingParameter",
             Self::InvalidParameter { .. } => "InvalidParameter",
             Self::SignatureDoesNotMatch { .. } => "SignatureDoesNotMatch",
@@ -8289,9 +8373,11 @@ impl CreateDataSourceError {
                 "The user is not a project administrator or owner."
             }
             Self::InvalidTenantUserNotInTenant => "The user is not in tenant.",
-            Self::InvalidDataSourceNameDuplicate => {
-                "A data source with the same name already exists in the project and environment."
-            }
+            Self::ConnectionAlreadyExist { message } => message,
+            Self::InvalidTenantConnectionNotExists => "The connection does not exist.",
+            Self::DataSourceCheckRamRoleFailure { message } => message,
+            Self::DataSourceConnectionStrPropertyPatternNotMatch { message } => message,
+            Self::InvalidDataSourceDataSourceTypeNotSupport { message } => message,
             Self::MissingParameter { message } => message,
             Self::InvalidParameter { message } => message,
             Self::SignatureDoesNotMatch { message } => message,
@@ -8341,7 +8427,29 @@ impl CreateDataSourceError {
                 Self::InvalidTenantUserIsNotProjectOwnerOrAdmin
             }
             "Invalid.Tenant.UserNotInTenant" => Self::InvalidTenantUserNotInTenant,
-            "Invalid.DataSource.NameDuplicate" => Self::InvalidDataSourceNameDuplicate,
+            "ConnectionAlreadyExist" => {
+                Self::ConnectionAlreadyExist {
+                    message: ::std::borrow::ToOwned::to_owned(message),
+                }
+            }
+            "Invalid.Tenant.ConnectionNotExists" => {
+                Self::InvalidTenantConnectionNotExists
+            }
+            "DataSource.CheckRamRoleFailure" => {
+                Self::DataSourceCheckRamRoleFailure {
+                    message: ::std::borrow::ToOwned::to_owned(message),
+                }
+            }
+            "DataSource.ConnectionStrProperty.PatternNotMatch" => {
+                Self::DataSourceConnectionStrPropertyPatternNotMatch {
+                    message: ::std::borrow::ToOwned::to_owned(message),
+                }
+            }
+            "Invalid.DataSource.DataSourceTypeNotSupport" => {
+                Self::InvalidDataSourceDataSourceTypeNotSupport {
+                    message: ::std::borrow::ToOwned::to_owned(message),
+                }
+            }
             "MissingParameter" => {
                 Self::MissingParameter {
                     message: ::std::borrow::ToOwned::to_owned(message),
@@ -8432,6 +8540,18 @@ pub enum UpdateDataSourceError {
     ///
     /// The name is already used by another data source of the same project and environment.
     InvalidDataSourceNameDuplicate,
+    /// 400 `MissingParam.ConnectionStr.Property`: You must specify property {property} required by the data source connection string.
+    ///
+    /// Content lacks a key its data source type requires; `{property}` names it (or `a or b` when one of several is needed).
+    MissingParamConnectionStrProperty { message: ::std::string::String },
+    /// 400 `DataSource.CheckRamRoleFailure`: Failed to check the RAM role. AccountId {accountId}. roleArn {roleArn}.
+    ///
+    /// Documented by Alibaba for data sources that authenticate with a RAM role.
+    DataSourceCheckRamRoleFailure { message: ::std::string::String },
+    /// 400 `DataSource.ConnectionStrProperty.PatternNotMatch`: The pattern value {value} is invalid. The correct pattern is {pattern}.
+    ///
+    /// Documented by Alibaba for a Content property whose value breaks its pattern.
+    DataSourceConnectionStrPropertyPatternNotMatch { message: ::std::string::String },
     /// 400 `MissingParameter`: The input parameter "{name}" that is mandatory for processing this request is not supplied.
     ///
     /// A required parameter is absent; `{name}` is the parameter's wire name.
@@ -8558,6 +8678,24 @@ impl UpdateDataSourceError {
             code: "Invalid.DataSource.NameDuplicate",
             message: "A data source with the same name already exists in the project and environment.",
             description: "The name is already used by another data source of the same project and environment.",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "MissingParam.ConnectionStr.Property",
+            message: "You must specify property {property} required by the data source connection string.",
+            description: "Content lacks a key its data source type requires; `{property}` names it (or `a or b` when one of several is needed).",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "DataSource.CheckRamRoleFailure",
+            message: "Failed to check the RAM role. AccountId {accountId}. roleArn {roleArn}.",
+            description: "Documented by Alibaba for data sources that authenticate with a RAM role.",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "DataSource.ConnectionStrProperty.PatternNotMatch",
+            message: "The pattern value {value} is invalid. The correct pattern is {pattern}.",
+            description: "Documented by Alibaba for a Content property whose value breaks its pattern.",
         },
         ErrorCode {
             http_status: 400u16,
@@ -8689,6 +8827,9 @@ impl UpdateDataSourceError {
             Self::InvalidTenantUserNotInProject => 400u16,
             Self::InvalidTenantUserNotInTenant => 403u16,
             Self::InvalidDataSourceNameDuplicate => 400u16,
+            Self::MissingParamConnectionStrProperty { .. } => 400u16,
+            Self::DataSourceCheckRamRoleFailure { .. } => 400u16,
+            Self::DataSourceConnectionStrPropertyPatternNotMatch { .. } => 400u16,
             Self::MissingParameter { .. } => 400u16,
             Self::InvalidParameter { .. } => 400u16,
             Self::SignatureDoesNotMatch { .. } => 400u16,
@@ -8725,6 +8866,15 @@ impl UpdateDataSourceError {
             Self::InvalidTenantUserNotInProject => "Invalid.Tenant.UserNotInProject",
             Self::InvalidTenantUserNotInTenant => "Invalid.Tenant.UserNotInTenant",
             Self::InvalidDataSourceNameDuplicate => "Invalid.DataSource.NameDuplicate",
+            Self::MissingParamConnectionStrProperty { .. } => {
+                "MissingParam.ConnectionStr.Property"
+            }
+            Self::DataSourceCheckRamRoleFailure { .. } => {
+                "DataSource.CheckRamRoleFailure"
+            }
+            Self::DataSourceConnectionStrPropertyPatternNotMatch { .. } => {
+                "DataSource.ConnectionStrProperty.PatternNotMatch"
+            }
             Self::MissingParameter { .. } => "MissingParameter",
             Self::InvalidParameter { .. } => "InvalidParameter",
             Self::SignatureDoesNotMatch { .. } => "SignatureDoesNotMatch",
@@ -8761,6 +8911,9 @@ impl UpdateDataSourceError {
             Self::InvalidDataSourceNameDuplicate => {
                 "A data source with the same name already exists in the project and environment."
             }
+            Self::MissingParamConnectionStrProperty { message } => message,
+            Self::DataSourceCheckRamRoleFailure { message } => message,
+            Self::DataSourceConnectionStrPropertyPatternNotMatch { message } => message,
             Self::MissingParameter { message } => message,
             Self::InvalidParameter { message } => message,
             Self::SignatureDoesNotMatch { message } => message,
@@ -8814,6 +8967,21 @@ impl UpdateDataSourceError {
             "Invalid.Tenant.UserNotInProject" => Self::InvalidTenantUserNotInProject,
             "Invalid.Tenant.UserNotInTenant" => Self::InvalidTenantUserNotInTenant,
             "Invalid.DataSource.NameDuplicate" => Self::InvalidDataSourceNameDuplicate,
+            "MissingParam.ConnectionStr.Property" => {
+                Self::MissingParamConnectionStrProperty {
+                    message: ::std::borrow::ToOwned::to_owned(message),
+                }
+            }
+            "DataSource.CheckRamRoleFailure" => {
+                Self::DataSourceCheckRamRoleFailure {
+                    message: ::std::borrow::ToOwned::to_owned(message),
+                }
+            }
+            "DataSource.ConnectionStrProperty.PatternNotMatch" => {
+                Self::DataSourceConnectionStrPropertyPatternNotMatch {
+                    message: ::std::borrow::ToOwned::to_owned(message),
+                }
+            }
             "MissingParameter" => {
                 Self::MissingParameter {
                     message: ::std::borrow::ToOwned::to_owned(message),
@@ -9306,14 +9474,18 @@ pub enum DeleteDataSourceError {
     ///
     /// The specified project does not exist in the caller's tenant.
     InvalidTenantProjectNotExists,
-    /// 403 `Invalid.Tenant.UserIsNotProjectOwnerOrAdmin`: The user is not a project administrator or owner.
-    ///
-    /// The caller is not the project owner or a project administrator.
-    InvalidTenantUserIsNotProjectOwnerOrAdmin,
     /// 400 `Invalid.Tenant.UserNotInProject`: The user is not in the project.
     ///
     /// The caller is not a member of the project.
     InvalidTenantUserNotInProject,
+    /// 400 `Invalid.Operation`: You cannot delete the bindingCalcEngine that is bound to the data source.
+    ///
+    /// The data source is bound to a compute engine (`BindingCalcEngineId` is not 0) and cannot be deleted.
+    InvalidOperation,
+    /// 403 `Invalid.Tenant.UserIsNotProjectOwnerOrAdmin`: The user is not a project administrator or owner.
+    ///
+    /// The caller is not the project owner or a project administrator.
+    InvalidTenantUserIsNotProjectOwnerOrAdmin,
     /// 403 `Invalid.Tenant.UserNotInTenant`: The user is not in tenant.
     ///
     /// The caller does not belong to a tenant.
@@ -9422,16 +9594,22 @@ impl DeleteDataSourceError {
             description: "The specified project does not exist in the caller's tenant.",
         },
         ErrorCode {
-            http_status: 403u16,
-            code: "Invalid.Tenant.UserIsNotProjectOwnerOrAdmin",
-            message: "The user is not a project administrator or owner.",
-            description: "The caller is not the project owner or a project administrator.",
-        },
-        ErrorCode {
             http_status: 400u16,
             code: "Invalid.Tenant.UserNotInProject",
             message: "The user is not in the project.",
             description: "The caller is not a member of the project.",
+        },
+        ErrorCode {
+            http_status: 400u16,
+            code: "Invalid.Operation",
+            message: "You cannot delete the bindingCalcEngine that is bound to the data source.",
+            description: "The data source is bound to a compute engine (`BindingCalcEngineId` is not 0) and cannot be deleted.",
+        },
+        ErrorCode {
+            http_status: 403u16,
+            code: "Invalid.Tenant.UserIsNotProjectOwnerOrAdmin",
+            message: "The user is not a project administrator or owner.",
+            description: "The caller is not the project owner or a project administrator.",
         },
         ErrorCode {
             http_status: 403u16,
@@ -9565,8 +9743,9 @@ impl DeleteDataSourceError {
         match self {
             Self::InvalidTenantConnectionNotExists => 400u16,
             Self::InvalidTenantProjectNotExists => 400u16,
-            Self::InvalidTenantUserIsNotProjectOwnerOrAdmin => 403u16,
             Self::InvalidTenantUserNotInProject => 400u16,
+            Self::InvalidOperation => 400u16,
+            Self::InvalidTenantUserIsNotProjectOwnerOrAdmin => 403u16,
             Self::InvalidTenantUserNotInTenant => 403u16,
             Self::MissingParameter { .. } => 400u16,
             Self::InvalidParameter { .. } => 400u16,
@@ -9598,10 +9777,11 @@ impl DeleteDataSourceError {
                 "Invalid.Tenant.ConnectionNotExists"
             }
             Self::InvalidTenantProjectNotExists => "Invalid.Tenant.ProjectNotExists",
+            Self::InvalidTenantUserNotInProject => "Invalid.Tenant.UserNotInProject",
+            Self::InvalidOperation => "Invalid.Operation",
             Self::InvalidTenantUserIsNotProjectOwnerOrAdmin => {
                 "Invalid.Tenant.UserIsNotProjectOwnerOrAdmin"
             }
-            Self::InvalidTenantUserNotInProject => "Invalid.Tenant.UserNotInProject",
             Self::InvalidTenantUserNotInTenant => "Invalid.Tenant.UserNotInTenant",
             Self::MissingParameter { .. } => "MissingParameter",
             Self::InvalidParameter { .. } => "InvalidParameter",
@@ -9631,10 +9811,13 @@ impl DeleteDataSourceError {
         match self {
             Self::InvalidTenantConnectionNotExists => "The connection does not exist.",
             Self::InvalidTenantProjectNotExists => "The project does not exist.",
+            Self::InvalidTenantUserNotInProject => "The user is not in the project.",
+            Self::InvalidOperation => {
+                "You cannot delete the bindingCalcEngine that is bound to the data source."
+            }
             Self::InvalidTenantUserIsNotProjectOwnerOrAdmin => {
                 "The user is not a project administrator or owner."
             }
-            Self::InvalidTenantUserNotInProject => "The user is not in the project.",
             Self::InvalidTenantUserNotInTenant => "The user is not in tenant.",
             Self::MissingParameter { message } => message,
             Self::InvalidParameter { message } => message,
@@ -9683,10 +9866,11 @@ impl DeleteDataSourceError {
                 Self::InvalidTenantConnectionNotExists
             }
             "Invalid.Tenant.ProjectNotExists" => Self::InvalidTenantProjectNotExists,
+            "Invalid.Tenant.UserNotInProject" => Self::InvalidTenantUserNotInProject,
+            "Invalid.Operation" => Self::InvalidOperation,
             "Invalid.Tenant.UserIsNotProjectOwnerOrAdmin" => {
                 Self::InvalidTenantUserIsNotProjectOwnerOrAdmin
             }
-            "Invalid.Tenant.UserNotInProject" => Self::InvalidTenantUserNotInProject,
             "Invalid.Tenant.UserNotInTenant" => Self::InvalidTenantUserNotInTenant,
             "MissingParameter" => {
                 Self::MissingParameter {

@@ -336,6 +336,24 @@ def data_source_flow(api: DataSourceApi, settings: Settings, fixture: Fixture) -
         check_equal(body.get("Data"), {"Status": "success", "Message": ""}, "SetDataSourceShare Data")
         shared = find_data_source(api, project, copy_name, raw)
         check_equal(shared.get("Shared"), True, "listed Shared after sharing")
+        step(f"ListDataSources of project {share_project} lists it, shared, under its shared name")
+        there = find_data_source(api, int(share_project), f"shared.{copy_name}", raw)
+        check(there is not None, f"project {share_project} does not list the data source shared with it")
+        check_equal(there.get("Id"), copy.get("Id"), "shared Id in the receiving project")
+        check_equal(there.get("Shared"), True, "Shared in the receiving project")
+        check_equal(there.get("ProjectId"), project, "ProjectId (the owning project) in the receiving project")
+        check_masked(there.get("Content"), fixture, "shared")
+        check(fixture.password not in "\n".join(raw), "the plaintext password appears in the receiving project")
+        step("SetDataSourceShare with empty lists revokes it: the receiving project no longer lists it")
+        body = api.call(
+            "SetDataSourceShare",
+            {"ProjectId": project, "DatasourceName": copy_name, "EnvType": str(fixture.env_type), "ProjectPermissions": "[]"},
+        )
+        check_equal(body.get("Data"), {"Status": "success", "Message": ""}, "SetDataSourceShare (revoke) Data")
+        check(
+            find_data_source(api, int(share_project), f"shared.{copy_name}", raw) is None,
+            "the revoked data source is still listed in the receiving project",
+        )
 
     step("DeleteDataSource of both; neither is listed any more")
     for victim in (ds_id, copy.get("Id")):

@@ -558,7 +558,7 @@ export default {
       "summary": "Updates a data source."
     },
     {
-      "description": "Returns one page of the data sources of a project, optionally filtered, sorted by\n`Sequence` descending. Secret values in `Content` are masked. The caller must be a member\nof the project.\n",
+      "description": "Returns one page of the data sources of a project, optionally filtered, sorted by\n`Sequence` descending, followed by the data sources other projects of the tenant share\nwith this project (or with the caller in it) through SetDataSourceShare, by `Id`\ndescending, under their shared names and with `Shared: true`; `TotalCount` counts both.\nSecret values in `Content` are masked. The caller must be a member of the project.\n",
       "errors": [
         {
           "code": "Invalid.Tenant.ProjectNotExists",
@@ -850,6 +850,13 @@ export default {
           "fix": "Use an AccessKey of a user who belongs to the tenant, or ask the operator to add your user to it.",
           "httpStatus": 403,
           "message": "The user is not in tenant."
+        },
+        {
+          "code": "Invalid.Operation",
+          "description": "The data source is bound to a compute engine (`BindingCalcEngineId` is not 0) and cannot be deleted.",
+          "fix": "Unbind the compute engine from the data source first (an operator can, with the store's set_binding_calc_engine), or keep the data source.",
+          "httpStatus": 400,
+          "message": "You cannot delete the bindingCalcEngine that is bound to the data source."
         }
       ],
       "methods": [
@@ -1046,11 +1053,39 @@ export default {
           "message": "The user is not in tenant."
         },
         {
-          "code": "Invalid.DataSource.NameDuplicate",
-          "description": "The name is already used by another data source of the same project and environment.",
-          "fix": "Choose another Name, or update the existing data source instead (ListConnections shows it).",
+          "code": "ConnectionAlreadyExist",
+          "description": "A data source with this name already exists in the project and environment; `{envType}` and `{name}` are the ones asked for.",
+          "fix": "Choose another Name, or update the existing data source instead (ListDataSources shows it).",
           "httpStatus": 400,
-          "message": "A data source with the same name already exists in the project and environment."
+          "message": "The connection with envType {envType} and name {name} already exists."
+        },
+        {
+          "code": "Invalid.Tenant.ConnectionNotExists",
+          "description": "Documented by Alibaba for CreateDataSource.",
+          "fix": "Use the Id of a data source of your tenant: ListConnections with the project's ProjectId shows them (Create answers the new Id in Data).",
+          "httpStatus": 400,
+          "message": "The connection does not exist."
+        },
+        {
+          "code": "DataSource.CheckRamRoleFailure",
+          "description": "Documented by Alibaba for data sources that authenticate with a RAM role.",
+          "fix": "On Alibaba Cloud, check that the RAM role in Content exists and trusts DataWorks; this server does not check RAM roles.",
+          "httpStatus": 400,
+          "message": "Failed to check the RAM role. AccountId {accountId}. roleArn {roleArn}."
+        },
+        {
+          "code": "DataSource.ConnectionStrProperty.PatternNotMatch",
+          "description": "Documented by Alibaba for a Content property whose value breaks its pattern.",
+          "fix": "Give the Content property in the form the data source type expects (see the Content schemas).",
+          "httpStatus": 400,
+          "message": "The pattern value {value} is invalid. The correct pattern is {pattern}."
+        },
+        {
+          "code": "Invalid.DataSource.DataSourceTypeNotSupport",
+          "description": "Documented by Alibaba for an unsupported DataSourceType; the stored copy of the reference cuts the message after \"The dataS\", the rest is this project's wording.",
+          "fix": "Use one of the DataSourceType values the spec lists (mysql, rds, odps, ...).",
+          "httpStatus": 400,
+          "message": "The dataSourceType {type} is not supported."
         }
       ],
       "methods": [
@@ -1306,6 +1341,27 @@ export default {
           "fix": "Choose another Name, or update the existing data source instead (ListConnections shows it).",
           "httpStatus": 400,
           "message": "A data source with the same name already exists in the project and environment."
+        },
+        {
+          "code": "MissingParam.ConnectionStr.Property",
+          "description": "Content lacks a key its data source type requires; `{property}` names it (or `a or b` when one of several is needed).",
+          "fix": "Add the named key to Content (with its value; a secret may be sent as the mask to keep the stored one).",
+          "httpStatus": 400,
+          "message": "You must specify property {property} required by the data source connection string."
+        },
+        {
+          "code": "DataSource.CheckRamRoleFailure",
+          "description": "Documented by Alibaba for data sources that authenticate with a RAM role.",
+          "fix": "On Alibaba Cloud, check that the RAM role in Content exists and trusts DataWorks; this server does not check RAM roles.",
+          "httpStatus": 400,
+          "message": "Failed to check the RAM role. AccountId {accountId}. roleArn {roleArn}."
+        },
+        {
+          "code": "DataSource.ConnectionStrProperty.PatternNotMatch",
+          "description": "Documented by Alibaba for a Content property whose value breaks its pattern.",
+          "fix": "Give the Content property in the form the data source type expects (see the Content schemas).",
+          "httpStatus": 400,
+          "message": "The pattern value {value} is invalid. The correct pattern is {pattern}."
         }
       ],
       "methods": [
@@ -1414,7 +1470,7 @@ export default {
       "summary": "Updates a data source (the DataSource family's name for UpdateConnection)."
     },
     {
-      "description": "Returns one page of the data sources of a project, optionally filtered, sorted by\n`Sequence` descending: the same rows as ListConnections, under the DataSource family's\nfield names (`DataSourceType`, `DataSources`). Secret values in `Content` are masked.\n`Shared` is `true` for a data source that SetDataSourceShare shared with other projects\nor users. The caller must be a member of the project.\n",
+      "description": "Returns one page of the data sources of a project, optionally filtered, sorted by\n`Sequence` descending: the same rows as ListConnections, under the DataSource family's\nfield names (`DataSourceType`, `DataSources`). Secret values in `Content` are masked.\n`Shared` is `true` for a data source that SetDataSourceShare shared with other projects\nor users. After the project's own data sources come those shared with the project (with\nevery member) or with the caller in it, by `Id` descending: `Name` is the shared name,\n`ProjectId` the project that owns the data source, `Shared` is `true`, and `Name` filters\non the shared name; `TotalCount` counts both, and pages run over both. The caller must\nbe a member of the project.\n",
       "errors": [
         {
           "code": "Invalid.Tenant.ProjectNotExists",
@@ -1687,18 +1743,25 @@ export default {
           "message": "The project does not exist."
         },
         {
-          "code": "Invalid.Tenant.UserIsNotProjectOwnerOrAdmin",
-          "description": "The caller is not the project owner or a project administrator.",
-          "fix": "Use an AccessKey of the project's owner or an administrator, or ask an owner to give your user the admin role.",
-          "httpStatus": 403,
-          "message": "The user is not a project administrator or owner."
-        },
-        {
           "code": "Invalid.Tenant.UserNotInProject",
           "description": "The caller is not a member of the project.",
           "fix": "Ask a project owner or administrator to add your user to the project, or use an AccessKey of a user who is a member.",
           "httpStatus": 400,
           "message": "The user is not in the project."
+        },
+        {
+          "code": "Invalid.Operation",
+          "description": "The data source is bound to a compute engine (`BindingCalcEngineId` is not 0) and cannot be deleted.",
+          "fix": "Unbind the compute engine from the data source first (an operator can, with the store's set_binding_calc_engine), or keep the data source.",
+          "httpStatus": 400,
+          "message": "You cannot delete the bindingCalcEngine that is bound to the data source."
+        },
+        {
+          "code": "Invalid.Tenant.UserIsNotProjectOwnerOrAdmin",
+          "description": "The caller is not the project owner or a project administrator.",
+          "fix": "Use an AccessKey of the project's owner or an administrator, or ask an owner to give your user the admin role.",
+          "httpStatus": 403,
+          "message": "The user is not a project administrator or owner."
         },
         {
           "code": "Invalid.Tenant.UserNotInTenant",
@@ -1746,7 +1809,7 @@ export default {
       "summary": "Deletes a data source (the DataSource family's name for DeleteConnection)."
     },
     {
-      "description": "Returns one page of the data sources of a project in the form ImportDataSources reads\nback: every field of ListDataSources, filtered by name (a substring), type, sub-type and\nenvironment. Secret values in `Content` stay masked (`******`): an export never carries a\nsecret, so ImportDataSources needs them filled in again. The caller must be a member of\nthe project.\n",
+      "description": "Returns one page of the data sources of a project in the form ImportDataSources reads\nback: every field of ListDataSources, filtered by name (a substring), type, sub-type and\nenvironment; only the project's own data sources (not those shared with it). Secret values in `Content` stay masked (`******`): an export never carries a\nsecret, so ImportDataSources needs them filled in again. The caller must be a member of\nthe project.\n",
       "errors": [
         {
           "code": "Invalid.Tenant.ProjectNotExists",
@@ -2073,7 +2136,7 @@ export default {
       "summary": "Imports data sources into a project."
     },
     {
-      "description": "Sets with whom the data source named `DatasourceName` in the project (in `EnvType`, or in\nboth environments when it is left out) is shared: the projects in `ProjectPermissions`\nand the users in `UserPermissions`, each with `READ` or `WRITE`. The lists replace the\nprevious ones; both empty or left out stops sharing. A shared data source shows\n`Shared: true` in ListDataSources, ListConnections and ExportDataSources. Sharing never\nleaves the tenant: a project or user outside the caller's tenant (or a user who is not a\nmember of the project named with it) makes the call answer `Data.Status` `fail` with the\nreason in `Data.Message`, and nothing changes. The caller must be the owner or an\nadministrator of the data source's project.\n",
+      "description": "Sets with whom the data source named `DatasourceName` in the project (in `EnvType`, or in\nboth environments when it is left out) is shared: the projects in `ProjectPermissions`\nand the users in `UserPermissions`, each with `READ` or `WRITE`. The lists replace the\nprevious ones; both empty or left out stops sharing (the receivers no longer list it and\nlose their rights on it). A shared data source shows `Shared: true` in ListDataSources,\nListConnections and ExportDataSources of its project, and is listed (with `Shared:\ntrue`, under `sharedName`) by ListDataSources and ListConnections of each receiving\nproject: to every member for a project share, to the named users only for a user share.\n`READ` lets receivers list and read it; `WRITE` also lets them update it\n(UpdateDataSource, UpdateConnection), while deleting it and changing its shares stay\nwith the owners and administrators of its project. Sharing never\nleaves the tenant: a project or user outside the caller's tenant (or a user who is not a\nmember of the project named with it) makes the call answer `Data.Status` `fail` with the\nreason in `Data.Message`, and nothing changes. The caller must be the owner or an\nadministrator of the data source's project.\n",
       "errors": [
         {
           "code": "Invalid.Tenant.ConnectionNotExists",

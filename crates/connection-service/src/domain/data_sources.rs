@@ -247,6 +247,9 @@ impl ConnectionService {
                 Err(DomainError::InvalidParameter { name, reason }) => outcome
                     .failures
                     .push(format!("{label}: {name} is not valid: {reason}")),
+                Err(DomainError::ContentPropertyMissing { reason, .. }) => outcome
+                    .failures
+                    .push(format!("{label}: Content is not valid: {reason}")),
                 Err(DomainError::NameConflict { env_type, .. }) => outcome.failures.push(format!(
                     "{label}: a data source with this name already exists in env type {env_type}"
                 )),

@@ -34,6 +34,19 @@ pub enum DomainError {
         /// The env type it collides in.
         env_type: i32,
     },
+    /// Content lacks a key its type requires: `MissingParam.ConnectionStr.Property` (400) where
+    /// the operation documents it (UpdateDataSource), else `InvalidParameter` naming Content.
+    #[error("Content lacks the property {property}: {reason}")]
+    ContentPropertyMissing {
+        /// The missing key (or `a or b` for a group of which one is needed).
+        property: String,
+        /// The whole reason, as InvalidParameter words it.
+        reason: String,
+    },
+    /// `Invalid.Operation` (400): the data source is bound to a compute engine
+    /// (`BindingCalcEngineId` is not 0), so it cannot be deleted.
+    #[error("the data source is bound to a compute engine")]
+    BoundToCalcEngine,
     /// 400 `InvalidParameter`: a semantic check on one parameter failed (Content, Status, SubType,
     /// ConnectionType, EnvType, Name, PageNumber, PageSize ...).
     #[error("the specified parameter \"{name}\" is not valid: {reason}")]

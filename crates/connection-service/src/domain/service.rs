@@ -6,6 +6,7 @@ use serde_json::{Map, Value};
 use time::OffsetDateTime;
 
 use super::error::DomainError;
+use super::model::Role;
 use super::model::{
     Caller, ConnectionPage, ConnectionStatus, ConnectionView, CreateConnection, ListConnections,
     NetworkTestResult, TestNetworkConnection, UpdateConnection,
@@ -16,7 +17,7 @@ use crate::crypto::Cipher;
 use crate::network::{self, ProbeConfig};
 use crate::store::{
     ConnectionAccess, ConnectionChange, ConnectionFilter, ConnectionRecord, NewConnection,
-    ProjectAccess, Store, StoreError,
+    ProjectAccess, SharePermission, Store, StoreError,
 };
 
 /// PageSize when none is given.
@@ -68,11 +69,24 @@ pub(super) fn authorize_project(access: &ProjectAccess, changing: bool) -> Resul
     Ok(())
 }
 
+/// What an operation on one connection needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Need {
+    /// Read it: any member of its project, or a receiver of a share.
+    Read,
+    /// Change it: an owner/admin of its project, or a receiver of a `WRITE` share.
+    Update,
+    /// Delete it: an owner/admin of its project only. A share lets its receivers read or
+    /// modify the data source in place, never remove it from its owner and the other receivers.
+    Delete,
+}
+
 /// The documented order for a connection: tenant, connection (inside the caller's tenant
-/// only), project, membership, then role for changes.
-fn authorize_connection(
+/// only), project, membership (or a share reaching the caller), then role (or the share's
+/// permission) for changes.
+pub(super) fn authorize_connection(
     access: ConnectionAccess,
-    changing: bool,
+    need: Need,
 ) -> Result<ConnectionRecord, DomainError> {
     if !access.in_tenant {
         return Err(DomainError::UserNotInTenant);
@@ -81,8 +95,17 @@ fn authorize_connection(
     if !access.project_exists {
         return Err(DomainError::ProjectNotExists);
     }
-    let role = access.role.ok_or(DomainError::UserNotInProject)?;
-    if changing && !role.may_change_connections() {
+    let by_role = access.role.map(Role::may_change_connections);
+    let by_share = access.share;
+    if by_role.is_none() && by_share.is_none() {
+        return Err(DomainError::UserNotInProject);
+    }
+    let allowed = match need {
+        Need::Read => true,
+        Need::Update => by_role == Some(true) || by_share == Some(SharePermission::Write),
+        Need::Delete => by_role == Some(true),
+    };
+    if !allowed {
         return Err(DomainError::UserIsNotProjectOwnerOrAdmin);
     }
     Ok(connection)
@@ -123,6 +146,23 @@ fn check_connection_type(value: &str) -> Result<(), DomainError> {
             format!("must be one of {}", content::CONNECTION_TYPES.join(", ")),
         ))
     }
+}
+
+/// Content against the rules of `connection_type`: a missing required key is
+/// [`DomainError::ContentPropertyMissing`], any other failure `InvalidParameter` naming Content.
+pub(super) fn check_content(
+    connection_type: &str,
+    map: &Map<String, Value>,
+) -> Result<(), DomainError> {
+    content::validate(connection_type, map).map_err(|e| {
+        match content::first_missing(connection_type, map) {
+            Some(property) => DomainError::ContentPropertyMissing {
+                property,
+                reason: e.0,
+            },
+            None => DomainError::invalid("Content", e.0),
+        }
+    })
 }
 
 pub(super) fn parse_content(text: &str) -> Result<Map<String, Value>, DomainError> {
@@ -193,8 +233,7 @@ impl ConnectionService {
         let env_type = check_env_type(input.env_type)?;
         let description = check_description(input.description)?.unwrap_or_default();
         let map = parse_content(&input.content)?;
-        content::validate(&input.connection_type, &map)
-            .map_err(|e| DomainError::invalid("Content", e.0))?;
+        check_content(&input.connection_type, &map)?;
         let new = NewConnection {
             user_id: caller.user_id,
             project_id: input.project_id,
@@ -291,10 +330,9 @@ impl ConnectionService {
                 .connection_access(caller.user_id, input.connection_id)
                 .await
                 .map_err(|e| internal("UpdateConnection", e))?;
-            let record = authorize_connection(access, true)?;
+            let record = authorize_connection(access, Need::Update)?;
             // The slow path (refused or raced): parse again rather than keep a copy for it.
-            content::validate(&record.connection_type, &parse_content(&input.content)?)
-                .map_err(|e| DomainError::invalid("Content", e.0))?;
+            check_content(&record.connection_type, &parse_content(&input.content)?)?;
             change.now = OffsetDateTime::now_utc();
         }
         Err(internal("UpdateConnection", "authorization kept changing"))
@@ -318,11 +356,10 @@ impl ConnectionService {
                 .connection_access(caller.user_id, connection_id)
                 .await
                 .map_err(|e| internal("UpdateConnection", e))?;
-            let record = authorize_connection(access, true)?;
+            let record = authorize_connection(access, Need::Update)?;
             let sealed = match &map {
                 Some(map) => {
-                    content::validate(&record.connection_type, map)
-                        .map_err(|e| DomainError::invalid("Content", e.0))?;
+                    check_content(&record.connection_type, map)?;
                     content::seal_keeping_masked(map.clone(), &record.content, &self.cipher)
                         .map_err(|e| DomainError::invalid("Content", e.0))?
                 }
@@ -382,6 +419,28 @@ impl ConnectionService {
         caller: &Caller,
         query: ListConnections,
     ) -> Result<ConnectionPage, DomainError> {
+        self.list_page(caller, query, true).await
+    }
+
+    /// ExportDataSources' rows: the project's own data sources only, without those other
+    /// projects share with it (an export is what the project itself holds and can re-create).
+    pub async fn list_own_connections(
+        &self,
+        caller: &Caller,
+        query: ListConnections,
+    ) -> Result<ConnectionPage, DomainError> {
+        self.list_page(caller, query, false).await
+    }
+
+    /// A page of the project's connections (Sequence descending), followed, with
+    /// `include_shared`, by the data sources shared with the project or with the caller in
+    /// it, under their shared names with `Shared: true`; TotalCount counts both.
+    async fn list_page(
+        &self,
+        caller: &Caller,
+        query: ListConnections,
+        include_shared: bool,
+    ) -> Result<ConnectionPage, DomainError> {
         let page_number = query.page_number.unwrap_or(1);
         if page_number < 1 {
             return Err(DomainError::invalid("PageNumber", "must be 1 or more"));
@@ -411,6 +470,7 @@ impl ConnectionService {
             env_type,
             limit: i64::from(page_size),
             offset: (i64::from(page_number) - 1) * i64::from(page_size),
+            include_shared,
         };
         let (access, page) = self
             .store
@@ -446,7 +506,10 @@ impl ConnectionService {
             .connection_access(caller.user_id, connection_id)
             .await
             .map_err(|e| internal("DeleteConnection", e))?;
-        authorize_connection(access, true)?;
+        let record = authorize_connection(access, Need::Delete)?;
+        if record.binding_calc_engine_id != 0 {
+            return Err(DomainError::BoundToCalcEngine);
+        }
         // Authorized, yet nothing was deleted: another request deleted it first.
         Err(DomainError::ConnectionNotExists)
     }
@@ -462,7 +525,7 @@ impl ConnectionService {
             .connection_access(caller.user_id, connection_id)
             .await
             .map_err(|e| internal("GetConnection", e))?;
-        authorize_connection(access, false).map(connection_view)
+        authorize_connection(access, Need::Read).map(connection_view)
     }
 
     /// TestNetworkConnection: opens a TCP connection to where the named connection points.

@@ -110,6 +110,10 @@ pub struct ConnectionAccess {
     pub project_exists: bool,
     /// The user's role in that project, if a member.
     pub role: Option<Role>,
+    /// The best permission a share of the connection gives the user (SetDataSourceShare): a
+    /// share with a live project of the tenant the user is a member of, made with that whole
+    /// project or with the user in it. `None` when no share reaches the user.
+    pub share: Option<SharePermission>,
 }
 
 /// A connection to insert, authorized inside the statement: it is inserted only if `user_id` is
@@ -137,7 +141,8 @@ pub struct NewConnection {
 }
 
 /// An update, authorized inside the statement (owner/admin of the connection's live project in
-/// the user's tenant), applied only when the stored type is in `allowed_types` and, when given,
+/// the user's tenant, or a member of a live project the connection is shared with `WRITE`, with
+/// the whole project or with the user), applied only when the stored type is in `allowed_types` and, when given,
 /// the stored version equals `expected_version`.
 #[derive(Debug, Clone)]
 pub struct ConnectionChange {
@@ -180,6 +185,51 @@ pub struct ConnectionFilter {
     pub limit: i64,
     /// Rows to skip.
     pub offset: i64,
+    /// Whether the data sources shared with the project (with all its members or with the
+    /// caller) follow the project's own ones: ListConnections and ListDataSources list them,
+    /// ExportDataSources does not (an export is the project's own data sources).
+    pub include_shared: bool,
+}
+
+/// Shared data sources (with `shared_name` as their name) appended after the project's own page.
+///
+/// The own rows come first (Sequence descending, as always), then the shared ones (by id
+/// descending). `own_total` and `own_page` are the project's own count and the own rows of the
+/// requested page; `shared` are every shared row matching the filters, in order, one per data
+/// source. Returns the TotalCount of both and the page's rows.
+pub(crate) fn with_shared(
+    own_total: i64,
+    mut own_page: Vec<ConnectionRecord>,
+    shared: Vec<ConnectionRecord>,
+    limit: i64,
+    offset: i64,
+) -> (i64, Vec<ConnectionRecord>) {
+    let total = own_total + i64::try_from(shared.len()).unwrap_or(i64::MAX);
+    let room = usize::try_from(limit)
+        .unwrap_or(0)
+        .saturating_sub(own_page.len());
+    if room > 0 {
+        let skip = usize::try_from((offset - own_total).max(0)).unwrap_or(usize::MAX);
+        own_page.extend(shared.into_iter().skip(skip).take(room));
+    }
+    (total, own_page)
+}
+
+/// One row of the shared-data-source query: the data source as stored, shown in the receiving
+/// project under its shared name. Rows come ordered by id (several shares of one data source
+/// reaching the caller, e.g. with the project and with the user, are adjacent; the first one's
+/// name is kept).
+pub(crate) fn dedup_shared(rows: Vec<(String, ConnectionRecord)>) -> Vec<ConnectionRecord> {
+    let mut out: Vec<ConnectionRecord> = Vec::with_capacity(rows.len());
+    for (shared_name, mut record) in rows {
+        if out.last().is_some_and(|last| last.id == record.id) {
+            continue;
+        }
+        record.name = shared_name;
+        record.shared = true;
+        out.push(record);
+    }
+    out
 }
 
 /// What a share lets its receivers do with a data source (SetDataSourceShare's `permission`).
@@ -368,7 +418,7 @@ pub trait Store: Send + Sync + 'static {
     async fn update_connection(&self, change: &ConnectionChange)
         -> Result<Option<i64>, StoreError>;
 
-    /// Deletes when authorized: `Ok(true)`, else `Ok(false)`.
+    /// Deletes when authorized and not bound to a compute engine: `Ok(true)`, else `Ok(false)`.
     async fn delete_connection(&self, user_id: i64, connection_id: i64)
         -> Result<bool, StoreError>;
 
@@ -389,6 +439,15 @@ pub trait Store: Send + Sync + 'static {
         name: &str,
         env_type: i32,
     ) -> Result<(ProjectAccess, Option<ConnectionRecord>), StoreError>;
+
+    /// Sets a data source's `BindingCalcEngineId` (0 unbinds): DataWorks binds the data source
+    /// of a compute engine attached to a workspace. A bound data source cannot be deleted
+    /// (`Invalid.Operation`). Used by operators' tooling and tests; `false` when no such row.
+    async fn set_binding_calc_engine(
+        &self,
+        connection_id: i64,
+        engine_id: i64,
+    ) -> Result<bool, StoreError>;
 
     /// Records the outcome of a network test (does not change the row version or operator).
     async fn set_connect_status(&self, connection_id: i64, status: i32) -> Result<(), StoreError>;

@@ -17,10 +17,10 @@ use tokio_postgres::types::ToSql;
 use tokio_postgres::{NoTls, Row};
 
 use super::{
-    migrations, role_from_db, AccessKeyRecord, Backend, BootstrapIds, BootstrapSeed,
-    ConnectionAccess, ConnectionChange, ConnectionFilter, ConnectionRecord, MemberRecord,
-    NewConnection, ProjectAccess, ProjectRecord, SharePermission, ShareRecord, Store, StoreError,
-    TenantRecord, UserRecord,
+    dedup_shared, migrations, role_from_db, with_shared, AccessKeyRecord, Backend, BootstrapIds,
+    BootstrapSeed, ConnectionAccess, ConnectionChange, ConnectionFilter, ConnectionRecord,
+    MemberRecord, NewConnection, ProjectAccess, ProjectRecord, SharePermission, ShareRecord, Store,
+    StoreError, TenantRecord, UserRecord,
 };
 use crate::domain::model::Role;
 
@@ -87,10 +87,17 @@ const CONN_COLS: &str = "c.id, c.tenant_id, c.project_id, c.name, c.connection_t
      c.description, c.env_type, c.status, c.content, c.connect_status, c.shared, c.sequence, \
      c.binding_calc_engine_id, c.default_engine, c.operator, c.gmt_create, c.gmt_modified, c.version";
 
-/// The caller's tenant, the connection's project and role, and the connection.
+/// The caller's tenant, the connection's project and role, the best share permission reaching
+/// the caller (`'WRITE'` sorts after `'READ'`), and the connection.
 static CONNECTION_ACCESS_SQL: LazyLock<String> = LazyLock::new(|| {
     format!(
-        "SELECT u.tenant_id, p.id, m.role, {CONN_COLS} FROM users u \
+        "SELECT u.tenant_id, p.id, m.role, \
+           (SELECT max(s.permission) FROM connection_shares s \
+            JOIN projects rp ON rp.id = s.project_id AND rp.deleted_at IS NULL \
+              AND rp.tenant_id = c.tenant_id \
+            JOIN project_members rm ON rm.project_id = rp.id AND rm.user_id = u.id \
+            WHERE s.connection_id = c.id AND s.user_id IN (0, u.id)), \
+           {CONN_COLS} FROM users u \
          LEFT JOIN connections c ON c.id = $2 AND c.tenant_id = u.tenant_id \
          LEFT JOIN projects p ON p.id = c.project_id AND p.deleted_at IS NULL \
          LEFT JOIN project_members m ON m.project_id = p.id AND m.user_id = u.id \
@@ -137,6 +144,34 @@ static LIST_BY_NAME_SQL: LazyLock<String> = LazyLock::new(|| {
         filters = *LIST_FILTERS
     )
 });
+
+/// [`LIST_SQL`] (or [`LIST_BY_NAME_SQL`]) followed, in the same statement and so the same
+/// snapshot, by the data sources shared with project `$1` (with all its members, or with user
+/// `$9` in it) whose own project is live, under the same filters (`$2` matches the shared name):
+/// `kind` 0 for the own page, 1 for each share, by id descending and the user's share first.
+fn list_with_shared_sql(own: &str) -> String {
+    format!(
+        "SELECT x.* FROM (\
+           SELECT 0 AS kind, o.sequence AS k1, 0::bigint AS k2, NULL::text AS shared_name, o.* \
+           FROM ({own}) o \
+           UNION ALL \
+           SELECT 1, c.id, s.user_id, s.shared_name, NULL::bigint, {CONN_COLS} \
+           FROM connection_shares s \
+           JOIN connections c ON c.id = s.connection_id \
+           JOIN projects sp ON sp.id = c.project_id AND sp.deleted_at IS NULL \
+           WHERE s.project_id = $1 AND s.user_id IN (0, $9) \
+             AND ($2::text IS NULL OR strpos(s.shared_name, $2::text) > 0) \
+             AND ($3::text IS NULL OR c.connection_type = $3::text) \
+             AND ($4::text IS NULL OR c.sub_type = $4::text) \
+             AND ($5::int IS NULL OR c.status = $5::int) \
+             AND ($6::int IS NULL OR c.env_type = $6::int)) x \
+         ORDER BY x.kind, x.k1 DESC NULLS LAST, x.k2 DESC"
+    )
+}
+
+static LIST_WITH_SHARED_SQL: LazyLock<String> = LazyLock::new(|| list_with_shared_sql(&LIST_SQL));
+static LIST_BY_NAME_WITH_SHARED_SQL: LazyLock<String> =
+    LazyLock::new(|| list_with_shared_sql(&LIST_BY_NAME_SQL));
 
 fn connection_at(row: &Row, at: usize) -> Result<Option<ConnectionRecord>, StoreError> {
     let get = |e: tokio_postgres::Error| StoreError::Database(describe(&e));
@@ -301,6 +336,65 @@ impl PgStore {
     async fn shared(&self) -> Result<Arc<Shared>, StoreError> {
         self.shared.get().await.map_err(db_err)
     }
+
+    /// ListConnections with the shared data sources after the project's own ones (one
+    /// statement, pipelined with the authorization read as in the plain list).
+    async fn list_with_shared(
+        &self,
+        c: &Shared,
+        user_id: i64,
+        filter: &ConnectionFilter,
+    ) -> Result<(ProjectAccess, Option<(i64, Vec<ConnectionRecord>)>), StoreError> {
+        let access_stmt = c.statement(PROJECT_ACCESS_SQL).await.map_err(db_err)?;
+        let list_sql = if filter.name_contains.is_some() {
+            &*LIST_BY_NAME_WITH_SHARED_SQL
+        } else {
+            &*LIST_WITH_SHARED_SQL
+        };
+        let list_stmt = c.statement(list_sql).await.map_err(db_err)?;
+        let access_params: [&(dyn ToSql + Sync); 2] = [&user_id, &filter.project_id];
+        let list_params: [&(dyn ToSql + Sync); 9] = [
+            &filter.project_id,
+            &filter.name_contains,
+            &filter.connection_type,
+            &filter.sub_type,
+            &filter.status,
+            &filter.env_type,
+            &filter.limit,
+            &filter.offset,
+            &user_id,
+        ];
+        let access_q = c.client.query_opt(&access_stmt, &access_params);
+        let list_q = c.client.query(&list_stmt, &list_params);
+        let (access_row, rows) = tokio::try_join!(access_q, list_q).map_err(db_err)?;
+        let access = project_access_of(access_row.as_ref());
+        if access.role.is_none() {
+            return Ok((access, None));
+        }
+        let get = |e: tokio_postgres::Error| StoreError::Database(describe(&e));
+        let mut total = 0;
+        let mut own = Vec::new();
+        let mut shared = Vec::new();
+        for row in &rows {
+            let kind: i32 = row.try_get(0).map_err(get)?;
+            if kind == 0 {
+                total = row.try_get(4).map_err(get)?;
+                own.extend(connection_at(row, 5)?);
+            } else if let Some(rec) = connection_at(row, 5)? {
+                shared.push((row.try_get::<_, String>(3).map_err(get)?, rec));
+            }
+        }
+        Ok((
+            access,
+            Some(with_shared(
+                total,
+                own,
+                dedup_shared(shared),
+                filter.limit,
+                filter.offset,
+            )),
+        ))
+    }
 }
 
 #[async_trait]
@@ -356,7 +450,11 @@ impl Store for PgStore {
             in_tenant: row.get::<_, Option<i64>>(0).is_some(),
             project_exists: row.get::<_, Option<i64>>(1).is_some(),
             role: role_from_db(row.get(2)),
-            connection: connection_at(&row, 3)?,
+            share: row
+                .get::<_, Option<String>>(3)
+                .as_deref()
+                .and_then(SharePermission::parse),
+            connection: connection_at(&row, 4)?,
         })
     }
 
@@ -418,11 +516,18 @@ impl Store for PgStore {
                    version = c.version + 1 \
                  WHERE c.id = $2 AND c.connection_type = ANY($8) \
                    AND ($9::bigint IS NULL OR c.version = $9) \
-                   AND EXISTS (SELECT 1 FROM users u \
+                   AND (EXISTS (SELECT 1 FROM users u \
                      JOIN projects p ON p.id = c.project_id AND p.deleted_at IS NULL \
                      JOIN project_members m ON m.project_id = p.id AND m.user_id = u.id \
                      WHERE u.id = $1 AND u.tenant_id = c.tenant_id \
                        AND m.role IN ('owner', 'admin')) \
+                   OR EXISTS (SELECT 1 FROM connection_shares s \
+                     JOIN projects sp ON sp.id = c.project_id AND sp.deleted_at IS NULL \
+                     JOIN projects rp ON rp.id = s.project_id AND rp.deleted_at IS NULL \
+                       AND rp.tenant_id = c.tenant_id \
+                     JOIN project_members rm ON rm.project_id = rp.id AND rm.user_id = $1 \
+                     WHERE s.connection_id = c.id AND s.user_id IN (0, $1) \
+                       AND s.permission = 'WRITE')) \
                  RETURNING c.version",
             )
             .await
@@ -457,7 +562,8 @@ impl Store for PgStore {
         let stmt = c
             .prepare_cached(
                 "DELETE FROM connections c USING users u, projects p, project_members m \
-                 WHERE c.id = $2 AND u.id = $1 AND c.tenant_id = u.tenant_id \
+                 WHERE c.id = $2 AND c.binding_calc_engine_id = 0 \
+                   AND u.id = $1 AND c.tenant_id = u.tenant_id \
                    AND p.id = c.project_id AND p.deleted_at IS NULL \
                    AND m.project_id = p.id AND m.user_id = u.id AND m.role IN ('owner', 'admin')",
             )
@@ -476,6 +582,9 @@ impl Store for PgStore {
         filter: &ConnectionFilter,
     ) -> Result<(ProjectAccess, Option<(i64, Vec<ConnectionRecord>)>), StoreError> {
         let c = self.shared().await?;
+        if filter.include_shared {
+            return self.list_with_shared(&c, user_id, filter).await;
+        }
         let access_stmt = c.statement(PROJECT_ACCESS_SQL).await.map_err(db_err)?;
         let list_sql = if filter.name_contains.is_some() {
             &*LIST_BY_NAME_SQL
@@ -547,6 +656,22 @@ impl Store for PgStore {
             None => None,
         };
         Ok((access, record))
+    }
+
+    async fn set_binding_calc_engine(
+        &self,
+        connection_id: i64,
+        engine_id: i64,
+    ) -> Result<bool, StoreError> {
+        let c = self.client().await?;
+        let n = c
+            .execute(
+                "UPDATE connections SET binding_calc_engine_id = $2 WHERE id = $1",
+                &[&connection_id, &engine_id],
+            )
+            .await
+            .map_err(db_err)?;
+        Ok(n > 0)
     }
 
     async fn set_connect_status(&self, connection_id: i64, status: i32) -> Result<(), StoreError> {

@@ -17,10 +17,10 @@ use rusqlite::{params, Connection, ErrorCode, OpenFlags, OptionalExtension, Row}
 use time::OffsetDateTime;
 
 use super::{
-    migrations, role_from_db, AccessKeyRecord, Backend, BootstrapIds, BootstrapSeed,
-    ConnectionAccess, ConnectionChange, ConnectionFilter, ConnectionRecord, MemberRecord,
-    NewConnection, ProjectAccess, ProjectRecord, SharePermission, ShareRecord, Store, StoreError,
-    StoreOptions, TenantRecord, UserRecord,
+    dedup_shared, migrations, role_from_db, with_shared, AccessKeyRecord, Backend, BootstrapIds,
+    BootstrapSeed, ConnectionAccess, ConnectionChange, ConnectionFilter, ConnectionRecord,
+    MemberRecord, NewConnection, ProjectAccess, ProjectRecord, SharePermission, ShareRecord, Store,
+    StoreError, StoreOptions, TenantRecord, UserRecord,
 };
 use crate::domain::model::Role;
 
@@ -132,6 +132,42 @@ static LIST_BY_NAME_SQL: LazyLock<String> = LazyLock::new(|| {
            ORDER BY sequence DESC LIMIT ?7 OFFSET ?8) c ON 1 \
          ORDER BY c.sequence DESC",
         filters = *LIST_FILTERS
+    )
+});
+
+/// The caller's tenant, the connection's live project and role there, the best share permission
+/// reaching the caller (`'WRITE'` sorts after `'READ'`), and the connection.
+static CONNECTION_ACCESS_SQL: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT u.tenant_id, p.id, m.role, \
+           (SELECT max(s.permission) FROM connection_shares s \
+            JOIN projects rp ON rp.id = s.project_id AND rp.deleted_at IS NULL \
+              AND rp.tenant_id = c.tenant_id \
+            JOIN project_members rm ON rm.project_id = rp.id AND rm.user_id = u.id \
+            WHERE s.connection_id = c.id AND s.user_id IN (0, u.id)), \
+           {CONN_COLS} FROM users u \
+         LEFT JOIN connections c ON c.id = ?2 AND c.tenant_id = u.tenant_id \
+         LEFT JOIN projects p ON p.id = c.project_id AND p.deleted_at IS NULL \
+         LEFT JOIN project_members m ON m.project_id = p.id AND m.user_id = u.id \
+         WHERE u.id = ?1"
+    )
+});
+
+/// The data sources shared with project `?1` (with all its members, or with user `?7` in it)
+/// whose own project is live, under ListConnections' filters (`?2` matches the shared name),
+/// one row per share, by data source id descending and the user's own share first.
+static SHARED_LIST_SQL: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT s.shared_name, {CONN_COLS} FROM connection_shares s \
+         JOIN connections c ON c.id = s.connection_id \
+         JOIN projects sp ON sp.id = c.project_id AND sp.deleted_at IS NULL \
+         WHERE s.project_id = ?1 AND s.user_id IN (0, ?7) \
+           AND (?2 IS NULL OR instr(s.shared_name, ?2) > 0) \
+           AND (?3 IS NULL OR c.connection_type = ?3) \
+           AND (?4 IS NULL OR c.sub_type = ?4) \
+           AND (?5 IS NULL OR c.status = ?5) \
+           AND (?6 IS NULL OR c.env_type = ?6) \
+         ORDER BY c.id DESC, s.user_id DESC"
     )
 });
 
@@ -508,22 +544,18 @@ impl Store for SqliteStore {
         connection_id: i64,
     ) -> Result<ConnectionAccess, StoreError> {
         self.read(move |c| {
-            let mut stmt = c
-                .prepare_cached(&format!(
-                    "SELECT u.tenant_id, p.id, m.role, {CONN_COLS} FROM users u \
-                     LEFT JOIN connections c ON c.id = ?2 AND c.tenant_id = u.tenant_id \
-                     LEFT JOIN projects p ON p.id = c.project_id AND p.deleted_at IS NULL \
-                     LEFT JOIN project_members m ON m.project_id = p.id AND m.user_id = u.id \
-                     WHERE u.id = ?1"
-                ))
-                .map_err(db_err)?;
+            let mut stmt = c.prepare_cached(&CONNECTION_ACCESS_SQL).map_err(db_err)?;
             let found = stmt
                 .query_row(params![user_id, connection_id], |row| {
                     Ok(ConnectionAccess {
                         in_tenant: row.get::<_, Option<i64>>(0)?.is_some(),
                         project_exists: row.get::<_, Option<i64>>(1)?.is_some(),
                         role: role_from_db(row.get(2)?),
-                        connection: connection_at(row, 3)?,
+                        share: row
+                            .get::<_, Option<String>>(3)?
+                            .as_deref()
+                            .and_then(SharePermission::parse),
+                        connection: connection_at(row, 4)?,
                     })
                 })
                 .optional()
@@ -607,11 +639,18 @@ impl Store for SqliteStore {
                  WHERE id = ?2 \
                    AND instr(?8, ',' || connection_type || ',') > 0 \
                    AND (?9 IS NULL OR version = ?9) \
-                   AND EXISTS (SELECT 1 FROM users u \
+                   AND (EXISTS (SELECT 1 FROM users u \
                      JOIN projects p ON p.id = connections.project_id AND p.deleted_at IS NULL \
                      JOIN project_members m ON m.project_id = p.id AND m.user_id = u.id \
                      WHERE u.id = ?1 AND u.tenant_id = connections.tenant_id \
                        AND m.role IN ('owner', 'admin')) \
+                   OR EXISTS (SELECT 1 FROM connection_shares s \
+                     JOIN projects sp ON sp.id = connections.project_id AND sp.deleted_at IS NULL \
+                     JOIN projects rp ON rp.id = s.project_id AND rp.deleted_at IS NULL \
+                       AND rp.tenant_id = connections.tenant_id \
+                     JOIN project_members rm ON rm.project_id = rp.id AND rm.user_id = ?1 \
+                     WHERE s.connection_id = connections.id AND s.user_id IN (0, ?1) \
+                       AND s.permission = 'WRITE')) \
                  RETURNING version",
             )
             .map_err(db_err)?
@@ -643,7 +682,7 @@ impl Store for SqliteStore {
         self.write_one(move |c| {
             let n = c
                 .prepare_cached(
-                    "DELETE FROM connections WHERE id = ?2 \
+                    "DELETE FROM connections WHERE id = ?2 AND binding_calc_engine_id = 0 \
                      AND EXISTS (SELECT 1 FROM users u \
                        JOIN projects p ON p.id = connections.project_id AND p.deleted_at IS NULL \
                        JOIN project_members m ON m.project_id = p.id AND m.user_id = u.id \
@@ -665,6 +704,13 @@ impl Store for SqliteStore {
     ) -> Result<(ProjectAccess, Option<(i64, Vec<ConnectionRecord>)>), StoreError> {
         let f = filter.clone();
         self.read(move |c| {
+            // The own page and the shared rows from one snapshot, so that TotalCount is exact;
+            // a read transaction, rolled back (nothing to undo) when dropped.
+            let _snapshot = if f.include_shared {
+                Some(c.unchecked_transaction().map_err(db_err)?)
+            } else {
+                None
+            };
             let access = project_access(c, user_id, f.project_id).map_err(db_err)?;
             if access.role.is_none() {
                 return Ok((access, None));
@@ -695,6 +741,31 @@ impl Store for SqliteStore {
                     list.push(rec);
                 }
             }
+            drop(rows);
+            drop(stmt);
+            if !f.include_shared {
+                return Ok((access, Some((total, list))));
+            }
+            let mut stmt = c.prepare_cached(&SHARED_LIST_SQL).map_err(db_err)?;
+            let mut rows = stmt
+                .query(params![
+                    f.project_id,
+                    f.name_contains,
+                    f.connection_type,
+                    f.sub_type,
+                    f.status,
+                    f.env_type,
+                    user_id
+                ])
+                .map_err(db_err)?;
+            let mut shared = Vec::new();
+            while let Some(row) = rows.next().map_err(db_err)? {
+                let name: String = row.get(0).map_err(db_err)?;
+                if let Some(rec) = connection_at(row, 1).map_err(db_err)? {
+                    shared.push((name, rec));
+                }
+            }
+            let (total, list) = with_shared(total, list, dedup_shared(shared), f.limit, f.offset);
             Ok((access, Some((total, list))))
         })
         .await
@@ -724,6 +795,21 @@ impl Store for SqliteStore {
                 .map_err(db_err)?
                 .flatten();
             Ok((access, found))
+        })
+        .await
+    }
+
+    async fn set_binding_calc_engine(
+        &self,
+        connection_id: i64,
+        engine_id: i64,
+    ) -> Result<bool, StoreError> {
+        self.write_one(move |c| {
+            c.prepare_cached("UPDATE connections SET binding_calc_engine_id = ?2 WHERE id = ?1")
+                .map_err(db_err)?
+                .execute(params![connection_id, engine_id])
+                .map(|n| n > 0)
+                .map_err(db_err)
         })
         .await
     }

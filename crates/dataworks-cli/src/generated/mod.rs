@@ -189,7 +189,7 @@ fn list_connections_command() -> ::clap::Command {
     ::clap::Command::new("list-connections")
         .about("Lists the data sources of a project.")
         .long_about(
-            "Lists the data sources of a project.\n\nReturns one page of the data sources of a project, optionally filtered, sorted by `Sequence` descending. Secret values in `Content` are masked. The caller must be a member of the project.\n\nSends Action=ListConnections.",
+            "Lists the data sources of a project.\n\nReturns one page of the data sources of a project, optionally filtered, sorted by `Sequence` descending, followed by the data sources other projects of the tenant share with this project (or with the caller in it) through SetDataSourceShare, by `Id` descending, under their shared names and with `Shared: true`; `TotalCount` counts both. Secret values in `Content` are masked. The caller must be a member of the project.\n\nSends Action=ListConnections.",
         )
         .arg(
             ::clap::Arg::new("ProjectId")
@@ -556,7 +556,7 @@ fn list_data_sources_command() -> ::clap::Command {
             "Lists the data sources of a project (the DataSource family's name for ListConnections).",
         )
         .long_about(
-            "Lists the data sources of a project (the DataSource family's name for ListConnections).\n\nReturns one page of the data sources of a project, optionally filtered, sorted by `Sequence` descending: the same rows as ListConnections, under the DataSource family's field names (`DataSourceType`, `DataSources`). Secret values in `Content` are masked. `Shared` is `true` for a data source that SetDataSourceShare shared with other projects or users. The caller must be a member of the project.\n\nSends Action=ListDataSources.",
+            "Lists the data sources of a project (the DataSource family's name for ListConnections).\n\nReturns one page of the data sources of a project, optionally filtered, sorted by `Sequence` descending: the same rows as ListConnections, under the DataSource family's field names (`DataSourceType`, `DataSources`). Secret values in `Content` are masked. `Shared` is `true` for a data source that SetDataSourceShare shared with other projects or users. After the project's own data sources come those shared with the project (with every member) or with the caller in it, by `Id` descending: `Name` is the shared name, `ProjectId` the project that owns the data source, `Shared` is `true`, and `Name` filters on the shared name; `TotalCount` counts both, and pages run over both. The caller must be a member of the project.\n\nSends Action=ListDataSources.",
         )
         .arg(
             ::clap::Arg::new("ProjectId")
@@ -691,7 +691,7 @@ fn export_data_sources_command() -> ::clap::Command {
     ::clap::Command::new("export-data-sources")
         .about("Exports the data sources of a project.")
         .long_about(
-            "Exports the data sources of a project.\n\nReturns one page of the data sources of a project in the form ImportDataSources reads back: every field of ListDataSources, filtered by name (a substring), type, sub-type and environment. Secret values in `Content` stay masked (`******`): an export never carries a secret, so ImportDataSources needs them filled in again. The caller must be a member of the project.\n\nSends Action=ExportDataSources.",
+            "Exports the data sources of a project.\n\nReturns one page of the data sources of a project in the form ImportDataSources reads back: every field of ListDataSources, filtered by name (a substring), type, sub-type and environment; only the project's own data sources (not those shared with it). Secret values in `Content` stay masked (`******`): an export never carries a secret, so ImportDataSources needs them filled in again. The caller must be a member of the project.\n\nSends Action=ExportDataSources.",
         )
         .arg(
             ::clap::Arg::new("ProjectId")
@@ -824,7 +824,7 @@ fn set_data_source_share_command() -> ::clap::Command {
     ::clap::Command::new("set-data-source-share")
         .about("Shares a data source with other projects and users of the tenant.")
         .long_about(
-            "Shares a data source with other projects and users of the tenant.\n\nSets with whom the data source named `DatasourceName` in the project (in `EnvType`, or in both environments when it is left out) is shared: the projects in `ProjectPermissions` and the users in `UserPermissions`, each with `READ` or `WRITE`. The lists replace the previous ones; both empty or left out stops sharing. A shared data source shows `Shared: true` in ListDataSources, ListConnections and ExportDataSources. Sharing never leaves the tenant: a project or user outside the caller's tenant (or a user who is not a member of the project named with it) makes the call answer `Data.Status` `fail` with the reason in `Data.Message`, and nothing changes. The caller must be the owner or an administrator of the data source's project.\n\nSends Action=SetDataSourceShare.",
+            "Shares a data source with other projects and users of the tenant.\n\nSets with whom the data source named `DatasourceName` in the project (in `EnvType`, or in both environments when it is left out) is shared: the projects in `ProjectPermissions` and the users in `UserPermissions`, each with `READ` or `WRITE`. The lists replace the previous ones; both empty or left out stops sharing (the receivers no longer list it and lose their rights on it). A shared data source shows `Shared: true` in ListDataSources, ListConnections and ExportDataSources of its project, and is listed (with `Shared: true`, under `sharedName`) by ListDataSources and ListConnections of each receiving project: to every member for a project share, to the named users only for a user share. `READ` lets receivers list and read it; `WRITE` also lets them update it (UpdateDataSource, UpdateConnection), while deleting it and changing its shares stay with the owners and administrators of its project. Sharing never leaves the tenant: a project or user outside the caller's tenant (or a user who is not a member of the project named with it) makes the call answer `Data.Status` `fail` with the reason in `Data.Message`, and nothing changes. The caller must be the owner or an administrator of the data source's project.\n\nSends Action=SetDataSourceShare.",
         )
         .arg(
             ::clap::Arg::new("ProjectId")
