@@ -22,6 +22,7 @@
 
 mod crate_docs;
 mod methods;
+mod rest;
 
 use crate::model::{Api, Style};
 use crate::refusal::{Refusal, Refusals};
@@ -74,13 +75,30 @@ impl Servers {
 
 /// The client crate's `lib.rs`, or the operations the client cannot call.
 pub fn generate(api: &Api, servers: &Servers) -> Result<TokenStream, Refusals> {
+    let types_crate = crate::emit::ident(TYPES_CRATE);
+    generate_with_types(api, servers, &quote!(::#types_crate))
+}
+
+/// [`generate`] with the types crate (or module) at `types_root` (`::petstore_types`,
+/// `crate::rest`). An API of REST operations only gets the REST client (`acs_client::rest`),
+/// an RPC API the signed Alibaba Cloud client.
+pub fn generate_with_types(
+    api: &Api,
+    servers: &Servers,
+    types_root: &TokenStream,
+) -> Result<TokenStream, Refusals> {
+    if !api.has_rpc_operations() {
+        return rest::generate(api, servers, types_root);
+    }
     let refused: Vec<Refusal> = api
         .operations
         .iter()
         .filter(|op| matches!(op.style, Style::Rest { .. }))
         .map(|op| Refusal {
             pointer: op.pointer.clone(),
-            reason: "the client emitter supports RPC operations (`/#Action=X`) only".to_owned(),
+            reason: "the client emitter does not mix RPC (`/#Action=X`) and REST operations in \
+                     one API (one client signs RPC requests, the other authenticates REST ones)"
+                .to_owned(),
         })
         .collect();
     if !refused.is_empty() {

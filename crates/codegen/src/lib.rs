@@ -202,6 +202,26 @@ pub fn generate_client(spec: &openapiv3::OpenAPI, spec_name: &str) -> Result<Str
     })
 }
 
+/// [`generate_client`] with the types crate (or module) at `types_path`, e.g. `crate::rest`
+/// for a golden compiled as a module of a test crate.
+pub fn generate_client_with(
+    spec: &openapiv3::OpenAPI,
+    spec_name: &str,
+    types_path: &str,
+) -> Result<String, Error> {
+    let types = parse_path(types_path, spec_name)?;
+    let api = lower(spec, spec_name)?;
+    let tokens = client::generate_with_types(
+        &api,
+        &client::Servers::from_spec(spec),
+        &quote::quote!(#types),
+    )?;
+    format_file(tokens, spec_name).map_err(|source| Error::Format {
+        spec_name: spec_name.to_owned(),
+        source,
+    })
+}
+
 /// The API Explorer's metadata module for `spec` (see [`explorer`]): JavaScript, not Rust.
 pub fn generate_explorer(spec: &openapiv3::OpenAPI, spec_name: &str) -> Result<String, Error> {
     let api = lower(spec, spec_name)?;
