@@ -51,6 +51,9 @@ use crate::error::{BuildError, DecodeError, Error, RequestError, Response};
 use crate::retry::{Failure, RetryPolicy};
 use crate::transport::{ReqwestTransport, ServiceTransport, Transport, TransportError};
 
+/// The HTTP method of a request (re-exported so that generated crates need no `http` dependency).
+pub use http::Method;
+
 /// What a generated REST client tells the runtime about its API.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ApiInfo {

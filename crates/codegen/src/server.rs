@@ -56,7 +56,7 @@ pub fn generate(
 ) -> Result<TokenStream, Refusals> {
     check_supported(api)?;
     let rpc = api.has_rpc_operations();
-    let header = common::module_docs(api, rpc);
+    let header = common::module_docs(api, rpc, runtime_path);
     let common = common::items(api, rpc, runtime_path);
     let api_trait = api_trait::emit(api, types_path);
     let router = if rpc {

@@ -281,3 +281,46 @@ fn the_runtime_is_a_dependency_given_what_the_spec_says() {
         assert!(text.contains(&format!(" {name},")), "{name} is re-exported");
     }
 }
+
+#[test]
+fn crate_paths_come_from_the_settings() {
+    let spec = common::load("rpc");
+    let settings = codegen::Settings::for_name("queue-api");
+    assert_eq!(settings.types_path, "::queue_api_types");
+    assert_eq!(settings.client_path, "::queue_api_client");
+    assert_eq!(
+        codegen::Settings::default(),
+        codegen::Settings::for_name("dataworks")
+    );
+    let client = codegen::generate_client_with_settings(&spec, "rpc.yaml", &settings).unwrap();
+    assert!(
+        client.contains("pub use ::queue_api_types as types;"),
+        "{client}"
+    );
+    let real = codegen::generate_client_with_settings(&real_spec(), "x.yaml", &settings).unwrap();
+    assert!(
+        real.contains("//! use queue_api_client::{Client, "),
+        "doc examples use the crate's own name"
+    );
+    let cli = codegen::generate_cli_with_settings(&spec, "rpc.yaml", &settings).unwrap();
+    assert!(cli.contains("client: &::queue_api_client::Client"), "{cli}");
+    assert!(
+        cli.contains("::queue_api_types::UpdateThingRequest::from_params"),
+        "{cli}"
+    );
+    let custom = codegen::Settings {
+        client_runtime: "::my_runtime".to_owned(),
+        ..settings
+    };
+    let client = codegen::generate_client_with_settings(&spec, "rpc.yaml", &custom).unwrap();
+    assert!(
+        client.contains("::my_runtime::ApiClient for Client"),
+        "{client}"
+    );
+    for text in [client, cli] {
+        assert!(
+            !text.contains("dataworks_"),
+            "a crate name of the project leaks"
+        );
+    }
+}

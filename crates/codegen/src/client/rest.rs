@@ -8,7 +8,7 @@
 //! per `securitySchemes` entry.
 
 use super::methods::method_name;
-use super::Servers;
+use super::{Paths, Servers};
 use crate::emit::docs::{doc_attrs, sanitize};
 use crate::emit::wire::{self, Shape, StatusPattern};
 use crate::emit::{ident, type_tokens};
@@ -20,25 +20,23 @@ use crate::refusal::{Refusal, Refusals};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-/// The REST client crate's `lib.rs`: `types_root` is the types crate (`::petstore_types`).
-pub fn generate(
-    api: &Api,
-    servers: &Servers,
-    types_root: &TokenStream,
-) -> Result<TokenStream, Refusals> {
+/// The REST client crate's `lib.rs`, against the types crate and runtime of `paths`.
+pub fn generate(api: &Api, servers: &Servers, paths: &Paths) -> Result<TokenStream, Refusals> {
     check_supported(api)?;
+    let types_root = &paths.types;
+    let rt = &paths.runtime;
     let types = quote!(#types_root ::);
     let methods = api
         .operations
         .iter()
-        .map(|op| method(api, op, &types))
+        .map(|op| method(api, op, &types, rt))
         .collect::<Vec<_>>();
     let docs = crate_docs(api);
     let default_server = match default_server(servers) {
         Some(url) => quote!(::std::option::Option::Some(#url)),
         None => quote!(::std::option::Option::None),
     };
-    let security = security(api);
+    let security = security(api, rt);
     Ok(quote! {
         #docs
 
@@ -50,13 +48,13 @@ pub fn generate(
 
         // The runtime's types, documented here as this crate's own.
         #[doc(inline)]
-        pub use ::acs_client::{
+        pub use #rt::{
             BoxError, BuildError, DecodeError, ReqwestTransport, RequestError, Response,
             RetryPolicy, ServiceResponse, ServiceTransport, Transport, TransportError,
             TransportErrorKind, TransportFuture,
         };
         #[doc(inline)]
-        pub use ::acs_client::auth::{
+        pub use #rt::auth::{
             ApiKey, Authenticate, Basic, Bearer, HttpAuthorization, KeyLocation,
         };
 
@@ -64,10 +62,10 @@ pub fn generate(
         /// is a variant with its typed body, `E::Unlisted` keeps any other status with the
         /// body's text. [`Error::Invalid`] holds the [`ValidationError`] of a request that breaks
         /// a constraint of the spec (nothing was sent).
-        pub type Error<E> = ::acs_client::Error<E, #types ValidationError>;
+        pub type Error<E> = #rt::Error<E, #types ValidationError>;
 
         /// Configures a [`Client`]: `Client::builder().base_url(..).auth(..).build()?`.
-        pub type ClientBuilder = ::acs_client::rest::ClientBuilder<Client>;
+        pub type ClientBuilder = #rt::rest::ClientBuilder<Client>;
 
         #security
 
@@ -75,12 +73,12 @@ pub fn generate(
         /// the connection pool are shared); build it with [`Client::builder`].
         #[derive(Clone, Debug)]
         pub struct Client {
-            runtime: ::acs_client::rest::Client,
+            runtime: #rt::rest::Client,
         }
 
-        impl ::acs_client::rest::ApiClient for Client {
+        impl #rt::rest::ApiClient for Client {
             /// The spec's server and this crate's `name/version` as the user agent.
-            const API: &'static ::acs_client::rest::ApiInfo = &::acs_client::rest::ApiInfo {
+            const API: &'static #rt::rest::ApiInfo = &#rt::rest::ApiInfo {
                 default_server: #default_server,
                 user_agent: ::std::concat!(
                     ::std::env!("CARGO_PKG_NAME"),
@@ -89,7 +87,7 @@ pub fn generate(
                 ),
             };
 
-            fn from_runtime(runtime: ::acs_client::rest::Client) -> Self {
+            fn from_runtime(runtime: #rt::rest::Client) -> Self {
                 Client { runtime }
             }
         }
@@ -197,7 +195,7 @@ fn crate_docs(api: &Api) -> TokenStream {
 }
 
 /// `pub mod security`: one constructor per `securitySchemes` entry.
-fn security(api: &Api) -> TokenStream {
+fn security(api: &Api, rt: &syn::Path) -> TokenStream {
     let mut names = NameSet::default();
     let items = api.security_schemes.iter().map(|scheme| {
         let name = ident(&names.claim_snake(&snake(&scheme.key)));
@@ -213,8 +211,8 @@ fn security(api: &Api) -> TokenStream {
                 (
                     format!("an API key in {where_} `{wire}`"),
                     quote! {
-                        pub fn #name(key: impl ::std::convert::Into<::std::string::String>) -> ::acs_client::auth::ApiKey {
-                            ::acs_client::auth::ApiKey::#ctor(#wire, key)
+                        pub fn #name(key: impl ::std::convert::Into<::std::string::String>) -> #rt::auth::ApiKey {
+                            #rt::auth::ApiKey::#ctor(#wire, key)
                         }
                     },
                 )
@@ -222,8 +220,8 @@ fn security(api: &Api) -> TokenStream {
             SecurityKind::Bearer => (
                 "a bearer token (`Authorization: Bearer <token>`)".to_owned(),
                 quote! {
-                    pub fn #name(token: impl ::std::convert::Into<::std::string::String>) -> ::acs_client::auth::Bearer {
-                        ::acs_client::auth::Bearer::new(token)
+                    pub fn #name(token: impl ::std::convert::Into<::std::string::String>) -> #rt::auth::Bearer {
+                        #rt::auth::Bearer::new(token)
                     }
                 },
             ),
@@ -233,16 +231,16 @@ fn security(api: &Api) -> TokenStream {
                     pub fn #name(
                         user: impl ::std::convert::Into<::std::string::String>,
                         password: impl ::std::convert::Into<::std::string::String>,
-                    ) -> ::acs_client::auth::Basic {
-                        ::acs_client::auth::Basic::new(user, password)
+                    ) -> #rt::auth::Basic {
+                        #rt::auth::Basic::new(user, password)
                     }
                 },
             ),
             SecurityKind::Http { scheme } => (
                 format!("`Authorization: {scheme} <credentials>` (credentials computed by the caller)"),
                 quote! {
-                    pub fn #name(credentials: impl ::std::convert::Into<::std::string::String>) -> ::acs_client::auth::HttpAuthorization {
-                        ::acs_client::auth::HttpAuthorization::new(#scheme, credentials)
+                    pub fn #name(credentials: impl ::std::convert::Into<::std::string::String>) -> #rt::auth::HttpAuthorization {
+                        #rt::auth::HttpAuthorization::new(#scheme, credentials)
                     }
                 },
             ),
@@ -266,7 +264,7 @@ fn security(api: &Api) -> TokenStream {
     }
 }
 
-fn method(api: &Api, op: &Operation, types: &TokenStream) -> TokenStream {
+fn method(api: &Api, op: &Operation, types: &TokenStream, rt: &syn::Path) -> TokenStream {
     let name = ident(&method_name(op));
     let request = ident(&op.request);
     let error = ident(&op.error_type);
@@ -292,7 +290,7 @@ fn method(api: &Api, op: &Operation, types: &TokenStream) -> TokenStream {
     let body = fields
         .iter()
         .find(|f| f.location == Some(Location::Body))
-        .map(|f| body(api, op, f));
+        .map(|f| body(api, op, f, rt));
     let (response_ty, success) = match &op.response.ty {
         Some(ty) => (
             type_tokens(ty, types),
@@ -314,7 +312,7 @@ fn method(api: &Api, op: &Operation, types: &TokenStream) -> TokenStream {
             request: #types #request,
         ) -> ::std::result::Result<Response<#response_ty>, Error<#types #error>> {
             request.validate().map_err(Error::Invalid)?;
-            let #http = ::acs_client::rest::Request::new(::http::Method::#method_const, #path);
+            let #http = #rt::rest::Request::new(#rt::rest::Method::#method_const, #path);
             #(#params)*
             #body
             let answer = self.runtime.send(&http, #idempotent).await?;
@@ -358,7 +356,7 @@ fn param(api: &Api, f: &Field) -> TokenStream {
 }
 
 /// The body onto the request, encoded by its media type.
-fn body(api: &Api, op: &Operation, f: &Field) -> TokenStream {
+fn body(api: &Api, op: &Operation, f: &Field, rt: &syn::Path) -> TokenStream {
     let field = ident(&f.rust_name);
     let media = wire::static_media(op.body_media_type.as_deref(), "application/octet-stream");
     let kind = wire::body_kind(op).unwrap_or(BodyKind::Json);
@@ -368,7 +366,7 @@ fn body(api: &Api, op: &Operation, f: &Field) -> TokenStream {
         BodyKind::Text | BodyKind::Binary => {
             quote!(http.body(#media, ::std::clone::Clone::clone(#value));)
         }
-        BodyKind::Multipart => multipart(api, f, value),
+        BodyKind::Multipart => multipart(api, f, value, rt),
     };
     if f.is_optional() {
         let put = put(quote!(body));
@@ -379,7 +377,7 @@ fn body(api: &Api, op: &Operation, f: &Field) -> TokenStream {
 }
 
 /// A multipart body, property by property: text parts, one part per list item, files, JSON.
-fn multipart(api: &Api, f: &Field, body: TokenStream) -> TokenStream {
+fn multipart(api: &Api, f: &Field, body: TokenStream, rt: &syn::Path) -> TokenStream {
     let Some(def) = wire::body_struct(api, &f.ty) else {
         // Refused by `check_supported`.
         return quote!();
@@ -404,7 +402,7 @@ fn multipart(api: &Api, f: &Field, body: TokenStream) -> TokenStream {
     quote! {
         {
             let body = #body;
-            let mut form = ::acs_client::rest::Multipart::new();
+            let mut form = #rt::rest::Multipart::new();
             #(#parts)*
             http.multipart(form);
         }
