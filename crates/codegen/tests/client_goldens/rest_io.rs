@@ -141,7 +141,10 @@ impl Client {
         Error<crate::rest_io::ListItemsError>,
     > {
         request.validate().map_err(Error::Invalid)?;
-        let mut http = ::acs_client::rest::Request::new(::http::Method::GET, "/items");
+        let mut http = ::acs_client::rest::Request::new(
+            ::acs_client::rest::Method::GET,
+            "/items",
+        );
         if let ::std::option::Option::Some(value) = &request.tags {
             http.query("tags", value, true, ",");
         }
@@ -220,7 +223,10 @@ impl Client {
         Error<crate::rest_io::CreateItemError>,
     > {
         request.validate().map_err(Error::Invalid)?;
-        let mut http = ::acs_client::rest::Request::new(::http::Method::POST, "/items");
+        let mut http = ::acs_client::rest::Request::new(
+            ::acs_client::rest::Method::POST,
+            "/items",
+        );
         http.json(&request.body);
         let answer = self.runtime.send(&http, false).await?;
         match answer.status() {
@@ -270,7 +276,7 @@ impl Client {
     > {
         request.validate().map_err(Error::Invalid)?;
         let mut http = ::acs_client::rest::Request::new(
-            ::http::Method::GET,
+            ::acs_client::rest::Method::GET,
             "/items/{itemId}",
         );
         http.path("itemId", &request.item_id);
@@ -309,7 +315,7 @@ impl Client {
     ) -> ::std::result::Result<Response<()>, Error<crate::rest_io::DeleteItemError>> {
         request.validate().map_err(Error::Invalid)?;
         let mut http = ::acs_client::rest::Request::new(
-            ::http::Method::DELETE,
+            ::acs_client::rest::Method::DELETE,
             "/items/{itemId}",
         );
         http.path("itemId", &request.item_id);
@@ -343,7 +349,7 @@ impl Client {
     > {
         request.validate().map_err(Error::Invalid)?;
         let mut http = ::acs_client::rest::Request::new(
-            ::http::Method::GET,
+            ::acs_client::rest::Method::GET,
             "/items/{itemId}/photo",
         );
         http.path("itemId", &request.item_id);
@@ -374,7 +380,7 @@ impl Client {
     ) -> ::std::result::Result<Response<()>, Error<crate::rest_io::UploadPhotoError>> {
         request.validate().map_err(Error::Invalid)?;
         let mut http = ::acs_client::rest::Request::new(
-            ::http::Method::PUT,
+            ::acs_client::rest::Method::PUT,
             "/items/{itemId}/photo",
         );
         http.path("itemId", &request.item_id);
@@ -409,7 +415,7 @@ impl Client {
     > {
         request.validate().map_err(Error::Invalid)?;
         let mut http = ::acs_client::rest::Request::new(
-            ::http::Method::POST,
+            ::acs_client::rest::Method::POST,
             "/items/{itemId}/attachments",
         );
         http.path("itemId", &request.item_id);
@@ -459,7 +465,7 @@ impl Client {
     > {
         request.validate().map_err(Error::Invalid)?;
         let mut http = ::acs_client::rest::Request::new(
-            ::http::Method::PUT,
+            ::acs_client::rest::Method::PUT,
             "/owners/{owner}/notes",
         );
         http.path("owner", &request.owner);
@@ -493,7 +499,10 @@ impl Client {
         Error<crate::rest_io::ExportItemsError>,
     > {
         request.validate().map_err(Error::Invalid)?;
-        let http = ::acs_client::rest::Request::new(::http::Method::GET, "/export");
+        let http = ::acs_client::rest::Request::new(
+            ::acs_client::rest::Method::GET,
+            "/export",
+        );
         let answer = self.runtime.send(&http, true).await?;
         match answer.status() {
             200..=299 => answer.success(|a| a.text()),
@@ -526,7 +535,10 @@ impl Client {
         Error<crate::rest_io::SubmitFormError>,
     > {
         request.validate().map_err(Error::Invalid)?;
-        let mut http = ::acs_client::rest::Request::new(::http::Method::POST, "/forms");
+        let mut http = ::acs_client::rest::Request::new(
+            ::acs_client::rest::Method::POST,
+            "/forms",
+        );
         http.form(&request.body);
         let answer = self.runtime.send(&http, false).await?;
         match answer.status() {
