@@ -284,6 +284,30 @@ where
     values.into_iter().map(|v| parse_text(v, name)).collect()
 }
 
+/// An optional parameter whose schema is a `oneOf` of scalars and lists: `parse` picks the
+/// first variant the values fit (`None` from it is `InvalidParameter`); no value is `None`.
+pub fn optional_union<T>(
+    values: Vec<&str>,
+    name: &'static str,
+    parse: impl FnOnce(&[&str]) -> Option<T>,
+) -> Result<Option<T>, AcsError> {
+    if values.is_empty() {
+        return Ok(None);
+    }
+    parse(&values).map(Some).ok_or_else(|| {
+        AcsError::invalid_parameter(name, "The value is not of the documented type.")
+    })
+}
+
+/// A required parameter whose schema is a `oneOf` of scalars and lists.
+pub fn required_union<T>(
+    values: Vec<&str>,
+    name: &'static str,
+    parse: impl FnOnce(&[&str]) -> Option<T>,
+) -> Result<T, AcsError> {
+    optional_union(values, name, parse)?.ok_or_else(|| AcsError::missing_parameter(name))
+}
+
 /// A parameter with a spec default: the default's text, parsed like a value on the wire, when
 /// the parameter is absent.
 pub fn text_or<V: std::str::FromStr>(

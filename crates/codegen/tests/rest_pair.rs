@@ -83,6 +83,7 @@ impl FixtureFilesApi for Files {
         echo.insert("trace".to_owned(), req.x_trace.clone().unwrap_or_default());
         echo.insert("flags".to_owned(), join(&req.x_flags));
         echo.insert("theme".to_owned(), req.theme.clone().unwrap_or_default());
+        echo.insert("pick".to_owned(), format!("{:?}", req.pick));
         Ok(ItemList {
             items: vec![Item {
                 id: 1,
@@ -178,6 +179,14 @@ impl FixtureFilesApi for Files {
         Ok(format!("{}: {}", req.owner, req.body))
     }
 
+    async fn get_thing(
+        &self,
+        _ctx: &RequestContext,
+        req: GetThingRequest,
+    ) -> Result<String, GetThingError> {
+        Ok(format!("{:?}", req.thing_id))
+    }
+
     async fn export_items(
         &self,
         _ctx: &RequestContext,
@@ -227,6 +236,7 @@ async fn parameters_travel_in_their_place_and_style_and_defaults_apply() {
         ("trace", "t-1"),
         ("flags", "f1;f2"),
         ("theme", "dark mode"),
+        ("pick", "None"),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v.to_owned()))
@@ -599,6 +609,46 @@ async fn the_server_reads_lists_and_defaults_from_raw_requests_and_names_bad_one
         .await
         .unwrap();
     assert_eq!(answer.status(), 400);
+}
+
+#[tokio::test]
+async fn one_of_parameters_travel_as_their_variant_and_are_read_as_the_first_that_fits() {
+    let (client, base) = start().await;
+    let pick = |p: ListItemsPick| client.list_items(ListItemsRequest::new().pick(p));
+    let echo = |r: rest_io_client::Response<ItemList>| r.echo.clone().unwrap()["pick"].clone();
+    assert_eq!(echo(pick(ListItemsPick::I64(5)).await.unwrap()), "Some(I64(5))");
+    assert_eq!(
+        echo(pick(ListItemsPick::List(vec![1, 2])).await.unwrap()),
+        "Some(List([1, 2]))"
+    );
+    let thing = client
+        .get_thing(GetThingRequest::new(GetThingThingId::I64(12)))
+        .await
+        .unwrap();
+    assert_eq!(thing.into_body(), "I64(12)");
+    let named = GetThingThingId::GetThingThingIdVariant1("abc".parse().unwrap());
+    let thing = client
+        .get_thing(GetThingRequest::new(named.clone()))
+        .await
+        .unwrap();
+    assert_eq!(thing.into_body(), format!("{named:?}"));
+
+    let http = reqwest::Client::new();
+    let answer: Value = http
+        .get(format!("{base}/items?pick=3,4"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(answer["echo"]["pick"], "Some(List([3, 4]))");
+    for url in ["/things/ABC", "/items?pick=x"] {
+        let answer = http.get(format!("{base}{url}")).send().await.unwrap();
+        assert_eq!(answer.status(), 400, "{url}");
+        let body: Value = answer.json().await.unwrap();
+        assert_eq!(body["Code"], "InvalidParameter", "{url}: {body}");
+    }
 }
 
 #[tokio::test]

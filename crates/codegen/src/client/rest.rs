@@ -285,7 +285,7 @@ fn method(api: &Api, op: &Operation, types: &TokenStream, rt: &syn::Path) -> Tok
     let params: Vec<TokenStream> = fields
         .iter()
         .filter(|f| f.location != Some(Location::Body))
-        .map(|f| param(api, f))
+        .map(|f| param(api, f, types))
         .collect();
     let body = fields
         .iter()
@@ -325,17 +325,17 @@ fn method(api: &Api, op: &Operation, types: &TokenStream, rt: &syn::Path) -> Tok
 }
 
 /// One parameter onto the request: by reference, in its place and style.
-fn param(api: &Api, f: &Field) -> TokenStream {
+fn param(api: &Api, f: &Field, types: &TokenStream) -> TokenStream {
     let field = ident(&f.rust_name);
     let wire_name = f.wire_name.as_str();
-    let list = wire::shape(api, &f.ty) == Shape::TextList;
     let explode = f.param.as_ref().is_some_and(|p| p.explode);
     let delimiter = f
         .param
         .as_ref()
         .and_then(|p| p.style.delimiter())
         .unwrap_or(",");
-    let put = |value: TokenStream| match (f.location.unwrap_or(Location::Query), list) {
+    let location = f.location.unwrap_or(Location::Query);
+    let put = |value: TokenStream, list: bool| match (location, list) {
         (Location::Path, false) => quote!(http.path(#wire_name, #value);),
         (Location::Path, true) => quote!(http.path_list(#wire_name, #value);),
         (Location::Header, false) => quote!(http.header(#wire_name, #value);),
@@ -347,11 +347,28 @@ fn param(api: &Api, f: &Field) -> TokenStream {
         (_, false) => quote!(http.query_param(#wire_name, #value);),
         (_, true) => quote!(http.query(#wire_name, #value, #explode, #delimiter);),
     };
+    let write = |value: TokenStream| {
+        match (
+            wire::union_variants(api, &f.ty),
+            wire::resolve_alias(api, &f.ty),
+        ) {
+            (Some(variants), TypeRef::Named(name)) => {
+                let union = ident(name);
+                let arms = variants.iter().map(|(variant, list)| {
+                    let variant = ident(variant);
+                    let put = put(quote!(item), *list);
+                    quote!(#types #union::#variant(item) => { #put })
+                });
+                quote!(match #value { #(#arms)* })
+            }
+            _ => put(value, wire::shape(api, &f.ty) == Shape::TextList),
+        }
+    };
     if f.is_optional() {
-        let put = put(quote!(value));
+        let put = write(quote!(value));
         quote!(if let ::std::option::Option::Some(value) = &request.#field { #put })
     } else {
-        put(quote!(&request.#field))
+        write(quote!(&request.#field))
     }
 }
 
@@ -390,7 +407,7 @@ fn multipart(api: &Api, f: &Field, body: TokenStream, rt: &syn::Path) -> TokenSt
             Shape::TextList => quote!(for item in #value { form.text(#wire_name, item); }),
             Shape::Bytes => quote!(form.file(#wire_name, ::std::clone::Clone::clone(#value));),
             Shape::BytesList => quote!(for item in #value { form.file(#wire_name, item.clone()); }),
-            Shape::Json => quote!(form.json(#wire_name, #value);),
+            Shape::Json | Shape::Union => quote!(form.json(#wire_name, #value);),
         };
         if p.is_optional() {
             let put = put(quote!(value));

@@ -18,8 +18,30 @@ pub enum Shape {
     Bytes,
     /// A list of files.
     BytesList,
+    /// An untagged `oneOf` of text and text-list variants (`oneOf: [string, array of
+    /// string]`, `oneOf: [id, uuid]`): written as its variant, read as the first variant that
+    /// parses (see [`union_variants`]).
+    Union,
     /// Anything else (objects, maps, lists of objects): JSON.
     Json,
+}
+
+/// The variants of a [`Shape::Union`]: (variant name, whether it is a list), in spec order.
+pub fn union_variants(api: &Api, ty: &TypeRef) -> Option<Vec<(String, bool)>> {
+    let TypeRef::Named(name) = resolve_alias(api, ty) else {
+        return None;
+    };
+    let TypeKind::Untagged(def) = &api.type_def(name)?.kind else {
+        return None;
+    };
+    def.variants
+        .iter()
+        .map(|(variant, ty)| match shape(api, ty) {
+            Shape::Text => Some((variant.clone(), false)),
+            Shape::TextList => Some((variant.clone(), true)),
+            _ => None,
+        })
+        .collect()
 }
 
 /// The shape of `ty`, through aliases.
@@ -41,6 +63,17 @@ pub fn shape(api: &Api, ty: &TypeRef) -> Shape {
         _ if text(api, resolved, 0) => Shape::Text,
         TypeRef::Vec(inner) if **inner == TypeRef::Bytes => Shape::BytesList,
         TypeRef::Vec(inner) if text(api, inner, 0) => Shape::TextList,
+        TypeRef::Named(name) => match api.type_def(name).map(|t| &t.kind) {
+            Some(TypeKind::Untagged(def))
+                if !def.variants.is_empty()
+                    && def.variants.iter().all(|(_, v)| {
+                        matches!(shape(api, v), Shape::Text | Shape::TextList)
+                    }) =>
+            {
+                Shape::Union
+            }
+            _ => Shape::Json,
+        },
         _ => Shape::Json,
     }
 }
@@ -111,7 +144,7 @@ pub fn unsupported(api: &Api, op: &Operation, field: &Field) -> Option<String> {
         ));
     }
     match shape(api, &field.ty) {
-        Shape::Text | Shape::TextList => {}
+        Shape::Text | Shape::TextList | Shape::Union => {}
         _ => {
             return Some(
                 "parameters must be scalars, enums or lists of them (objects travel in bodies)"
@@ -120,7 +153,7 @@ pub fn unsupported(api: &Api, op: &Operation, field: &Field) -> Option<String> {
         }
     }
     if let Some(default) = &field.default {
-        if default_texts(default).is_none() {
+        if default_texts(default).is_none() || shape(api, &field.ty) == Shape::Union {
             return Some("a parameter default must be a scalar or a list of scalars".to_owned());
         }
     }

@@ -118,7 +118,7 @@ fn handler(
                 }
             }
             location => {
-                let value = param_value(api, f, location, rt);
+                let value = param_value(api, f, location, types_path, rt);
                 quote!(#field: #value,)
             }
         }
@@ -237,7 +237,13 @@ fn handler(
 
 /// A path, query, header or cookie parameter read from its text: one value or a list (exploded
 /// or split at the style's delimiter), required, optional or defaulted.
-fn param_value(api: &Api, f: &Field, location: Location, rt: &TokenStream) -> TokenStream {
+fn param_value(
+    api: &Api,
+    f: &Field,
+    location: Location,
+    types_path: &TokenStream,
+    rt: &TokenStream,
+) -> TokenStream {
     let wire_name = f.wire_name.as_str();
     let list = wire::shape(api, &f.ty) == Shape::TextList;
     let explode = f.param.as_ref().is_some_and(|p| p.explode);
@@ -253,6 +259,51 @@ fn param_value(api: &Api, f: &Field, location: Location, rt: &TokenStream) -> To
         _ => quote!(query.one(#wire_name)?),
     };
     let defaults = f.default.as_ref().and_then(wire::default_texts);
+    if let (Some(variants), TypeRef::Named(name)) = (
+        wire::union_variants(api, &f.ty),
+        wire::resolve_alias(api, &f.ty),
+    ) {
+        let union = ident(name);
+        let values = if variants.iter().any(|(_, list)| *list) {
+            match location {
+                Location::Query if explode => {
+                    quote!(query.all(#wire_name).collect::<::std::vec::Vec<_>>())
+                }
+                Location::Query => quote!(query.split(#wire_name, #delimiter)?),
+                _ => quote!(#rt rest::split(#one, #delimiter)),
+            }
+        } else {
+            quote!(#one.into_iter().collect::<::std::vec::Vec<_>>())
+        };
+        let tries = variants.iter().map(|(variant, list)| {
+            let variant = ident(variant);
+            if *list {
+                quote! {
+                    if let ::std::result::Result::Ok(v) = values
+                        .iter()
+                        .map(|t| t.parse())
+                        .collect::<::std::result::Result<::std::vec::Vec<_>, _>>()
+                    {
+                        return ::std::option::Option::Some(#types_path #union::#variant(v));
+                    }
+                }
+            } else {
+                quote! {
+                    if let [one] = values {
+                        if let ::std::result::Result::Ok(v) = one.parse() {
+                            return ::std::option::Option::Some(#types_path #union::#variant(v));
+                        }
+                    }
+                }
+            }
+        });
+        let parse = quote!(|values: &[&str]| { #(#tries)* ::std::option::Option::None });
+        return if f.is_optional() {
+            quote!(#rt rest::optional_union(#values, #wire_name, #parse)?)
+        } else {
+            quote!(#rt rest::required_union(#values, #wire_name, #parse)?)
+        };
+    }
     if list {
         let values = match location {
             Location::Query if explode => quote!(query.all(#wire_name)),
@@ -314,7 +365,7 @@ fn body_decode(
                     }
                     Shape::Bytes => quote!(form.file(#wire_name)?),
                     Shape::BytesList => quote!(form.files(#wire_name)),
-                    Shape::Json => quote!(form.json(#wire_name)?),
+                    Shape::Json | Shape::Union => quote!(form.json(#wire_name)?),
                 };
                 let value = match (&defaults, shape) {
                     (Some(d), Shape::Text) => {

@@ -165,6 +165,16 @@ impl Client {
         if let ::std::option::Option::Some(value) = &request.theme {
             http.cookie("theme", value);
         }
+        if let ::std::option::Option::Some(value) = &request.pick {
+            match value {
+                crate::rest_io::ListItemsPick::I64(item) => {
+                    http.query_param("pick", item);
+                }
+                crate::rest_io::ListItemsPick::List(item) => {
+                    http.query("pick", item, false, ",");
+                }
+            }
+        }
         let answer = self.runtime.send(&http, true).await?;
         match answer.status() {
             200..=299 => answer.success(|a| a.json()),
@@ -476,6 +486,47 @@ impl Client {
             _ => {
                 ::std::result::Result::Err(
                     answer.unlisted(crate::rest_io::PutNoteError::from_code),
+                )
+            }
+        }
+    }
+    /// Calls `getThing`.
+    ///
+    /// Sends `GET /things/{thingId}`; parameters: [`GetThingRequest`] (checked with `validate()` before
+    /// anything is sent); answer: `::std::string::String`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with a [`GetThingError`] for a documented error status; any other status as
+    /// `GetThingError::Unlisted`. [`Error::Invalid`] when the request breaks a constraint of the spec
+    /// (nothing is sent), [`Error::Transport`] when no answer came back, [`Error::Decode`] when an
+    /// answer could not be read.
+    pub async fn get_thing(
+        &self,
+        request: crate::rest_io::GetThingRequest,
+    ) -> ::std::result::Result<
+        Response<::std::string::String>,
+        Error<crate::rest_io::GetThingError>,
+    > {
+        request.validate().map_err(Error::Invalid)?;
+        let mut http = ::acs_client::rest::Request::new(
+            ::acs_client::rest::Method::GET,
+            "/things/{thingId}",
+        );
+        match &request.thing_id {
+            crate::rest_io::GetThingThingId::I64(item) => {
+                http.path("thingId", item);
+            }
+            crate::rest_io::GetThingThingId::GetThingThingIdVariant1(item) => {
+                http.path("thingId", item);
+            }
+        }
+        let answer = self.runtime.send(&http, true).await?;
+        match answer.status() {
+            200..=299 => answer.success(|a| a.text()),
+            _ => {
+                ::std::result::Result::Err(
+                    answer.unlisted(crate::rest_io::GetThingError::from_code),
                 )
             }
         }

@@ -321,6 +321,50 @@ impl<'de> ::serde::Deserialize<'de> for Order {
     }
 }
 
+/// `#/paths/~1items/get/parameters/8/schema` from the spec.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[allow(clippy::large_enum_variant)]
+#[serde(untagged)]
+pub enum ListItemsPick {
+    I64(i64),
+    List(::std::vec::Vec<i64>),
+}
+
+impl<'de> ::serde::Deserialize<'de> for ListItemsPick {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let mut first: ::std::option::Option<Self> = ::std::option::Option::None;
+        if let ::std::result::Result::Ok(decoded) = ::serde_json::from_value::<
+            i64,
+        >(value.clone()) {
+            if keeps_everything(&value, &decoded) {
+                return ::std::result::Result::Ok(Self::I64(decoded));
+            }
+            if first.is_none() {
+                first = ::std::option::Option::Some(Self::I64(decoded));
+            }
+        }
+        if let ::std::result::Result::Ok(decoded) = ::serde_json::from_value::<
+            ::std::vec::Vec<i64>,
+        >(value.clone()) {
+            if keeps_everything(&value, &decoded) {
+                return ::std::result::Result::Ok(Self::List(decoded));
+            }
+            if first.is_none() {
+                first = ::std::option::Option::Some(Self::List(decoded));
+            }
+        }
+        first
+            .ok_or_else(|| <D::Error as ::serde::de::Error>::custom(
+                "data did not match any variant of ListItemsPick",
+            ))
+    }
+}
+
 /// Parameters of `listItems` (`GET /items`).
 ///
 /// List items, filtered
@@ -365,6 +409,11 @@ pub struct ListItemsRequest {
     /// Wire name: `theme`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub theme: ::std::option::Option<::std::string::String>,
+    /// One id or several (peertube's `categoryOneOf` shape)
+    ///
+    /// Wire name: `pick`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub pick: ::std::option::Option<ListItemsPick>,
 }
 
 impl ::std::default::Default for ListItemsRequest {
@@ -378,6 +427,7 @@ impl ::std::default::Default for ListItemsRequest {
             x_trace: ::std::default::Default::default(),
             x_flags: ::std::default::Default::default(),
             theme: ::std::default::Default::default(),
+            pick: ::std::default::Default::default(),
         }
     }
 }
@@ -397,6 +447,7 @@ impl ListItemsRequest {
             x_trace: ::std::default::Default::default(),
             x_flags: ::std::default::Default::default(),
             theme: ::std::default::Default::default(),
+            pick: ::std::default::Default::default(),
         }
     }
     /// Sets `tags`.
@@ -463,6 +514,12 @@ impl ListItemsRequest {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.theme = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `pick`.
+    #[must_use]
+    pub fn pick(mut self, value: impl ::std::convert::Into<ListItemsPick>) -> Self {
+        self.pick = ::std::option::Option::Some(value.into());
         self
     }
     /// Checks every value against the spec's constraints, as the server's `from_params`
@@ -841,6 +898,171 @@ impl PutNoteRequest {
     }
 }
 
+/// `#/paths/~1things~1{thingId}/get/parameters/0/schema` from the spec.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[allow(clippy::large_enum_variant)]
+#[serde(untagged)]
+pub enum GetThingThingId {
+    I64(i64),
+    GetThingThingIdVariant1(GetThingThingIdVariant1),
+}
+
+impl<'de> ::serde::Deserialize<'de> for GetThingThingId {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let mut first: ::std::option::Option<Self> = ::std::option::Option::None;
+        if let ::std::result::Result::Ok(decoded) = ::serde_json::from_value::<
+            i64,
+        >(value.clone()) {
+            if keeps_everything(&value, &decoded) {
+                return ::std::result::Result::Ok(Self::I64(decoded));
+            }
+            if first.is_none() {
+                first = ::std::option::Option::Some(Self::I64(decoded));
+            }
+        }
+        if let ::std::result::Result::Ok(decoded) = ::serde_json::from_value::<
+            GetThingThingIdVariant1,
+        >(value.clone()) {
+            if keeps_everything(&value, &decoded) {
+                return ::std::result::Result::Ok(Self::GetThingThingIdVariant1(decoded));
+            }
+            if first.is_none() {
+                first = ::std::option::Option::Some(
+                    Self::GetThingThingIdVariant1(decoded),
+                );
+            }
+        }
+        first
+            .ok_or_else(|| <D::Error as ::serde::de::Error>::custom(
+                "data did not match any variant of GetThingThingId",
+            ))
+    }
+}
+
+/// Wire name: `GetThingThingIdVariant1`. Constraints: matches the pattern `^[a-z]+$`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
+#[serde(transparent)]
+pub struct GetThingThingIdVariant1(::std::string::String);
+
+impl GetThingThingIdVariant1 {
+    /// Checks `value` against the spec's constraints.
+    pub fn new(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, ValidationError> {
+        Self::check(&value)?;
+        ::std::result::Result::Ok(Self(value))
+    }
+    /// The checked text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    /// The checked text, owned.
+    pub fn into_inner(self) -> ::std::string::String {
+        self.0
+    }
+    fn check(value: &str) -> ::std::result::Result<(), ValidationError> {
+        static PATTERN: ::std::sync::LazyLock<::regex::Regex> = ::std::sync::LazyLock::new(||
+        {
+            ::regex::Regex::new("^[a-z]+$")
+                .expect("the generator compiled this pattern with the same regex crate")
+        });
+        if !PATTERN.is_match(value) {
+            return ::std::result::Result::Err(ValidationError {
+                field: "GetThingThingIdVariant1",
+                reason: ::std::string::String::from("must match the pattern ^[a-z]+$"),
+            });
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::std::convert::TryFrom<::std::string::String> for GetThingThingIdVariant1 {
+    type Error = ValidationError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, ValidationError> {
+        Self::new(value)
+    }
+}
+
+impl ::std::convert::TryFrom<&str> for GetThingThingIdVariant1 {
+    type Error = ValidationError;
+    fn try_from(value: &str) -> ::std::result::Result<Self, ValidationError> {
+        Self::new(::std::borrow::ToOwned::to_owned(value))
+    }
+}
+
+impl ::std::str::FromStr for GetThingThingIdVariant1 {
+    type Err = ValidationError;
+    fn from_str(value: &str) -> ::std::result::Result<Self, ValidationError> {
+        Self::new(::std::borrow::ToOwned::to_owned(value))
+    }
+}
+
+impl ::std::convert::AsRef<str> for GetThingThingIdVariant1 {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl ::std::ops::Deref for GetThingThingIdVariant1 {
+    type Target = ::std::string::String;
+    fn deref(&self) -> &::std::string::String {
+        &self.0
+    }
+}
+
+impl ::std::convert::From<GetThingThingIdVariant1> for ::std::string::String {
+    fn from(value: GetThingThingIdVariant1) -> Self {
+        value.0
+    }
+}
+
+impl ::std::fmt::Display for GetThingThingIdVariant1 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for GetThingThingIdVariant1 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        Self::new(value).map_err(<D::Error as ::serde::de::Error>::custom)
+    }
+}
+
+/// Parameters of `getThing` (`GET /things/{thingId}`).
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct GetThingRequest {
+    /// A numeric id or a name (peertube's id-or-uuid shape)
+    ///
+    /// Wire name: `thingId`.
+    #[serde(rename = "thingId")]
+    pub thing_id: GetThingThingId,
+}
+
+impl GetThingRequest {
+    /// The `GetThing` request from its required parameters; set optional ones with the setters.
+    pub fn new(thing_id: impl ::std::convert::Into<GetThingThingId>) -> Self {
+        Self { thing_id: thing_id.into() }
+    }
+    /// Checks every value against the spec's constraints, as the server's `from_params`
+    /// would, and names the first offending parameter by its wire name. The generated client
+    /// calls this before anything is sent, so an invalid request never reaches the network.
+    pub fn validate(&self) -> ::std::result::Result<(), ValidationError> {
+        ::std::result::Result::Ok(())
+    }
+}
+
 /// Parameters of `exportItems` (`GET /export`).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ExportItemsRequest {}
@@ -889,6 +1111,29 @@ impl SubmitFormRequest {
     pub fn validate(&self) -> ::std::result::Result<(), ValidationError> {
         ::std::result::Result::Ok(())
     }
+}
+
+/// Whether `decoded`, encoded back, still holds every non-null value of `input` (so an
+/// untagged variant that would drop keys is not taken while a better one exists).
+fn keeps_everything<T: ::serde::Serialize>(
+    input: &::serde_json::Value,
+    decoded: &T,
+) -> bool {
+    fn covers(input: &::serde_json::Value, output: &::serde_json::Value) -> bool {
+        match (input, output) {
+            (::serde_json::Value::Object(a), ::serde_json::Value::Object(b)) => {
+                a.iter().all(|(k, v)| b.get(k).map_or(v.is_null(), |w| covers(v, w)))
+            }
+            (::serde_json::Value::Array(a), ::serde_json::Value::Array(b)) => {
+                a.len() == b.len() && a.iter().zip(b).all(|(v, w)| covers(v, w))
+            }
+            (::serde_json::Value::Number(a), ::serde_json::Value::Number(b)) => {
+                a.as_f64() == b.as_f64()
+            }
+            (a, b) => a == b,
+        }
+    }
+    ::serde_json::to_value(decoded).is_ok_and(|output| covers(input, &output))
 }
 
 /// The errors `listItems` is documented to answer.
@@ -1379,6 +1624,58 @@ impl ::std::fmt::Display for PutNoteError {
 }
 
 impl ::std::error::Error for PutNoteError {}
+
+/// The errors `getThing` is documented to answer.
+#[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum GetThingError {
+    /// A code the spec does not list here (decoded as is, never invented by the server).
+    Unlisted {
+        http_status: u16,
+        code: ::std::string::String,
+        message: ::std::string::String,
+    },
+}
+
+impl GetThingError {
+    /// Every documented code with a fixed status, in spec order.
+    pub const CODES: &'static [ErrorCode] = &[];
+    /// The HTTP status the code is answered with.
+    pub fn http_status(&self) -> u16 {
+        match self {
+            Self::Unlisted { http_status, .. } => *http_status,
+        }
+    }
+    /// The wire code (`Invalid.Tenant.ConnectionNotExists`).
+    pub fn code(&self) -> &str {
+        match self {
+            Self::Unlisted { code, .. } => code,
+        }
+    }
+    /// The message: the documented one, or the filled-in text for templated codes.
+    pub fn message(&self) -> &str {
+        match self {
+            Self::Unlisted { message, .. } => message,
+        }
+    }
+    /// Decodes an error answer (client side): a documented code becomes its variant, any
+    /// other code `Unlisted`.
+    pub fn from_code(http_status: u16, code: &str, message: &str) -> Self {
+        Self::Unlisted {
+            http_status,
+            code: ::std::borrow::ToOwned::to_owned(code),
+            message: ::std::borrow::ToOwned::to_owned(message),
+        }
+    }
+}
+
+impl ::std::fmt::Display for GetThingError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::write!(f, "{}: {}", self.code(), self.message())
+    }
+}
+
+impl ::std::error::Error for GetThingError {}
 
 /// The errors `exportItems` is documented to answer.
 #[derive(Debug, Clone, PartialEq)]

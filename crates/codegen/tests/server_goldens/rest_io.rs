@@ -43,6 +43,8 @@ pub enum Operation {
     AddAttachment,
     /// `PUT /owners/{owner}/notes`
     PutNote,
+    /// `GET /things/{thingId}`
+    GetThing,
     /// `GET /export`
     ExportItems,
     /// `POST /forms`
@@ -60,6 +62,7 @@ impl Operation {
         Self::UploadPhoto,
         Self::AddAttachment,
         Self::PutNote,
+        Self::GetThing,
         Self::ExportItems,
         Self::SubmitForm,
     ];
@@ -74,6 +77,7 @@ impl Operation {
             Self::UploadPhoto => "uploadPhoto",
             Self::AddAttachment => "addAttachment",
             Self::PutNote => "putNote",
+            Self::GetThing => "getThing",
             Self::ExportItems => "exportItems",
             Self::SubmitForm => "submitForm",
         }
@@ -270,6 +274,17 @@ pub trait FixtureFilesApi: ::std::marker::Send + ::std::marker::Sync + 'static {
             crate::rest_io::PutNoteError,
         >,
     > + ::std::marker::Send;
+    /// Reached by `GET /things/{thingId}`.
+    fn get_thing(
+        &self,
+        ctx: &RequestContext,
+        req: crate::rest_io::GetThingRequest,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::std::string::String,
+            crate::rest_io::GetThingError,
+        >,
+    > + ::std::marker::Send;
     /// Reached by `GET /export`.
     fn export_items(
         &self,
@@ -335,6 +350,12 @@ pub fn router<T: FixtureFilesApi>(
             "PUT",
         )
         .route(
+            "/things/{thingId}",
+            ::acs_server::rest::MethodRouter::new()
+                .on(::acs_server::rest::MethodFilter::GET, handle_get_thing::<T>),
+            "GET, HEAD",
+        )
+        .route(
             "/export",
             ::acs_server::rest::MethodRouter::new()
                 .on(::acs_server::rest::MethodFilter::GET, handle_export_items::<T>),
@@ -395,6 +416,29 @@ async fn handle_list_items<T: FixtureFilesApi>(
                     theme: ::acs_server::rest::optional_text(
                         cookies.get("theme"),
                         "theme",
+                    )?,
+                    pick: ::acs_server::rest::optional_union(
+                        query.split("pick", ",")?,
+                        "pick",
+                        |values: &[&str]| {
+                            if let [one] = values {
+                                if let ::std::result::Result::Ok(v) = one.parse() {
+                                    return ::std::option::Option::Some(
+                                        crate::rest_io::ListItemsPick::I64(v),
+                                    );
+                                }
+                            }
+                            if let ::std::result::Result::Ok(v) = values
+                                .iter()
+                                .map(|t| t.parse())
+                                .collect::<::std::result::Result<::std::vec::Vec<_>, _>>()
+                            {
+                                return ::std::option::Option::Some(
+                                    crate::rest_io::ListItemsPick::List(v),
+                                );
+                            }
+                            ::std::option::Option::None
+                        },
                     )?,
                 };
                 request.validate().map_err(::acs_server::rest::validation_error)?;
@@ -864,6 +908,75 @@ async fn handle_put_note<T: FixtureFilesApi>(
                                 e.message(),
                                 ::std::matches!(
                                     e, crate ::rest_io::PutNoteError::Unlisted { .. }
+                                ),
+                            ),
+                        )
+                    }
+                }
+            },
+        )
+        .await
+}
+
+async fn handle_get_thing<T: FixtureFilesApi>(
+    ::acs_server::rest::State(shared): ::acs_server::rest::SharedState<T, Operation>,
+    path: ::acs_server::rest::PathParams,
+    request: ::acs_server::rest::Request,
+) -> ::acs_server::rest::Response {
+    ::acs_server::rest::serve(
+            &shared,
+            Operation::GetThing,
+            |shared, ctx| async move {
+                let path = ::acs_server::rest::path_params(path)?;
+                let (parts, body) = request.into_parts();
+                let _ = body;
+                let _ = parts;
+                let request = crate::rest_io::GetThingRequest {
+                    thing_id: ::acs_server::rest::required_union(
+                        ::acs_server::rest::path_param(&path, "thingId")
+                            .into_iter()
+                            .collect::<::std::vec::Vec<_>>(),
+                        "thingId",
+                        |values: &[&str]| {
+                            if let [one] = values {
+                                if let ::std::result::Result::Ok(v) = one.parse() {
+                                    return ::std::option::Option::Some(
+                                        crate::rest_io::GetThingThingId::I64(v),
+                                    );
+                                }
+                            }
+                            if let [one] = values {
+                                if let ::std::result::Result::Ok(v) = one.parse() {
+                                    return ::std::option::Option::Some(
+                                        crate::rest_io::GetThingThingId::GetThingThingIdVariant1(v),
+                                    );
+                                }
+                            }
+                            ::std::option::Option::None
+                        },
+                    )?,
+                };
+                request.validate().map_err(::acs_server::rest::validation_error)?;
+                match ::acs_server::guard(
+                        ctx.operation,
+                        &ctx.request_id,
+                        shared.api.get_thing(&ctx, request),
+                    )
+                    .await?
+                {
+                    ::std::result::Result::Ok(body) => {
+                        ::acs_server::rest::raw_answer(&ctx, 200u16, "text/plain", body)
+                    }
+                    ::std::result::Result::Err(e) => {
+                        ::std::result::Result::Err(
+                            ::acs_server::business_error(
+                                ctx.operation,
+                                &ctx.request_id,
+                                e.http_status(),
+                                e.code(),
+                                e.message(),
+                                ::std::matches!(
+                                    e, crate ::rest_io::GetThingError::Unlisted { .. }
                                 ),
                             ),
                         )
