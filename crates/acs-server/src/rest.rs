@@ -518,6 +518,11 @@ impl Multipart {
         Ok(first)
     }
 
+    /// Whether part `name` was sent.
+    pub fn has(&self, name: &str) -> bool {
+        self.parts.iter().any(|(n, _)| n == name)
+    }
+
     /// The text of part `name` (scalars, enums), if present.
     pub fn text(&self, name: &'static str) -> Result<Option<&str>, AcsError> {
         self.one(name)?

@@ -187,6 +187,21 @@ impl FixtureFilesApi for Files {
         Ok(format!("{:?}", req.thing_id))
     }
 
+    async fn import_item(
+        &self,
+        _ctx: &RequestContext,
+        req: ImportItemRequest,
+    ) -> Result<String, ImportItemError> {
+        Ok(match req.body.one_of {
+            ImportItemBodyOneOf::ImportItemBodyOneOfVariant0(v) => {
+                format!("{} from {}", req.body.name, v.url)
+            }
+            ImportItemBodyOneOf::ImportItemBodyOneOfVariant1(v) => {
+                format!("{} from {} bytes", req.body.name, v.file.len())
+            }
+        })
+    }
+
     async fn export_items(
         &self,
         _ctx: &RequestContext,
@@ -616,7 +631,10 @@ async fn one_of_parameters_travel_as_their_variant_and_are_read_as_the_first_tha
     let (client, base) = start().await;
     let pick = |p: ListItemsPick| client.list_items(ListItemsRequest::new().pick(p));
     let echo = |r: rest_io_client::Response<ItemList>| r.echo.clone().unwrap()["pick"].clone();
-    assert_eq!(echo(pick(ListItemsPick::I64(5)).await.unwrap()), "Some(I64(5))");
+    assert_eq!(
+        echo(pick(ListItemsPick::I64(5)).await.unwrap()),
+        "Some(I64(5))"
+    );
     assert_eq!(
         echo(pick(ListItemsPick::List(vec![1, 2])).await.unwrap()),
         "Some(List([1, 2]))"
@@ -649,6 +667,48 @@ async fn one_of_parameters_travel_as_their_variant_and_are_read_as_the_first_tha
         let body: Value = answer.json().await.unwrap();
         assert_eq!(body["Code"], "InvalidParameter", "{url}: {body}");
     }
+}
+
+#[tokio::test]
+async fn a_multipart_body_with_a_one_of_beside_its_properties_sends_the_variant_it_holds() {
+    let (client, base) = start().await;
+    let import = |one_of| {
+        client.import_item(ImportItemRequest::new(ImportItemBody {
+            name: "clip".into(),
+            one_of,
+        }))
+    };
+    let by_url = import(ImportItemBodyOneOf::ImportItemBodyOneOfVariant0(
+        ImportItemBodyOneOfVariant0 {
+            url: "https://example.com/v.mp4".into(),
+        },
+    ))
+    .await
+    .unwrap();
+    assert_eq!(by_url.into_body(), "clip from https://example.com/v.mp4");
+    let by_file = import(ImportItemBodyOneOf::ImportItemBodyOneOfVariant1(
+        ImportItemBodyOneOfVariant1 {
+            file: vec![0, 1, 2, 3],
+        },
+    ))
+    .await
+    .unwrap();
+    assert_eq!(by_file.into_body(), "clip from 4 bytes");
+    // Neither variant's required part: MissingParameter naming what would do.
+    let answer = reqwest::Client::new()
+        .post(format!("{base}/imports"))
+        .header("content-type", "multipart/form-data; boundary=XX")
+        .body("--XX\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nclip\r\n--XX--\r\n")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 400);
+    let body: Value = answer.json().await.unwrap();
+    assert_eq!(body["Code"], "MissingParameter", "{body}");
+    assert!(
+        body["Message"].as_str().unwrap().contains("url or file"),
+        "{body}"
+    );
 }
 
 #[tokio::test]

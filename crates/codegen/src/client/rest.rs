@@ -290,7 +290,7 @@ fn method(api: &Api, op: &Operation, types: &TokenStream, rt: &syn::Path) -> Tok
     let body = fields
         .iter()
         .find(|f| f.location == Some(Location::Body))
-        .map(|f| body(api, op, f, rt));
+        .map(|f| body(api, op, f, types, rt));
     let (response_ty, success) = match &op.response.ty {
         Some(ty) => (
             type_tokens(ty, types),
@@ -347,22 +347,20 @@ fn param(api: &Api, f: &Field, types: &TokenStream) -> TokenStream {
         (_, false) => quote!(http.query_param(#wire_name, #value);),
         (_, true) => quote!(http.query(#wire_name, #value, #explode, #delimiter);),
     };
-    let write = |value: TokenStream| {
-        match (
-            wire::union_variants(api, &f.ty),
-            wire::resolve_alias(api, &f.ty),
-        ) {
-            (Some(variants), TypeRef::Named(name)) => {
-                let union = ident(name);
-                let arms = variants.iter().map(|(variant, list)| {
-                    let variant = ident(variant);
-                    let put = put(quote!(item), *list);
-                    quote!(#types #union::#variant(item) => { #put })
-                });
-                quote!(match #value { #(#arms)* })
-            }
-            _ => put(value, wire::shape(api, &f.ty) == Shape::TextList),
+    let write = |value: TokenStream| match (
+        wire::union_variants(api, &f.ty),
+        wire::resolve_alias(api, &f.ty),
+    ) {
+        (Some(variants), TypeRef::Named(name)) => {
+            let union = ident(name);
+            let arms = variants.iter().map(|(variant, list)| {
+                let variant = ident(variant);
+                let put = put(quote!(item), *list);
+                quote!(#types #union::#variant(item) => { #put })
+            });
+            quote!(match #value { #(#arms)* })
         }
+        _ => put(value, wire::shape(api, &f.ty) == Shape::TextList),
     };
     if f.is_optional() {
         let put = write(quote!(value));
@@ -373,7 +371,7 @@ fn param(api: &Api, f: &Field, types: &TokenStream) -> TokenStream {
 }
 
 /// The body onto the request, encoded by its media type.
-fn body(api: &Api, op: &Operation, f: &Field, rt: &syn::Path) -> TokenStream {
+fn body(api: &Api, op: &Operation, f: &Field, types: &TokenStream, rt: &syn::Path) -> TokenStream {
     let field = ident(&f.rust_name);
     let media = wire::static_media(op.body_media_type.as_deref(), "application/octet-stream");
     let kind = wire::body_kind(op).unwrap_or(BodyKind::Json);
@@ -383,7 +381,7 @@ fn body(api: &Api, op: &Operation, f: &Field, rt: &syn::Path) -> TokenStream {
         BodyKind::Text | BodyKind::Binary => {
             quote!(http.body(#media, ::std::clone::Clone::clone(#value));)
         }
-        BodyKind::Multipart => multipart(api, f, value, rt),
+        BodyKind::Multipart => multipart(api, f, value, types, rt),
     };
     if f.is_optional() {
         let put = put(quote!(body));
@@ -394,13 +392,53 @@ fn body(api: &Api, op: &Operation, f: &Field, rt: &syn::Path) -> TokenStream {
 }
 
 /// A multipart body, property by property: text parts, one part per list item, files, JSON.
-fn multipart(api: &Api, f: &Field, body: TokenStream, rt: &syn::Path) -> TokenStream {
+fn multipart(
+    api: &Api,
+    f: &Field,
+    body: TokenStream,
+    types: &TokenStream,
+    rt: &syn::Path,
+) -> TokenStream {
     let Some(def) = wire::body_struct(api, &f.ty) else {
         // Refused by `check_supported`.
         return quote!();
     };
+    let parts = multipart_parts(api, def, &quote!(body), types);
+    quote! {
+        {
+            let body = #body;
+            let mut form = #rt::rest::Multipart::new();
+            #parts
+            http.multipart(form);
+        }
+    }
+}
+
+/// The parts of struct `body` (an expression of a reference to it); a flattened `oneOf` of
+/// structs writes the parts of the variant it holds.
+fn multipart_parts(
+    api: &Api,
+    def: &crate::model::StructDef,
+    body: &TokenStream,
+    types: &TokenStream,
+) -> TokenStream {
     let parts = def.fields.iter().map(|p| {
         let field = ident(&p.rust_name);
+        if p.flatten {
+            let (Some(variants), TypeRef::Named(union)) = (
+                wire::flattened_structs(api, &p.ty),
+                wire::resolve_alias(api, &p.ty),
+            ) else {
+                return quote!();
+            };
+            let union = ident(union);
+            let arms = variants.iter().map(|(variant, _, def)| {
+                let variant = ident(variant);
+                let parts = multipart_parts(api, def, &quote!(inner), types);
+                quote!(#types #union::#variant(inner) => { #parts })
+            });
+            return quote!(match &#body.#field { #(#arms)* });
+        }
         let wire_name = p.wire_name.as_str();
         let put = |value: TokenStream| match wire::shape(api, &p.ty) {
             Shape::Text => quote!(form.text(#wire_name, #value);),
@@ -411,19 +449,12 @@ fn multipart(api: &Api, f: &Field, body: TokenStream, rt: &syn::Path) -> TokenSt
         };
         if p.is_optional() {
             let put = put(quote!(value));
-            quote!(if let ::std::option::Option::Some(value) = &body.#field { #put })
+            quote!(if let ::std::option::Option::Some(value) = &#body.#field { #put })
         } else {
-            put(quote!(&body.#field))
+            put(quote!(&#body.#field))
         }
     });
-    quote! {
-        {
-            let body = #body;
-            let mut form = #rt::rest::Multipart::new();
-            #(#parts)*
-            http.multipart(form);
-        }
-    }
+    quote!(#(#parts)*)
 }
 
 /// The `Answer` method that reads a body of `media` (`json`, `text`, `bytes`).

@@ -66,9 +66,10 @@ pub fn shape(api: &Api, ty: &TypeRef) -> Shape {
         TypeRef::Named(name) => match api.type_def(name).map(|t| &t.kind) {
             Some(TypeKind::Untagged(def))
                 if !def.variants.is_empty()
-                    && def.variants.iter().all(|(_, v)| {
-                        matches!(shape(api, v), Shape::Text | Shape::TextList)
-                    }) =>
+                    && def
+                        .variants
+                        .iter()
+                        .all(|(_, v)| matches!(shape(api, v), Shape::Text | Shape::TextList)) =>
             {
                 Shape::Union
             }
@@ -116,10 +117,17 @@ pub fn unsupported(api: &Api, op: &Operation, field: &Field) -> Option<String> {
         return match body_kind(op) {
             Some(BodyKind::Multipart) => match body_struct(api, &field.ty) {
                 None => Some("a multipart body must be an object of properties".to_owned()),
-                Some(s) if s.fields.iter().any(|f| f.flatten) => Some(
-                    "a multipart body with `oneOf`/`anyOf` beside its properties is not supported"
-                        .to_owned(),
-                ),
+                Some(s)
+                    if s.fields
+                        .iter()
+                        .any(|f| f.flatten && flattened_structs(api, &f.ty).is_none()) =>
+                {
+                    Some(
+                        "a multipart body with a `oneOf`/`anyOf` beside its properties must have \
+                         object variants without discriminator"
+                            .to_owned(),
+                    )
+                }
                 Some(_) => None,
             },
             _ => None,
@@ -209,4 +217,30 @@ pub fn static_media(media: Option<&str>, fallback: &'static str) -> String {
         Some(m) if !m.is_empty() && m.bytes().all(|b| (0x20..0x7f).contains(&b)) => m.to_owned(),
         _ => fallback.to_owned(),
     }
+}
+
+/// The variants of a flattened untagged `oneOf` whose members are all structs (without nested
+/// flattening): (variant name, struct name, struct), as a multipart body writes and reads them.
+pub fn flattened_structs<'a>(
+    api: &'a Api,
+    ty: &'a TypeRef,
+) -> Option<Vec<(&'a str, &'a str, &'a StructDef)>> {
+    let TypeRef::Named(name) = resolve_alias(api, ty) else {
+        return None;
+    };
+    let TypeKind::Untagged(def) = &api.type_def(name)?.kind else {
+        return None;
+    };
+    def.variants
+        .iter()
+        .map(|(variant, ty)| match resolve_alias(api, ty) {
+            TypeRef::Named(name) => match &api.type_def(name)?.kind {
+                TypeKind::Struct(s) if !s.fields.iter().any(|f| f.flatten) => {
+                    Some((variant.as_str(), name.as_str(), s))
+                }
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect()
 }

@@ -7,7 +7,9 @@
 use super::common::operation_variant;
 use crate::emit::ident;
 use crate::emit::wire::{self, Shape};
-use crate::model::{Api, BodyKind, Field, HttpMethod, Location, Operation, Style, TypeRef};
+use crate::model::{
+    Api, BodyKind, Field, HttpMethod, Location, Operation, StructDef, Style, TypeRef,
+};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -350,46 +352,103 @@ fn body_decode(
             let TypeRef::Named(name) = wire::resolve_alias(api, &f.ty) else {
                 return quote!(::std::unreachable!());
             };
-            let name = ident(name);
-            let props = def.fields.iter().map(|p| {
-                let field = ident(&p.rust_name);
-                let wire_name = p.wire_name.as_str();
-                let defaults = p.default.as_ref().and_then(wire::default_texts);
-                let shape = wire::shape(api, &p.ty);
-                let found = match shape {
-                    Shape::Text => {
-                        quote!(#rt rest::optional_text(form.text(#wire_name)?, #wire_name)?)
-                    }
-                    Shape::TextList => {
-                        quote!(#rt rest::optional_list(form.texts(#wire_name)?, #wire_name)?)
-                    }
-                    Shape::Bytes => quote!(form.file(#wire_name)?),
-                    Shape::BytesList => quote!(form.files(#wire_name)),
-                    Shape::Json | Shape::Union => quote!(form.json(#wire_name)?),
-                };
-                let value = match (&defaults, shape) {
-                    (Some(d), Shape::Text) => {
-                        let d = d.join(",");
-                        quote!(#rt rest::text_or(form.text(#wire_name)?, #wire_name, #d)?)
-                    }
-                    (Some(d), Shape::TextList) => {
-                        quote!(#rt rest::list_or(form.texts(#wire_name)?, #wire_name, &[#(#d),*])?)
-                    }
-                    _ if p.request_id => quote!(#found.unwrap_or_default()),
-                    _ if p.is_optional() => found,
-                    _ => quote!(#rt rest::Multipart::required(#found, #wire_name)?),
-                };
-                let value = match (p.boxed, p.is_optional() && defaults.is_none()) {
-                    (false, _) => value,
-                    (true, true) => quote!(#value.map(::std::boxed::Box::new)),
-                    (true, false) => quote!(::std::boxed::Box::new(#value)),
-                };
-                quote!(#field: #value,)
-            });
+            let literal = multipart_struct(api, def, name, types_path, rt);
             quote!({
                 let form = #rt rest::multipart_body(&parts, bytes.clone(), #wire_name).await?;
-                #types_path #name { #(#props)* }
+                #literal
             })
+        }
+    }
+}
+
+/// A struct read from multipart parts, property by property; a flattened `oneOf` of structs
+/// becomes the first variant whose required properties are all present.
+fn multipart_struct(
+    api: &Api,
+    def: &StructDef,
+    name: &str,
+    types_path: &TokenStream,
+    rt: &TokenStream,
+) -> TokenStream {
+    let name = ident(name);
+    let props = def.fields.iter().map(|p| {
+        let field = ident(&p.rust_name);
+        if p.flatten {
+            let value = multipart_union(api, p, types_path, rt);
+            return quote!(#field: #value,);
+        }
+        let wire_name = p.wire_name.as_str();
+        let defaults = p.default.as_ref().and_then(wire::default_texts);
+        let shape = wire::shape(api, &p.ty);
+        let found = match shape {
+            Shape::Text => quote!(#rt rest::optional_text(form.text(#wire_name)?, #wire_name)?),
+            Shape::TextList => {
+                quote!(#rt rest::optional_list(form.texts(#wire_name)?, #wire_name)?)
+            }
+            Shape::Bytes => quote!(form.file(#wire_name)?),
+            Shape::BytesList => quote!(form.files(#wire_name)),
+            Shape::Json | Shape::Union => quote!(form.json(#wire_name)?),
+        };
+        let value = match (&defaults, shape) {
+            (Some(d), Shape::Text) => {
+                let d = d.join(",");
+                quote!(#rt rest::text_or(form.text(#wire_name)?, #wire_name, #d)?)
+            }
+            (Some(d), Shape::TextList) => {
+                quote!(#rt rest::list_or(form.texts(#wire_name)?, #wire_name, &[#(#d),*])?)
+            }
+            _ if p.request_id => quote!(#found.unwrap_or_default()),
+            _ if p.is_optional() => found,
+            _ => quote!(#rt rest::Multipart::required(#found, #wire_name)?),
+        };
+        let value = match (p.boxed, p.is_optional() && defaults.is_none()) {
+            (false, _) => value,
+            (true, true) => quote!(#value.map(::std::boxed::Box::new)),
+            (true, false) => quote!(::std::boxed::Box::new(#value)),
+        };
+        quote!(#field: #value,)
+    });
+    quote!(#types_path #name { #(#props)* })
+}
+
+/// A flattened `oneOf` of structs in a multipart body: the first variant whose required
+/// properties are all present (refused by `check_supported` unless every variant is a struct).
+fn multipart_union(
+    api: &Api,
+    p: &Field,
+    types_path: &TokenStream,
+    rt: &TokenStream,
+) -> TokenStream {
+    let Some(variants) = wire::flattened_structs(api, &p.ty) else {
+        return quote!(::std::unreachable!());
+    };
+    let TypeRef::Named(union) = wire::resolve_alias(api, &p.ty) else {
+        return quote!(::std::unreachable!());
+    };
+    let union = ident(union);
+    let mut wanted = Vec::new();
+    let branches = variants.iter().map(|(variant, struct_name, def)| {
+        let required: Vec<&str> = def
+            .fields
+            .iter()
+            .filter(|f| !f.is_optional() && f.default.is_none() && !f.flatten)
+            .map(|f| f.wire_name.as_str())
+            .collect();
+        wanted.extend(required.first().map(|r| (*r).to_owned()));
+        let condition = if required.is_empty() {
+            quote!(true)
+        } else {
+            quote!(#(form.has(#required))&&*)
+        };
+        let variant = ident(variant);
+        let literal = multipart_struct(api, def, struct_name, types_path, rt);
+        quote!(if #condition { #types_path #union::#variant(#literal) })
+    });
+    let branches: Vec<TokenStream> = branches.collect();
+    let missing = wanted.join(" or ");
+    quote! {
+        #(#branches else)* {
+            return ::std::result::Result::Err(#rt AcsError::missing_parameter(#missing));
         }
     }
 }

@@ -531,6 +531,57 @@ impl Client {
             }
         }
     }
+    /// Calls `importItem`.
+    ///
+    /// Sends `POST /imports`; parameters: [`ImportItemRequest`] (checked with `validate()` before
+    /// anything is sent); answer: `::std::string::String`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with a [`ImportItemError`] for a documented error status; any other status as
+    /// `ImportItemError::Unlisted`. [`Error::Invalid`] when the request breaks a constraint of the spec
+    /// (nothing is sent), [`Error::Transport`] when no answer came back, [`Error::Decode`] when an
+    /// answer could not be read.
+    pub async fn import_item(
+        &self,
+        request: crate::rest_io::ImportItemRequest,
+    ) -> ::std::result::Result<
+        Response<::std::string::String>,
+        Error<crate::rest_io::ImportItemError>,
+    > {
+        request.validate().map_err(Error::Invalid)?;
+        let mut http = ::acs_client::rest::Request::new(
+            ::acs_client::rest::Method::POST,
+            "/imports",
+        );
+        {
+            let body = &request.body;
+            let mut form = ::acs_client::rest::Multipart::new();
+            form.text("name", &body.name);
+            match &body.one_of {
+                crate::rest_io::ImportItemBodyOneOf::ImportItemBodyOneOfVariant0(
+                    inner,
+                ) => {
+                    form.text("url", &inner.url);
+                }
+                crate::rest_io::ImportItemBodyOneOf::ImportItemBodyOneOfVariant1(
+                    inner,
+                ) => {
+                    form.file("file", ::std::clone::Clone::clone(&inner.file));
+                }
+            }
+            http.multipart(form);
+        }
+        let answer = self.runtime.send(&http, false).await?;
+        match answer.status() {
+            200..=299 => answer.success(|a| a.text()),
+            _ => {
+                ::std::result::Result::Err(
+                    answer.unlisted(crate::rest_io::ImportItemError::from_code),
+                )
+            }
+        }
+    }
     /// Calls `exportItems`.
     ///
     /// Sends `GET /export`; parameters: [`ExportItemsRequest`] (checked with `validate()` before

@@ -1063,6 +1063,104 @@ impl GetThingRequest {
     }
 }
 
+/// `#/paths/~1imports/post/requestBody/content/multipart~1form-data/schema` from the spec.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ImportItemBody {
+    /// Wire name: `name`.
+    pub name: ::std::string::String,
+    /// The `oneOf` of `ImportItemBody`, flattened into it.
+    ///
+    /// Wire name: `oneOf`.
+    #[serde(flatten)]
+    pub one_of: ImportItemBodyOneOf,
+}
+
+/// The `oneOf` of `ImportItemBody`, flattened into it.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[allow(clippy::large_enum_variant)]
+#[serde(untagged)]
+pub enum ImportItemBodyOneOf {
+    ImportItemBodyOneOfVariant0(ImportItemBodyOneOfVariant0),
+    ImportItemBodyOneOfVariant1(ImportItemBodyOneOfVariant1),
+}
+
+impl<'de> ::serde::Deserialize<'de> for ImportItemBodyOneOf {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let mut first: ::std::option::Option<Self> = ::std::option::Option::None;
+        if let ::std::result::Result::Ok(decoded) = ::serde_json::from_value::<
+            ImportItemBodyOneOfVariant0,
+        >(value.clone()) {
+            if keeps_everything(&value, &decoded) {
+                return ::std::result::Result::Ok(
+                    Self::ImportItemBodyOneOfVariant0(decoded),
+                );
+            }
+            if first.is_none() {
+                first = ::std::option::Option::Some(
+                    Self::ImportItemBodyOneOfVariant0(decoded),
+                );
+            }
+        }
+        if let ::std::result::Result::Ok(decoded) = ::serde_json::from_value::<
+            ImportItemBodyOneOfVariant1,
+        >(value.clone()) {
+            if keeps_everything(&value, &decoded) {
+                return ::std::result::Result::Ok(
+                    Self::ImportItemBodyOneOfVariant1(decoded),
+                );
+            }
+            if first.is_none() {
+                first = ::std::option::Option::Some(
+                    Self::ImportItemBodyOneOfVariant1(decoded),
+                );
+            }
+        }
+        first
+            .ok_or_else(|| <D::Error as ::serde::de::Error>::custom(
+                "data did not match any variant of ImportItemBodyOneOf",
+            ))
+    }
+}
+
+/// `#/paths/~1imports/post/requestBody/content/multipart~1form-data/schema/oneOf/0` from the spec.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ImportItemBodyOneOfVariant0 {
+    /// Wire name: `url`.
+    pub url: ::std::string::String,
+}
+
+/// `#/paths/~1imports/post/requestBody/content/multipart~1form-data/schema/oneOf/1` from the spec.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ImportItemBodyOneOfVariant1 {
+    /// Wire name: `file`.
+    pub file: ::std::vec::Vec<u8>,
+}
+
+/// Parameters of `importItem` (`POST /imports`).
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ImportItemRequest {
+    /// Wire name: `body`.
+    pub body: ImportItemBody,
+}
+
+impl ImportItemRequest {
+    /// The `ImportItem` request from its required parameters; set optional ones with the setters.
+    pub fn new(body: impl ::std::convert::Into<ImportItemBody>) -> Self {
+        Self { body: body.into() }
+    }
+    /// Checks every value against the spec's constraints, as the server's `from_params`
+    /// would, and names the first offending parameter by its wire name. The generated client
+    /// calls this before anything is sent, so an invalid request never reaches the network.
+    pub fn validate(&self) -> ::std::result::Result<(), ValidationError> {
+        ::std::result::Result::Ok(())
+    }
+}
+
 /// Parameters of `exportItems` (`GET /export`).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ExportItemsRequest {}
@@ -1676,6 +1774,58 @@ impl ::std::fmt::Display for GetThingError {
 }
 
 impl ::std::error::Error for GetThingError {}
+
+/// The errors `importItem` is documented to answer.
+#[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum ImportItemError {
+    /// A code the spec does not list here (decoded as is, never invented by the server).
+    Unlisted {
+        http_status: u16,
+        code: ::std::string::String,
+        message: ::std::string::String,
+    },
+}
+
+impl ImportItemError {
+    /// Every documented code with a fixed status, in spec order.
+    pub const CODES: &'static [ErrorCode] = &[];
+    /// The HTTP status the code is answered with.
+    pub fn http_status(&self) -> u16 {
+        match self {
+            Self::Unlisted { http_status, .. } => *http_status,
+        }
+    }
+    /// The wire code (`Invalid.Tenant.ConnectionNotExists`).
+    pub fn code(&self) -> &str {
+        match self {
+            Self::Unlisted { code, .. } => code,
+        }
+    }
+    /// The message: the documented one, or the filled-in text for templated codes.
+    pub fn message(&self) -> &str {
+        match self {
+            Self::Unlisted { message, .. } => message,
+        }
+    }
+    /// Decodes an error answer (client side): a documented code becomes its variant, any
+    /// other code `Unlisted`.
+    pub fn from_code(http_status: u16, code: &str, message: &str) -> Self {
+        Self::Unlisted {
+            http_status,
+            code: ::std::borrow::ToOwned::to_owned(code),
+            message: ::std::borrow::ToOwned::to_owned(message),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ImportItemError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::write!(f, "{}: {}", self.code(), self.message())
+    }
+}
+
+impl ::std::error::Error for ImportItemError {}
 
 /// The errors `exportItems` is documented to answer.
 #[derive(Debug, Clone, PartialEq)]

@@ -45,6 +45,8 @@ pub enum Operation {
     PutNote,
     /// `GET /things/{thingId}`
     GetThing,
+    /// `POST /imports`
+    ImportItem,
     /// `GET /export`
     ExportItems,
     /// `POST /forms`
@@ -63,6 +65,7 @@ impl Operation {
         Self::AddAttachment,
         Self::PutNote,
         Self::GetThing,
+        Self::ImportItem,
         Self::ExportItems,
         Self::SubmitForm,
     ];
@@ -78,6 +81,7 @@ impl Operation {
             Self::AddAttachment => "addAttachment",
             Self::PutNote => "putNote",
             Self::GetThing => "getThing",
+            Self::ImportItem => "importItem",
             Self::ExportItems => "exportItems",
             Self::SubmitForm => "submitForm",
         }
@@ -285,6 +289,17 @@ pub trait FixtureFilesApi: ::std::marker::Send + ::std::marker::Sync + 'static {
             crate::rest_io::GetThingError,
         >,
     > + ::std::marker::Send;
+    /// Reached by `POST /imports`.
+    fn import_item(
+        &self,
+        ctx: &RequestContext,
+        req: crate::rest_io::ImportItemRequest,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::std::string::String,
+            crate::rest_io::ImportItemError,
+        >,
+    > + ::std::marker::Send;
     /// Reached by `GET /export`.
     fn export_items(
         &self,
@@ -354,6 +369,12 @@ pub fn router<T: FixtureFilesApi>(
             ::acs_server::rest::MethodRouter::new()
                 .on(::acs_server::rest::MethodFilter::GET, handle_get_thing::<T>),
             "GET, HEAD",
+        )
+        .route(
+            "/imports",
+            ::acs_server::rest::MethodRouter::new()
+                .on(::acs_server::rest::MethodFilter::POST, handle_import_item::<T>),
+            "POST",
         )
         .route(
             "/export",
@@ -977,6 +998,88 @@ async fn handle_get_thing<T: FixtureFilesApi>(
                                 e.message(),
                                 ::std::matches!(
                                     e, crate ::rest_io::GetThingError::Unlisted { .. }
+                                ),
+                            ),
+                        )
+                    }
+                }
+            },
+        )
+        .await
+}
+
+async fn handle_import_item<T: FixtureFilesApi>(
+    ::acs_server::rest::State(shared): ::acs_server::rest::SharedState<T, Operation>,
+    request: ::acs_server::rest::Request,
+) -> ::acs_server::rest::Response {
+    ::acs_server::rest::serve(
+            &shared,
+            Operation::ImportItem,
+            |shared, ctx| async move {
+                let (parts, body) = request.into_parts();
+                let bytes = ::acs_server::rest::read_body(shared, body).await?;
+                let request = crate::rest_io::ImportItemRequest {
+                    body: {
+                        let form = ::acs_server::rest::multipart_body(
+                                &parts,
+                                bytes.clone(),
+                                "body",
+                            )
+                            .await?;
+                        crate::rest_io::ImportItemBody {
+                            name: ::acs_server::rest::Multipart::required(
+                                ::acs_server::rest::optional_text(
+                                    form.text("name")?,
+                                    "name",
+                                )?,
+                                "name",
+                            )?,
+                            one_of: if form.has("url") {
+                                crate::rest_io::ImportItemBodyOneOf::ImportItemBodyOneOfVariant0(crate::rest_io::ImportItemBodyOneOfVariant0 {
+                                    url: ::acs_server::rest::Multipart::required(
+                                        ::acs_server::rest::optional_text(
+                                            form.text("url")?,
+                                            "url",
+                                        )?,
+                                        "url",
+                                    )?,
+                                })
+                            } else if form.has("file") {
+                                crate::rest_io::ImportItemBodyOneOf::ImportItemBodyOneOfVariant1(crate::rest_io::ImportItemBodyOneOfVariant1 {
+                                    file: ::acs_server::rest::Multipart::required(
+                                        form.file("file")?,
+                                        "file",
+                                    )?,
+                                })
+                            } else {
+                                return ::std::result::Result::Err(
+                                    ::acs_server::AcsError::missing_parameter("url or file"),
+                                );
+                            },
+                        }
+                    },
+                };
+                request.validate().map_err(::acs_server::rest::validation_error)?;
+                match ::acs_server::guard(
+                        ctx.operation,
+                        &ctx.request_id,
+                        shared.api.import_item(&ctx, request),
+                    )
+                    .await?
+                {
+                    ::std::result::Result::Ok(body) => {
+                        ::acs_server::rest::raw_answer(&ctx, 200u16, "text/plain", body)
+                    }
+                    ::std::result::Result::Err(e) => {
+                        ::std::result::Result::Err(
+                            ::acs_server::business_error(
+                                ctx.operation,
+                                &ctx.request_id,
+                                e.http_status(),
+                                e.code(),
+                                e.message(),
+                                ::std::matches!(
+                                    e, crate ::rest_io::ImportItemError::Unlisted { .. }
                                 ),
                             ),
                         )
