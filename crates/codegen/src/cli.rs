@@ -238,7 +238,7 @@ fn is_text(api: &Api, ty: &TypeRef) -> bool {
     match ty {
         TypeRef::Scalar(crate::model::Scalar::String) | TypeRef::Json => true,
         TypeRef::Vec(_) | TypeRef::Map(_) => true,
-        TypeRef::Scalar(_) => false,
+        TypeRef::Scalar(_) | TypeRef::Bytes => false,
         TypeRef::Named(name) => match api.type_def(name).map(|t| &t.kind) {
             Some(TypeKind::Newtype(n)) => n.inner == crate::model::Scalar::String,
             Some(TypeKind::Alias(inner)) => is_text(api, inner),

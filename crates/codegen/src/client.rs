@@ -22,6 +22,7 @@
 
 mod crate_docs;
 mod methods;
+mod rest;
 
 pub use methods::method_name;
 
@@ -82,13 +83,20 @@ impl Servers {
 
 /// The client crate's `lib.rs`, or the operations the client cannot call.
 pub fn generate(api: &Api, servers: &Servers, paths: &Paths) -> Result<TokenStream, Refusals> {
+    // An API of REST operations only gets the REST client (`acs_client::rest`), an RPC API the
+    // signed Alibaba Cloud client.
+    if !api.has_rpc_operations() {
+        return rest::generate(api, servers, paths);
+    }
     let refused: Vec<Refusal> = api
         .operations
         .iter()
         .filter(|op| matches!(op.style, Style::Rest { .. }))
         .map(|op| Refusal {
             pointer: op.pointer.clone(),
-            reason: "the client emitter supports RPC operations (`/#Action=X`) only".to_owned(),
+            reason: "the client emitter does not mix RPC (`/#Action=X`) and REST operations in \
+                     one API (one client signs RPC requests, the other authenticates REST ones)"
+                .to_owned(),
         })
         .collect();
     if !refused.is_empty() {

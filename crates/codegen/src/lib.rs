@@ -237,6 +237,20 @@ pub fn generate_client_with_settings(
     })
 }
 
+/// [`generate_client`] with the types crate (or module) at `types_path`, e.g. `crate::rest`
+/// for a golden compiled as a module of a test crate.
+pub fn generate_client_with(
+    spec: &openapiv3::OpenAPI,
+    spec_name: &str,
+    types_path: &str,
+) -> Result<String, Error> {
+    let settings = Settings {
+        types_path: types_path.to_owned(),
+        ..Settings::default()
+    };
+    generate_client_with_settings(spec, spec_name, &settings)
+}
+
 /// The API Explorer's metadata module for `spec` (see [`explorer`]): JavaScript, not Rust.
 pub fn generate_explorer(spec: &openapiv3::OpenAPI, spec_name: &str) -> Result<String, Error> {
     let api = lower(spec, spec_name)?;

@@ -182,15 +182,41 @@ fn servers_give_the_region_template_and_a_fixed_url() {
 }
 
 #[test]
-fn rest_operations_are_refused_with_their_pointers() {
-    let err = generate(&common::load("rest")).unwrap_err();
+fn a_rest_spec_gets_the_rest_client_one_method_per_operation() {
+    let text = generate(&common::load("rest")).unwrap();
+    let names: Vec<String> = methods(&text).into_iter().map(|(n, _)| n).collect();
+    assert_eq!(
+        names,
+        [
+            "builder",
+            "base_url",
+            "list_pets",
+            "create_pet",
+            "show_pet_by_id"
+        ]
+    );
+    let body = method(&text, "show_pet_by_id");
+    assert!(body.contains("http . path (\"petId\""), "{body}");
+    assert!(body.contains("request . validate ()"), "{body}");
+}
+
+#[test]
+fn rest_operations_beside_rpc_ones_are_refused_with_their_pointers() {
+    let mut spec = common::load("rpc");
+    let ping: openapiv3::PathItem =
+        serde_yaml::from_str("get: {operationId: ping, responses: {'204': {description: alive}}}")
+            .unwrap();
+    spec.paths
+        .paths
+        .insert("/ping".into(), openapiv3::ReferenceOr::Item(ping));
+    let err = generate(&spec).unwrap_err();
     let codegen::Error::Refused(refusals) = err else {
         panic!("{err}");
     };
-    assert!(!refusals.items.is_empty());
+    assert_eq!(refusals.items.len(), 1, "{refusals}");
     for item in &refusals.items {
-        assert!(item.pointer.starts_with("#/paths/"), "{}", item.pointer);
-        assert!(item.reason.contains("RPC operations"));
+        assert_eq!(item.pointer, "#/paths/~1ping/get");
+        assert!(item.reason.contains("does not mix RPC"), "{}", item.reason);
     }
 }
 

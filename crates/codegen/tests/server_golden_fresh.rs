@@ -12,6 +12,7 @@ const FIXTURES: &[(&str, &str)] = &[
     ("rest", "crate::rest"),
     ("rpc", "crate::rpc"),
     ("aws", "crate::aws"),
+    ("rest_io", "crate::rest_io"),
 ];
 
 fn golden_path(name: &str) -> PathBuf {

@@ -723,31 +723,59 @@ paths:
     }
 
     #[test]
-    fn rest_parameters_the_server_cannot_parse_are_refused_each_with_a_pointer() {
-        let items = refusals(
-            r##"
+    fn rest_parameters_the_server_cannot_read_are_refused_each_with_a_pointer_that_resolves() {
+        let yaml = r##"
 openapi: 3.0.3
 info: {title: Lists, version: "1"}
 paths:
-  /things:
+  /things/{key}:
     get:
       operationId: listThings
       parameters:
         - {name: ids, in: query, schema: {type: array, items: {type: integer}}}
         - {name: session, in: cookie, schema: {type: string}}
         - {name: page, in: query, schema: {type: integer, default: 1}}
+        - {name: filter, in: query, style: deepObject, schema: {type: object, properties: {a: {type: string}}}}
+        - {name: key, in: path, required: true, style: matrix, schema: {type: string}}
+        - {name: where, in: query, schema: {type: object, properties: {a: {type: string}}}}
       responses: {'200': {description: OK}}
-"##,
-        );
+    post:
+      operationId: upload
+      parameters:
+        - {name: key, in: path, required: true, schema: {type: string}}
+      requestBody:
+        content:
+          multipart/form-data:
+            schema: {type: array, items: {type: string}}
+      responses: {'204': {description: OK}}
+"##;
+        let items = refusals(yaml);
         let pointers: Vec<&str> = items.iter().map(|r| r.pointer.as_str()).collect();
         assert_eq!(
             pointers,
             [
-                "#/paths/~1things/get/parameters/ids",
-                "#/paths/~1things/get/parameters/session",
-                "#/paths/~1things/get/parameters/page"
+                "#/paths/~1things~1{key}/get/parameters/3",
+                "#/paths/~1things~1{key}/get/parameters/4",
+                "#/paths/~1things~1{key}/get/parameters/5",
+                "#/paths/~1things~1{key}/post/requestBody"
             ],
             "{items:?}"
         );
+        let document: serde_json::Value = serde_yaml::from_str(yaml).unwrap();
+        for item in &items {
+            assert!(
+                document.pointer(&item.pointer[1..]).is_some(),
+                "{} does not resolve",
+                item.pointer
+            );
+        }
+        assert!(
+            items[0].reason.contains("deepObject"),
+            "{}",
+            items[0].reason
+        );
+        assert!(items[1].reason.contains("matrix"), "{}", items[1].reason);
+        assert!(items[2].reason.contains("scalars"), "{}", items[2].reason);
+        assert!(items[3].reason.contains("multipart"), "{}", items[3].reason);
     }
 }

@@ -60,6 +60,7 @@ fn sample(api: &Api, ty: &TypeRef, examples: &[Example], depth: usize) -> Option
         TypeRef::Scalar(s) => scalar(*s),
         TypeRef::Vec(_) => json!([]),
         TypeRef::Map(_) | TypeRef::Json => json!({}),
+        TypeRef::Bytes => return None,
         TypeRef::Named(name) => {
             if let Some(e) = examples.iter().find(|e| &e.ty == ty) {
                 return Some(e.value.clone());
@@ -291,5 +292,6 @@ fn type_text(ty: &TypeRef, types: &str) -> String {
             type_text(inner, types)
         ),
         TypeRef::Json => "serde_json::Value".to_owned(),
+        TypeRef::Bytes => "Vec<u8>".to_owned(),
     }
 }

@@ -10,6 +10,7 @@ use quote::{format_ident, quote};
 /// `_operation` appended.
 const RESERVED: &[&str] = &[
     "builder",
+    "base_url",
     "endpoint",
     "format",
     "with_format",

@@ -7,8 +7,9 @@ use super::schema_view::{normalize, resolve};
 use super::schemas::{constraints_of, describe, Hint};
 use super::Lowerer;
 use crate::model::{
-    CommonParameter, Docs, ErrorCase, Field, HttpMethod, Location, Operation, Response, Role,
-    StructDef, Style, TypeDef, TypeKind, TypeRef, Usage,
+    BodyKind, CommonParameter, Docs, ErrorCase, Field, HttpMethod, Location, Operation, ParamStyle,
+    ParamWire, Response, Role, Scalar, SecurityKind, SecurityScheme, StructDef, Style, TypeDef,
+    TypeKind, TypeRef, Usage,
 };
 use crate::refusal::{escape_segment, pointer};
 use openapiv3::{
@@ -288,6 +289,22 @@ impl<'s> Lowerer<'s> {
         op_names: &mut NameSet,
     ) -> Option<Operation> {
         self.refuse_callbacks(op, op_ptr);
+        self.rest = true;
+        let operation = self.rest_operation_inner(path, method, item, op, op_ptr, op_names);
+        self.rest = false;
+        operation
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn rest_operation_inner(
+        &mut self,
+        path: &str,
+        method: &str,
+        item: &'s PathItem,
+        op: &'s openapiv3::Operation,
+        op_ptr: &str,
+        op_names: &mut NameSet,
+    ) -> Option<Operation> {
         let raw_name = op
             .operation_id
             .clone()
@@ -309,31 +326,7 @@ impl<'s> Lowerer<'s> {
             if let Some(body) = self.resolve_body(body, &body_ptr) {
                 if let Some((media, m)) = pick_media(&body.content) {
                     let schema_ptr = format!("{body_ptr}/content/{}/schema", escape_segment(media));
-                    let binary = media.starts_with("application/octet-stream")
-                        || m.schema
-                            .as_ref()
-                            .and_then(|s| resolve(self.spec, s).ok())
-                            .is_some_and(|(_, s)| {
-                                normalize(&s.schema_kind).format.as_deref() == Some("binary")
-                            });
-                    if binary {
-                        self.refuse(
-                            schema_ptr,
-                            format!("binary request bodies ({media}) are not supported"),
-                        );
-                    } else {
-                        let hint_name = format!("{stem}Body");
-                        let ty = match &m.schema {
-                            Some(s) => self.type_ref(
-                                s,
-                                &Hint {
-                                    owner: "",
-                                    name: &hint_name,
-                                    pointer: schema_ptr,
-                                },
-                            ),
-                            None => TypeRef::Json,
-                        };
+                    if let Some(ty) = self.body_type(&stem, media, m, &schema_ptr) {
                         body_media_type = Some(media.clone());
                         let taken: Vec<&str> = fields
                             .iter()
@@ -360,6 +353,11 @@ impl<'s> Lowerer<'s> {
                             boxed: false,
                             location: Some(Location::Body),
                             flatten: false,
+                            param: Some(ParamWire {
+                                pointer: body_ptr.clone(),
+                                style: ParamStyle::Body,
+                                explode: false,
+                            }),
                         });
                     }
                 }
@@ -387,6 +385,38 @@ impl<'s> Lowerer<'s> {
             errors,
             pointer: op_ptr.to_owned(),
         })
+    }
+
+    /// The type of a REST request body of `media`: text and bytes by the media type, JSON,
+    /// form and multipart bodies by their schema (`None` after a refusal).
+    fn body_type(
+        &mut self,
+        stem: &str,
+        media: &str,
+        m: &MediaType,
+        schema_ptr: &str,
+    ) -> Option<TypeRef> {
+        let kind = BodyKind::of(media);
+        match kind {
+            BodyKind::Text => return Some(TypeRef::Scalar(Scalar::String)),
+            BodyKind::Binary => return Some(TypeRef::Bytes),
+            BodyKind::Json | BodyKind::Form | BodyKind::Multipart => {}
+        }
+        let Some(schema) = &m.schema else {
+            return Some(match kind {
+                BodyKind::Json => TypeRef::Json,
+                _ => TypeRef::Map(Box::new(TypeRef::Scalar(Scalar::String))),
+            });
+        };
+        let hint_name = format!("{stem}Body");
+        Some(self.type_ref(
+            schema,
+            &Hint {
+                owner: "",
+                name: &hint_name,
+                pointer: schema_ptr.to_owned(),
+            },
+        ))
     }
 
     fn refuse_callbacks(&mut self, op: &openapiv3::Operation, op_ptr: &str) {
@@ -490,6 +520,20 @@ impl<'s> Lowerer<'s> {
         ptr: &str,
     ) -> Option<(String, TypeRef)> {
         let (media, m) = pick_media(&response.content)?;
+        if self.rest {
+            // REST answers are read by their media type: text and bytes stay raw (no
+            // schema the generator applies describes them), JSON without a schema is any JSON.
+            match BodyKind::of(media) {
+                BodyKind::Text => return Some((media.clone(), TypeRef::Scalar(Scalar::String))),
+                BodyKind::Binary | BodyKind::Multipart | BodyKind::Form => {
+                    return Some((media.clone(), TypeRef::Bytes))
+                }
+                BodyKind::Json if m.schema.is_none() => {
+                    return Some((media.clone(), TypeRef::Json))
+                }
+                BodyKind::Json => {}
+            }
+        }
         let schema = m.schema.as_ref()?;
         let schema_ptr = format!("{ptr}/content/{}/schema", escape_segment(media));
         let ty = self.type_ref(
@@ -652,6 +696,7 @@ impl<'s> Lowerer<'s> {
             boxed: false,
             location: Some(location_of(p.parameter)),
             flatten: false,
+            param: Some(param_wire(p.parameter, &p.pointer)),
         })
     }
 
@@ -691,6 +736,116 @@ pub(crate) fn x_extensions<'a>(
                 out.insert(k.clone(), v.clone());
             }
         }
+    }
+    out
+}
+
+/// `style`/`explode` of a parameter, with OpenAPI's defaults.
+fn param_wire(p: &Parameter, pointer: &str) -> ParamWire {
+    use openapiv3::{PathStyle, QueryStyle};
+    let (style, explode) = match p {
+        Parameter::Query {
+            style,
+            parameter_data,
+            ..
+        } => {
+            let style = match style {
+                QueryStyle::Form => ParamStyle::Form,
+                QueryStyle::SpaceDelimited => ParamStyle::SpaceDelimited,
+                QueryStyle::PipeDelimited => ParamStyle::PipeDelimited,
+                QueryStyle::DeepObject => ParamStyle::DeepObject,
+            };
+            (
+                style,
+                parameter_data.explode.unwrap_or(style == ParamStyle::Form),
+            )
+        }
+        Parameter::Cookie { parameter_data, .. } => {
+            (ParamStyle::Form, parameter_data.explode.unwrap_or(true))
+        }
+        Parameter::Header { parameter_data, .. } => {
+            (ParamStyle::Simple, parameter_data.explode.unwrap_or(false))
+        }
+        Parameter::Path {
+            style,
+            parameter_data,
+        } => {
+            let style = match style {
+                PathStyle::Simple => ParamStyle::Simple,
+                PathStyle::Label => ParamStyle::Label,
+                PathStyle::Matrix => ParamStyle::Matrix,
+            };
+            (style, parameter_data.explode.unwrap_or(false))
+        }
+    };
+    ParamWire {
+        pointer: pointer.to_owned(),
+        style,
+        explode,
+    }
+}
+
+/// `components/securitySchemes` in spec order (`$ref`s to other schemes followed once).
+pub(crate) fn security_schemes(spec: &openapiv3::OpenAPI) -> Vec<SecurityScheme> {
+    let Some(components) = &spec.components else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (key, scheme) in &components.security_schemes {
+        let scheme = match scheme {
+            ReferenceOr::Item(s) => s,
+            ReferenceOr::Reference { reference } => match reference
+                .strip_prefix("#/components/securitySchemes/")
+                .and_then(|k| components.security_schemes.get(k))
+            {
+                Some(ReferenceOr::Item(s)) => s,
+                _ => continue,
+            },
+        };
+        let (kind, description) = match scheme {
+            openapiv3::SecurityScheme::APIKey {
+                location,
+                name,
+                description,
+                ..
+            } => {
+                let location = match location {
+                    openapiv3::APIKeyLocation::Query => Location::Query,
+                    openapiv3::APIKeyLocation::Header => Location::Header,
+                    openapiv3::APIKeyLocation::Cookie => Location::Cookie,
+                };
+                (
+                    SecurityKind::ApiKey {
+                        name: name.clone(),
+                        location,
+                    },
+                    description,
+                )
+            }
+            openapiv3::SecurityScheme::HTTP {
+                scheme,
+                description,
+                ..
+            } => {
+                let kind = match scheme.to_ascii_lowercase().as_str() {
+                    "bearer" => SecurityKind::Bearer,
+                    "basic" => SecurityKind::Basic,
+                    _ => SecurityKind::Http {
+                        scheme: scheme.clone(),
+                    },
+                };
+                (kind, description)
+            }
+            openapiv3::SecurityScheme::OAuth2 { description, .. }
+            | openapiv3::SecurityScheme::OpenIDConnect { description, .. } => {
+                (SecurityKind::Bearer, description)
+            }
+        };
+        out.push(SecurityScheme {
+            key: key.clone(),
+            description: description.clone(),
+            kind,
+        });
     }
     out
 }
