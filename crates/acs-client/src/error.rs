@@ -207,6 +207,13 @@ pub enum RequestError {
     /// The URL or a header value is not valid HTTP.
     #[error("not a valid HTTP request: {0}")]
     Http(http::Error),
+    /// A REST body could not be written (e.g. a map with non-text keys as JSON).
+    #[error("the request body could not be encoded: {0}")]
+    Encode(crate::transport::BoxError),
+    /// An authentication scheme could not add its credentials (e.g. a key that is not a valid
+    /// header value); the credential itself is never part of the message.
+    #[error("authentication failed before sending: {0}")]
+    Auth(crate::transport::BoxError),
 }
 
 /// Why an answer could not be read.
@@ -218,6 +225,9 @@ pub enum DecodeError {
     /// An error status without the error envelope (no `Code`), e.g. a proxy's HTML page.
     #[error("an error status without the error envelope")]
     NoEnvelope,
+    /// A text answer (REST `text/*`, XML without schema) that is not UTF-8.
+    #[error("the text answer is not UTF-8")]
+    NotUtf8,
 }
 
 /// Why [`ClientBuilder::build`](crate::ClientBuilder::build) refused.

@@ -1,6 +1,8 @@
-//! The runtime of generated Alibaba Cloud RPC clients (the `dataworks-client` crate is one): the
-//! builder, signing + sending, retries, transports (reqwest or an in-process `tower::Service`),
-//! answer decoding and the error types.
+//! The runtime of generated clients. Alibaba Cloud RPC clients (the `dataworks-client` crate is
+//! one) at the crate root: the builder, signing + sending, retries, transports (reqwest or an
+//! in-process `tower::Service`), answer decoding and the error types. REST clients in [`rest`],
+//! over the same transports, retries and errors, authenticated through the pluggable
+//! [`auth::Authenticate`] (API keys, bearer, basic).
 //!
 //! Hand-written and spec-independent, like `progenitor-client` under progenitor's generated
 //! clients: the generator (`crates/codegen`) writes only what comes from the spec (the client type
@@ -73,9 +75,11 @@
 //! ```
 
 mod api;
+pub mod auth;
 mod client;
 mod config;
 mod error;
+pub mod rest;
 mod retry;
 mod transport;
 

@@ -32,8 +32,13 @@ pub const RESERVED_FLAGS: &[&str] = &[
 /// Subcommand names of the hand-written part.
 pub const RESERVED_COMMANDS: &[&str] = &["completions", "help"];
 
-/// The generated module, or the operations and parameters the CLI cannot offer.
-pub fn generate(api: &Api) -> Result<TokenStream, Refusals> {
+/// The generated module, or the operations and parameters the CLI cannot offer. `types` and
+/// `client` are the paths of the generated types and client crates (`::dataworks_types`).
+pub fn generate(
+    api: &Api,
+    types: &TokenStream,
+    client: &TokenStream,
+) -> Result<TokenStream, Refusals> {
     let mut refused = Vec::new();
     for op in &api.operations {
         if matches!(op.style, Style::Rest { .. }) {
@@ -84,7 +89,7 @@ pub fn generate(api: &Api) -> Result<TokenStream, Refusals> {
             }
         }
     });
-    let arms = api.operations.iter().map(|op| arm(op, &call));
+    let arms = api.operations.iter().map(|op| arm(op, &call, types));
     let title = format!(
         " The commands of {} (version {}), generated from `{}`: one subcommand per operation,",
         api.title, api.version, api.spec_name
@@ -104,7 +109,7 @@ pub fn generate(api: &Api) -> Result<TokenStream, Refusals> {
         /// types crate's `from_params`, so nothing invalid is sent) and calls it. `None` when
         /// `name` is not an operation.
         pub async fn call(
-            client: &::dataworks_client::Client,
+            client: &#client::Client,
             name: &str,
             params: &crate::#call::Params,
         ) -> ::std::option::Option<
@@ -233,7 +238,7 @@ fn is_text(api: &Api, ty: &TypeRef) -> bool {
     match ty {
         TypeRef::Scalar(crate::model::Scalar::String) | TypeRef::Json => true,
         TypeRef::Vec(_) | TypeRef::Map(_) => true,
-        TypeRef::Scalar(_) => false,
+        TypeRef::Scalar(_) | TypeRef::Bytes => false,
         TypeRef::Named(name) => match api.type_def(name).map(|t| &t.kind) {
             Some(TypeKind::Newtype(n)) => n.inner == crate::model::Scalar::String,
             Some(TypeKind::Alias(inner)) => is_text(api, inner),
@@ -262,13 +267,12 @@ fn enum_values(api: &Api, ty: &TypeRef) -> Vec<String> {
 }
 
 /// `"update-connection" => finish(client.update_connection(from_params(..)?).await ...)`.
-fn arm(op: &Operation, call: &proc_macro2::Ident) -> TokenStream {
+fn arm(op: &Operation, call: &proc_macro2::Ident, types: &TokenStream) -> TokenStream {
     let name = command_name(op);
     let request = crate::emit::ident(&op.request);
     let method = crate::emit::ident(&op.method_name);
-    let types = crate::emit::ident(crate::client::TYPES_CRATE);
     quote! {
-        #name => match ::#types::#request::from_params(lookup) {
+        #name => match #types::#request::from_params(lookup) {
             ::std::result::Result::Ok(request) => crate::#call::finish(
                 client
                     .#method(request)

@@ -22,16 +22,25 @@
 
 mod crate_docs;
 mod methods;
+mod rest;
+
+pub use methods::method_name;
 
 use crate::model::{Api, Style};
 use crate::refusal::{Refusal, Refusals};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-/// The types crate the generated client refers to.
-pub const TYPES_CRATE: &str = "dataworks_types";
-/// The client crate's own name (used in doc examples).
-pub const CLIENT_CRATE: &str = "dataworks_client";
+/// The crates a generated client names, from [`crate::Settings`].
+#[derive(Clone)]
+pub struct Paths {
+    /// The generated types crate (`::dataworks_types`).
+    pub types: syn::Path,
+    /// The client runtime (`::acs_client`).
+    pub runtime: syn::Path,
+    /// The client crate's own name as its doc examples `use` it (`dataworks_client`).
+    pub client_crate: String,
+}
 
 /// Where the API is served, from the spec's `servers`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -73,14 +82,21 @@ impl Servers {
 }
 
 /// The client crate's `lib.rs`, or the operations the client cannot call.
-pub fn generate(api: &Api, servers: &Servers) -> Result<TokenStream, Refusals> {
+pub fn generate(api: &Api, servers: &Servers, paths: &Paths) -> Result<TokenStream, Refusals> {
+    // An API of REST operations only gets the REST client (`acs_client::rest`), an RPC API the
+    // signed Alibaba Cloud client.
+    if !api.has_rpc_operations() {
+        return rest::generate(api, servers, paths);
+    }
     let refused: Vec<Refusal> = api
         .operations
         .iter()
         .filter(|op| matches!(op.style, Style::Rest { .. }))
         .map(|op| Refusal {
             pointer: op.pointer.clone(),
-            reason: "the client emitter supports RPC operations (`/#Action=X`) only".to_owned(),
+            reason: "the client emitter does not mix RPC (`/#Action=X`) and REST operations in \
+                     one API (one client signs RPC requests, the other authenticates REST ones)"
+                .to_owned(),
         })
         .collect();
     if !refused.is_empty() {
@@ -89,28 +105,29 @@ pub fn generate(api: &Api, servers: &Servers) -> Result<TokenStream, Refusals> {
             items: refused,
         });
     }
-    let types = types_path();
-    let docs = crate_docs::crate_docs(api, servers);
-    let methods = methods::methods(api, &types);
+    let types_crate = &paths.types;
+    let rt = &paths.runtime;
+    let types = quote!(#types_crate ::);
+    let docs = crate_docs::crate_docs(api, servers, &paths.client_crate);
+    let methods = methods::methods(api, &types, &quote!(#rt ::));
     let version = &api.version;
     let template = match &servers.template {
         Some(t) => quote!(::std::option::Option::Some(#t)),
         None => quote!(::std::option::Option::None),
     };
     let variable = &servers.variable;
-    let types_crate = crate::emit::ident(TYPES_CRATE);
     Ok(quote! {
         #docs
 
         /// The request and response types, error enums and constrained values (also re-exported
         /// at the crate root).
-        pub use ::#types_crate as types;
+        pub use #types_crate as types;
         #[doc(no_inline)]
-        pub use ::#types_crate::*;
+        pub use #types_crate::*;
 
         // The runtime's types, documented here as this crate's own.
         #[doc(inline)]
-        pub use ::acs_client::{
+        pub use #rt::{
             AccessKeySecret, BoxError, BuildError, Credentials, DecodeError, Endpoint, Format,
             ReqwestTransport, RequestError, Response, RetryPolicy, SecurityToken, ServiceResponse,
             ServiceTransport, SignRequest, SignatureVersion, Transport, TransportError,
@@ -122,22 +139,22 @@ pub fn generate(api: &Api, servers: &Servers) -> Result<TokenStream, Refusals> {
         /// code the spec documents is a variant, and `E::Unlisted` keeps any other code with its
         /// message. [`Error::Invalid`] holds the [`ValidationError`] of a request that breaks a
         /// constraint of the spec (nothing was sent).
-        pub type Error<E> = ::acs_client::Error<E, ::#types_crate::ValidationError>;
+        pub type Error<E> = #rt::Error<E, #types_crate::ValidationError>;
 
         /// Configures a [`Client`]: `Client::builder().endpoint(..).access_key(..).build()?`.
-        pub type ClientBuilder = ::acs_client::ClientBuilder<Client>;
+        pub type ClientBuilder = #rt::ClientBuilder<Client>;
 
         /// The API client: one async method per operation. Cheap to clone (the configuration and
         /// the connection pool are shared); build it with [`Client::builder`].
         #[derive(Clone)]
         pub struct Client {
-            runtime: ::acs_client::Client,
+            runtime: #rt::Client,
         }
 
-        impl ::acs_client::ApiClient for Client {
+        impl #rt::ApiClient for Client {
             /// What the runtime needs to know about the API; the default user agent is this
             /// crate's `name/version`.
-            const API: &'static ::acs_client::ApiInfo = &::acs_client::ApiInfo {
+            const API: &'static #rt::ApiInfo = &#rt::ApiInfo {
                 version: #version,
                 endpoint_template: #template,
                 region_variable: #variable,
@@ -148,25 +165,19 @@ pub fn generate(api: &Api, servers: &Servers) -> Result<TokenStream, Refusals> {
                 ),
             };
 
-            fn from_runtime(runtime: ::acs_client::Client) -> Self {
+            fn from_runtime(runtime: #rt::Client) -> Self {
                 Client { runtime }
             }
         }
 
         // `builder()`, the configuration accessors, `with_format` and `Debug`: the same for
         // every API, written once in the runtime.
-        ::acs_client::client_methods!(Client);
+        #rt::client_methods!(Client);
 
         impl Client {
             #(#methods)*
         }
     })
-}
-
-/// `::dataworks_types::`, the prefix of every generated type.
-fn types_path() -> TokenStream {
-    let types_crate = crate::emit::ident(TYPES_CRATE);
-    quote!(::#types_crate::)
 }
 
 /// Doc lines wrapped at 100 columns outside code blocks; list items continue indented, so rustdoc

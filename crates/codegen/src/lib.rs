@@ -105,23 +105,44 @@ pub enum Error {
     },
 }
 
-/// Paths the generated code is written against: the generated types crate and the hand-written
-/// runtime crates (one place, so that crate names can become configurable).
+/// Paths the generated code is written against: the generated crates and the hand-written
+/// runtime crates. Every crate an emitter names comes from here (no emitter spells a crate
+/// name), so one generator serves the project's own crates ([`Settings::default`]:
+/// `dataworks_types`, `dataworks_client`) and any other spec ([`Settings::for_name`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settings {
-    /// The generated types crate (or module) as the server stub names it (`::dataworks_types`).
+    /// The generated types crate (or module) as the client, server and CLI name it
+    /// (`::dataworks_types`).
     pub types_path: String,
+    /// The generated client crate as the CLI names it (`::dataworks_client`); its doc examples
+    /// `use` it without the leading `::`.
+    pub client_path: String,
     /// The types runtime (`crates/acs-types`): `ValidationError`, `RpcParam`, decoding helpers.
     pub types_runtime: String,
+    /// The client runtime (`crates/acs-client`): builder, signing, retries, transports.
+    pub client_runtime: String,
     /// The server runtime (`crates/acs-server`): request reading, dispatch, envelope answers.
     pub server_runtime: String,
 }
 
 impl Default for Settings {
+    /// The project's own crates: `dataworks-types`, `dataworks-client` over the `acs-*` runtimes.
     fn default() -> Self {
+        Self::for_name("dataworks")
+    }
+}
+
+impl Settings {
+    /// The crates of a workspace written for `name` (`cargo xtask codegen --name NAME`):
+    /// `NAME-types`, `NAME-client` (and `NAME-server`) over the `acs-*` runtimes. `name` is a
+    /// cargo package name stem (`my-api`); its `-` become `_` in paths.
+    pub fn for_name(name: &str) -> Self {
+        let stem = name.replace('-', "_");
         Self {
-            types_path: "::dataworks_types".to_owned(),
+            types_path: format!("::{stem}_types"),
+            client_path: format!("::{stem}_client"),
             types_runtime: "::acs_types".to_owned(),
+            client_runtime: "::acs_client".to_owned(),
             server_runtime: "::acs_server".to_owned(),
         }
     }
@@ -194,12 +215,40 @@ pub fn generate_server_with_settings(
 
 /// The client crate's `lib.rs` for `spec` (see [`client`]), formatted.
 pub fn generate_client(spec: &openapiv3::OpenAPI, spec_name: &str) -> Result<String, Error> {
+    generate_client_with_settings(spec, spec_name, &Settings::default())
+}
+
+/// [`generate_client`] against the paths of `settings`.
+pub fn generate_client_with_settings(
+    spec: &openapiv3::OpenAPI,
+    spec_name: &str,
+    settings: &Settings,
+) -> Result<String, Error> {
+    let paths = client::Paths {
+        types: parse_path(&settings.types_path, spec_name)?,
+        runtime: parse_path(&settings.client_runtime, spec_name)?,
+        client_crate: settings.client_path.trim_start_matches("::").to_owned(),
+    };
     let api = lower(spec, spec_name)?;
-    let tokens = client::generate(&api, &client::Servers::from_spec(spec))?;
+    let tokens = client::generate(&api, &client::Servers::from_spec(spec), &paths)?;
     format_file(tokens, spec_name).map_err(|source| Error::Format {
         spec_name: spec_name.to_owned(),
         source,
     })
+}
+
+/// [`generate_client`] with the types crate (or module) at `types_path`, e.g. `crate::rest`
+/// for a golden compiled as a module of a test crate.
+pub fn generate_client_with(
+    spec: &openapiv3::OpenAPI,
+    spec_name: &str,
+    types_path: &str,
+) -> Result<String, Error> {
+    let settings = Settings {
+        types_path: types_path.to_owned(),
+        ..Settings::default()
+    };
+    generate_client_with_settings(spec, spec_name, &settings)
 }
 
 /// The API Explorer's metadata module for `spec` (see [`explorer`]): JavaScript, not Rust.
@@ -211,8 +260,19 @@ pub fn generate_explorer(spec: &openapiv3::OpenAPI, spec_name: &str) -> Result<S
 /// The `dataworks` CLI's generated module (`crates/dataworks-cli/src/generated/mod.rs`, see
 /// [`cli`]), formatted.
 pub fn generate_cli(spec: &openapiv3::OpenAPI, spec_name: &str) -> Result<String, Error> {
+    generate_cli_with_settings(spec, spec_name, &Settings::default())
+}
+
+/// [`generate_cli`] against the client and types crates of `settings`.
+pub fn generate_cli_with_settings(
+    spec: &openapiv3::OpenAPI,
+    spec_name: &str,
+    settings: &Settings,
+) -> Result<String, Error> {
+    let types = parse_path(&settings.types_path, spec_name)?;
+    let client = parse_path(&settings.client_path, spec_name)?;
     let api = lower(spec, spec_name)?;
-    let tokens = cli::generate(&api)?;
+    let tokens = cli::generate(&api, &quote::quote!(#types), &quote::quote!(#client))?;
     format_file(tokens, spec_name).map_err(|source| Error::Format {
         spec_name: spec_name.to_owned(),
         source,

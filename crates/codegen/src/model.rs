@@ -30,6 +30,31 @@ pub struct Api {
     pub common_errors: Vec<ErrorCase>,
     /// The document's `x-` extensions verbatim.
     pub extensions: IndexMap<String, Value>,
+    /// `components/securitySchemes`, in spec order: how a REST client authenticates.
+    pub security_schemes: Vec<SecurityScheme>,
+}
+
+/// One entry of `components/securitySchemes`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecurityScheme {
+    /// The scheme's key (`api_key`, `BearerToken`).
+    pub key: String,
+    pub description: Option<String>,
+    pub kind: SecurityKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SecurityKind {
+    /// `type: apiKey`: a named header, query parameter or cookie.
+    ApiKey { name: String, location: Location },
+    /// `type: http, scheme: bearer`, and OAuth 2 / OpenID Connect (the caller obtains the
+    /// access token; it travels as a bearer token).
+    Bearer,
+    /// `type: http, scheme: basic`.
+    Basic,
+    /// Any other `http` scheme (`Digest`, `OAuth` 1.0a): `Authorization: <scheme> <credentials>`,
+    /// the credentials computed by the caller.
+    Http { scheme: String },
 }
 
 impl Api {
@@ -92,10 +117,13 @@ pub struct Operation {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Style {
-    /// `GET|POST /?Action=<action>&...`; `route` is the path before `#` (normally `/`).
+    /// `GET|POST /?Action=<action>&...`. `routes`: every distinct path before `#` the spec
+    /// names for the Action (normally only `/`; AWS: `/{AccountNumber}/{QueueName}/` too, its
+    /// path parameters being fields with [`Location::Path`]); `methods`: the union of their
+    /// methods.
     Rpc {
         action: String,
-        route: String,
+        routes: Vec<String>,
         methods: Vec<HttpMethod>,
     },
     /// An ordinary REST operation.
@@ -164,6 +192,8 @@ pub struct ErrorCase {
     pub templated: bool,
     /// REST: the typed body of this error response, if any.
     pub body: Option<TypeRef>,
+    /// REST: the media type of [`ErrorCase::body`].
+    pub media_type: Option<String>,
 }
 
 /// A reference to a type as a field/parameter uses it.
@@ -177,6 +207,9 @@ pub enum TypeRef {
     Map(Box<TypeRef>),
     /// Anything: `serde_json::Value`.
     Json,
+    /// Raw bytes (`type: string, format: binary`, an octet-stream body or answer):
+    /// `Vec<u8>`. Travels as a file part in multipart bodies and as the whole body otherwise.
+    Bytes,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -272,6 +305,87 @@ pub struct Field {
     /// `#[serde(flatten)]`: the field is a `oneOf`/`anyOf` that sat beside the properties; its
     /// members' properties are the struct's own on the wire (`wire_name` is the keyword).
     pub flatten: bool,
+    /// REST request fields: where the parameter (or body) is declared and how its value is
+    /// written on the wire.
+    pub param: Option<ParamWire>,
+}
+
+/// How a REST parameter travels (OpenAPI `style`/`explode`) and where the spec declares it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParamWire {
+    /// JSON pointer of the parameter (`#/paths/~1pets/get/parameters/0`) or of the request
+    /// body, for refusals and messages.
+    pub pointer: String,
+    pub style: ParamStyle,
+    /// Arrays: one `name=value` pair per item (`tags=a&tags=b`) when true, one comma-separated
+    /// (or space/pipe-delimited) value otherwise (`tags=a,b`).
+    pub explode: bool,
+}
+
+/// OpenAPI parameter styles. Defaults: `form` for query and cookie, `simple` for path and
+/// header, explode only for `form`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamStyle {
+    Form,
+    Simple,
+    SpaceDelimited,
+    PipeDelimited,
+    DeepObject,
+    Label,
+    Matrix,
+    /// A request body (no style applies).
+    Body,
+}
+
+impl ParamStyle {
+    /// The separator of a non-exploded array value, for the styles the emitters write.
+    pub fn delimiter(self) -> Option<&'static str> {
+        match self {
+            Self::Form | Self::Simple => Some(","),
+            Self::SpaceDelimited => Some(" "),
+            Self::PipeDelimited => Some("|"),
+            Self::DeepObject | Self::Label | Self::Matrix | Self::Body => None,
+        }
+    }
+}
+
+/// What a request or answer body is, by its media type: how the emitters encode and decode it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyKind {
+    /// `application/json`, `*+json`: serde_json.
+    Json,
+    /// `application/x-www-form-urlencoded`: `name=value` pairs (arrays repeat the name).
+    Form,
+    /// `multipart/form-data`: one part per property (files for bytes).
+    Multipart,
+    /// `text/*`, XML and other textual types without a schema the generator applies: a String.
+    Text,
+    /// Anything else (`application/octet-stream`, images): bytes.
+    Binary,
+}
+
+impl BodyKind {
+    /// The kind of a media type.
+    pub fn of(media: &str) -> BodyKind {
+        let media = media.trim().to_ascii_lowercase();
+        let essence = media.split(';').next().unwrap_or("").trim();
+        if essence == "application/json" || essence.ends_with("+json") || essence.ends_with("/json")
+        {
+            BodyKind::Json
+        } else if essence == "application/x-www-form-urlencoded" {
+            BodyKind::Form
+        } else if essence.starts_with("multipart/") {
+            BodyKind::Multipart
+        } else if essence.starts_with("text/")
+            || essence.ends_with("xml")
+            || essence == "application/javascript"
+            || essence == "application/yaml"
+        {
+            BodyKind::Text
+        } else {
+            BodyKind::Binary
+        }
+    }
 }
 
 impl Field {

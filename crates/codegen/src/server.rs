@@ -28,7 +28,7 @@ mod common;
 mod rest;
 mod rpc;
 
-use crate::model::{Api, Location, Style, TypeKind, TypeRef};
+use crate::model::{Api, Style};
 use crate::refusal::{Refusal, Refusals};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -56,7 +56,7 @@ pub fn generate(
 ) -> Result<TokenStream, Refusals> {
     check_supported(api)?;
     let rpc = api.has_rpc_operations();
-    let header = common::module_docs(api, rpc);
+    let header = common::module_docs(api, rpc, runtime_path);
     let common = common::items(api, rpc, runtime_path);
     let api_trait = api_trait::emit(api, types_path);
     let router = if rpc {
@@ -91,25 +91,13 @@ fn check_supported(api: &Api) -> Result<(), Refusals> {
                     continue;
                 };
                 for field in &request.fields {
-                    let location = field.location.unwrap_or(Location::Query);
-                    let why = match location {
-                        Location::Body => continue,
-                        Location::Cookie => Some("cookie parameters are not supported"),
-                        Location::Form => Some("form parameters outside a body are not supported"),
-                        _ if field.default.is_some() => Some(
-                            "query/path/header parameters with a default are not supported \
-                             by the server emitter",
-                        ),
-                        _ if !is_text_parsable(api, &field.ty, 0) => Some(
-                            "query/path/header parameters must be scalars or enums (parsed \
-                             from their text) for the server emitter",
-                        ),
-                        _ => None,
-                    };
-                    if let Some(why) = why {
+                    if let Some(why) = crate::emit::wire::unsupported(api, op, field) {
                         items.push(Refusal {
-                            pointer: format!("{}/parameters/{}", op.pointer, field.wire_name),
-                            reason: why.to_owned(),
+                            pointer: field
+                                .param
+                                .as_ref()
+                                .map_or_else(|| op.pointer.clone(), |p| p.pointer.clone()),
+                            reason: why,
                         });
                     }
                 }
@@ -123,20 +111,6 @@ fn check_supported(api: &Api) -> Result<(), Refusals> {
             spec_name: api.spec_name.clone(),
             items,
         })
-    }
-}
-
-/// Whether a parameter type is parsed from its text with `FromStr`: scalars, enums and
-/// constrained scalars (plain in request structs), through aliases.
-fn is_text_parsable(api: &Api, ty: &TypeRef, depth: usize) -> bool {
-    match ty {
-        TypeRef::Scalar(_) => true,
-        TypeRef::Named(name) if depth < 8 => match api.type_def(name).map(|t| &t.kind) {
-            Some(TypeKind::Enum(_) | TypeKind::Newtype(_)) => true,
-            Some(TypeKind::Alias(inner)) => is_text_parsable(api, inner, depth + 1),
-            _ => false,
-        },
-        _ => false,
     }
 }
 
@@ -156,9 +130,16 @@ fn operation_doc_lines(op: &crate::model::Operation) -> Vec<String> {
         lines.push(String::new());
     }
     match &op.style {
-        Style::Rpc { action, .. } => lines.push(format!(
-            "Reached by `GET|POST|PUT /?Action={action}` (or the `x-acs-action` header)."
-        )),
+        Style::Rpc { action, routes, .. } => {
+            let at: Vec<String> = routes.iter().map(|r| format!("`{r}`")).collect();
+            let at = match at.as_slice() {
+                [only] if only == "`/`" => String::new(),
+                _ => format!(" at {}", at.join(" or ")),
+            };
+            lines.push(format!(
+                "Reached by `GET|POST|PUT /?Action={action}` (or the `x-acs-action` header){at}."
+            ))
+        }
         Style::Rest { method, path } => {
             lines.push(format!("Reached by `{} {path}`.", method.as_str()))
         }

@@ -174,15 +174,41 @@ fn servers_give_the_region_template_and_a_fixed_url() {
 }
 
 #[test]
-fn rest_operations_are_refused_with_their_pointers() {
-    let err = generate(&common::load("rest")).unwrap_err();
+fn a_rest_spec_gets_the_rest_client_one_method_per_operation() {
+    let text = generate(&common::load("rest")).unwrap();
+    let names: Vec<String> = methods(&text).into_iter().map(|(n, _)| n).collect();
+    assert_eq!(
+        names,
+        [
+            "builder",
+            "base_url",
+            "list_pets",
+            "create_pet",
+            "show_pet_by_id"
+        ]
+    );
+    let body = method(&text, "show_pet_by_id");
+    assert!(body.contains("http . path (\"petId\""), "{body}");
+    assert!(body.contains("request . validate ()"), "{body}");
+}
+
+#[test]
+fn rest_operations_beside_rpc_ones_are_refused_with_their_pointers() {
+    let mut spec = common::load("rpc");
+    let ping: openapiv3::PathItem =
+        serde_yaml::from_str("get: {operationId: ping, responses: {'204': {description: alive}}}")
+            .unwrap();
+    spec.paths
+        .paths
+        .insert("/ping".into(), openapiv3::ReferenceOr::Item(ping));
+    let err = generate(&spec).unwrap_err();
     let codegen::Error::Refused(refusals) = err else {
         panic!("{err}");
     };
-    assert!(!refusals.items.is_empty());
+    assert_eq!(refusals.items.len(), 1, "{refusals}");
     for item in &refusals.items {
-        assert!(item.pointer.starts_with("#/paths/"), "{}", item.pointer);
-        assert!(item.reason.contains("RPC operations"));
+        assert_eq!(item.pointer, "#/paths/~1ping/get");
+        assert!(item.reason.contains("does not mix RPC"), "{}", item.reason);
     }
 }
 
@@ -244,5 +270,48 @@ fn the_runtime_is_a_dependency_given_what_the_spec_says() {
         "ENV_ACCESS_KEY_ID",
     ] {
         assert!(text.contains(&format!(" {name},")), "{name} is re-exported");
+    }
+}
+
+#[test]
+fn crate_paths_come_from_the_settings() {
+    let spec = common::load("rpc");
+    let settings = codegen::Settings::for_name("queue-api");
+    assert_eq!(settings.types_path, "::queue_api_types");
+    assert_eq!(settings.client_path, "::queue_api_client");
+    assert_eq!(
+        codegen::Settings::default(),
+        codegen::Settings::for_name("dataworks")
+    );
+    let client = codegen::generate_client_with_settings(&spec, "rpc.yaml", &settings).unwrap();
+    assert!(
+        client.contains("pub use ::queue_api_types as types;"),
+        "{client}"
+    );
+    let real = codegen::generate_client_with_settings(&real_spec(), "x.yaml", &settings).unwrap();
+    assert!(
+        real.contains("//! use queue_api_client::{Client, "),
+        "doc examples use the crate's own name"
+    );
+    let cli = codegen::generate_cli_with_settings(&spec, "rpc.yaml", &settings).unwrap();
+    assert!(cli.contains("client: &::queue_api_client::Client"), "{cli}");
+    assert!(
+        cli.contains("::queue_api_types::UpdateThingRequest::from_params"),
+        "{cli}"
+    );
+    let custom = codegen::Settings {
+        client_runtime: "::my_runtime".to_owned(),
+        ..settings
+    };
+    let client = codegen::generate_client_with_settings(&spec, "rpc.yaml", &custom).unwrap();
+    assert!(
+        client.contains("::my_runtime::ApiClient for Client"),
+        "{client}"
+    );
+    for text in [client, cli] {
+        assert!(
+            !text.contains("dataworks_"),
+            "a crate name of the project leaks"
+        );
     }
 }

@@ -8,7 +8,12 @@ mod common;
 use std::path::PathBuf;
 
 /// (fixture, module path of its types golden in `server_goldens.rs`).
-const FIXTURES: &[(&str, &str)] = &[("rest", "crate::rest"), ("rpc", "crate::rpc")];
+const FIXTURES: &[(&str, &str)] = &[
+    ("rest", "crate::rest"),
+    ("rpc", "crate::rpc"),
+    ("aws", "crate::aws"),
+    ("rest_io", "crate::rest_io"),
+];
 
 fn golden_path(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

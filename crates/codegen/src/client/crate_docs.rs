@@ -2,7 +2,7 @@
 //! in-process test mode, both built from the spec (the first operation whose required
 //! parameters all have examples and that documents an error code of its own).
 
-use super::{methods, Servers, CLIENT_CRATE};
+use super::{methods, Servers};
 use crate::emit::docs::sanitize;
 use crate::model::{Api, EnumValue, ErrorCase, Operation, Scalar, Style, TypeKind, TypeRef};
 use proc_macro2::TokenStream;
@@ -10,8 +10,9 @@ use quote::quote;
 use serde_json::Value;
 
 /// `#![doc = ...]` lines for the crate.
-pub fn crate_docs(api: &Api, servers: &Servers) -> TokenStream {
-    let lines = super::wrap_doc_lines(lines(api, servers));
+/// `client_crate` is the crate's own name as its examples `use` it (`dataworks_client`).
+pub fn crate_docs(api: &Api, servers: &Servers, client_crate: &str) -> TokenStream {
+    let lines = super::wrap_doc_lines(lines(api, servers, client_crate));
     let lines = lines.iter().map(|l| {
         if l.is_empty() {
             String::new()
@@ -32,7 +33,7 @@ struct Example<'a> {
     error: &'a ErrorCase,
 }
 
-fn lines(api: &Api, servers: &Servers) -> Vec<String> {
+fn lines(api: &Api, servers: &Servers, client_crate: &str) -> Vec<String> {
     let mut out = vec![
         format!(
             "Async client for {} (API version {}), generated from `{}`.",
@@ -64,7 +65,7 @@ fn lines(api: &Api, servers: &Servers) -> Vec<String> {
     out.push("# Quick start".to_owned());
     out.push(String::new());
     match &example {
-        Some(example) => quick_start(&mut out, example, servers),
+        Some(example) => quick_start(&mut out, example, servers, client_crate),
         None => out.push("Build a client with [`Client::builder`] and call its methods.".into()),
     }
     out.push(String::new());
@@ -101,12 +102,17 @@ fn lines(api: &Api, servers: &Servers) -> Vec<String> {
     );
     if let Some(example) = &example {
         out.push(String::new());
-        in_process(&mut out, example);
+        in_process(&mut out, example, client_crate);
     }
     out
 }
 
-fn quick_start(out: &mut Vec<String>, example: &Example<'_>, servers: &Servers) {
+fn quick_start(
+    out: &mut Vec<String>,
+    example: &Example<'_>,
+    servers: &Servers,
+    client_crate: &str,
+) {
     let method = methods::method_name(example.op);
     let request_type = &example.op.request;
     let endpoint = match (&servers.template, &servers.default_value, &servers.fixed) {
@@ -118,7 +124,7 @@ fn quick_start(out: &mut Vec<String>, example: &Example<'_>, servers: &Servers) 
     imports.extend(example.imports.iter().cloned());
     out.extend([
         "```no_run".to_owned(),
-        format!("use {CLIENT_CRATE}::{{{}}};", imports.join(", ")),
+        format!("use {client_crate}::{{{}}};", imports.join(", ")),
         String::new(),
         "# async fn run() -> Result<(), Box<dyn std::error::Error>> {".to_owned(),
         "// Credentials come from ALIBABA_CLOUD_ACCESS_KEY_ID / ALIBABA_CLOUD_ACCESS_KEY_SECRET."
@@ -133,7 +139,7 @@ fn quick_start(out: &mut Vec<String>, example: &Example<'_>, servers: &Servers) 
     ]);
 }
 
-fn in_process(out: &mut Vec<String>, example: &Example<'_>) {
+fn in_process(out: &mut Vec<String>, example: &Example<'_>, client_crate: &str) {
     let method = methods::method_name(example.op);
     let error_type = &example.op.error_type;
     let variant = if example.error.templated {
@@ -164,7 +170,7 @@ fn in_process(out: &mut Vec<String>, example: &Example<'_>) {
         String::new(),
         "```".to_owned(),
         "use bytes::Bytes;".to_owned(),
-        format!("use {CLIENT_CRATE}::{{{}}};", imports.join(", ")),
+        format!("use {client_crate}::{{{}}};", imports.join(", ")),
         "use http_body_util::Full;".to_owned(),
         String::new(),
         "# #[tokio::main(flavor = \"current_thread\")]".to_owned(),

@@ -10,6 +10,7 @@ use quote::{format_ident, quote};
 /// `_operation` appended.
 const RESERVED: &[&str] = &[
     "builder",
+    "base_url",
     "endpoint",
     "format",
     "with_format",
@@ -50,17 +51,24 @@ pub fn method_name(op: &Operation) -> String {
     }
 }
 
-pub fn methods(api: &Api, types: &TokenStream) -> Vec<TokenStream> {
+/// `types` prefixes generated types (`::dataworks_types::`), `rt` the runtime (`::acs_client::`).
+pub fn methods(api: &Api, types: &TokenStream, rt: &TokenStream) -> Vec<TokenStream> {
     api.operations
         .iter()
         .filter_map(|op| match &op.style {
-            Style::Rpc { action, .. } => Some(method(api, op, action, types)),
+            Style::Rpc { action, .. } => Some(method(api, op, action, types, rt)),
             Style::Rest { .. } => None,
         })
         .collect()
 }
 
-fn method(api: &Api, op: &Operation, action: &str, types: &TokenStream) -> TokenStream {
+fn method(
+    api: &Api,
+    op: &Operation,
+    action: &str,
+    types: &TokenStream,
+    rt: &TokenStream,
+) -> TokenStream {
     let name = ident(&method_name(op));
     let request = ident(&op.request);
     let error = ident(&op.error_type);
@@ -94,7 +102,7 @@ fn method(api: &Api, op: &Operation, action: &str, types: &TokenStream) -> Token
             &self,
             request: #types #request,
         ) -> ::std::result::Result<Response<#response_ty>, Error<#types #error>> {
-            static OPERATION: ::acs_client::Operation = ::acs_client::Operation {
+            static OPERATION: #rt Operation = #rt Operation {
                 action: #action,
                 method: ::http::Method::#method_const,
                 idempotent: #idempotent,

@@ -4,6 +4,7 @@
 pub mod docs;
 pub mod reasons;
 pub mod types;
+pub mod wire;
 
 use crate::model::{Scalar, TypeRef};
 use proc_macro2::{Ident, Span, TokenStream};
@@ -58,5 +59,6 @@ pub fn type_tokens(t: &TypeRef, types_path: &TokenStream) -> TokenStream {
             quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
         }
         TypeRef::Json => quote!(::serde_json::Value),
+        TypeRef::Bytes => quote!(::std::vec::Vec<u8>),
     }
 }

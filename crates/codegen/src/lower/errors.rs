@@ -63,6 +63,7 @@ impl Lowerer<'_> {
                         message,
                         description: text("description").unwrap_or_default(),
                         body: None,
+                        media_type: None,
                     });
                 }
                 _ => self.refuse(
@@ -101,9 +102,11 @@ impl Lowerer<'_> {
                 continue;
             };
             let hint_name = format!("{op_name}{code}Body");
-            let body = self
-                .response_body(&response, &hint_name, &response_ptr)
-                .map(|(_, ty)| ty);
+            let (media_type, body) = match self.response_body(&response, &hint_name, &response_ptr)
+            {
+                Some((media, ty)) => (Some(media), Some(ty)),
+                None => (None, None),
+            };
             let code = match (&body, http_status.map(reason_name)) {
                 (Some(TypeRef::Named(n)), Some(r)) if r.starts_with("Status") => n.clone(),
                 _ => code,
@@ -116,6 +119,7 @@ impl Lowerer<'_> {
                 description: response.description.clone(),
                 templated: false,
                 body,
+                media_type,
             });
         }
         out

@@ -35,6 +35,7 @@ pub fn lower(spec: &OpenAPI, spec_name: &str) -> Result<Api, Refusals> {
         operations,
         common_errors,
         extensions: operations::x_extensions([&spec.extensions]),
+        security_schemes: operations::security_schemes(spec),
     };
     finish::finish(&mut api, &mut lowerer.refusals);
     if lowerer.refusals.is_empty() {
@@ -58,6 +59,9 @@ pub(crate) struct Lowerer<'s> {
     common: Vec<ErrorCase>,
     /// The document as JSON, built on first use to follow `$ref`s that are not components.
     document: Option<serde_json::Value>,
+    /// Lowering a REST operation: bodies and answers are read by their media type (a
+    /// `text/xml` answer is text), while RPC answers decode XML through their schema.
+    rest: bool,
 }
 
 impl<'s> Lowerer<'s> {
@@ -70,6 +74,7 @@ impl<'s> Lowerer<'s> {
             component_names: IndexMap::new(),
             common: Vec::new(),
             document: None,
+            rest: false,
         }
     }
 

@@ -1,4 +1,5 @@
-//! Paths -> operations. `/#Action=X` pseudo-paths (get + post) become one RPC operation.
+//! Paths -> operations. `/#Action=X` pseudo-paths become one RPC operation per Action (get +
+//! post, at one path or several: `/{AccountNumber}/{QueueName}/#Action=X` and `/#Action=X`).
 
 use super::errors::name_variants;
 use super::names::{pascal, snake, NameSet};
@@ -6,8 +7,9 @@ use super::schema_view::{normalize, resolve};
 use super::schemas::{constraints_of, describe, Hint};
 use super::Lowerer;
 use crate::model::{
-    CommonParameter, Docs, ErrorCase, Field, HttpMethod, Location, Operation, Response, Role,
-    StructDef, Style, TypeDef, TypeKind, TypeRef, Usage,
+    BodyKind, CommonParameter, Docs, ErrorCase, Field, HttpMethod, Location, Operation, ParamStyle,
+    ParamWire, Response, Role, Scalar, SecurityKind, SecurityScheme, StructDef, Style, TypeDef,
+    TypeKind, TypeRef, Usage,
 };
 use crate::refusal::{escape_segment, pointer};
 use openapiv3::{
@@ -45,6 +47,19 @@ fn pick_media(content: &indexmap::IndexMap<String, MediaType>) -> Option<(&Strin
         .or_else(|| content.iter().next())
 }
 
+/// One RPC pseudo-path: the path before `#` (`/` when empty) and its item.
+struct RpcPath<'s> {
+    route: &'s str,
+    item: &'s PathItem,
+    path_ptr: String,
+}
+
+/// A path of the document in spec order: an RPC Action (index into the groups) or a REST path.
+enum Entry<'s> {
+    Rpc(usize),
+    Rest(&'s str, &'s PathItem, String),
+}
+
 struct ResolvedParam<'a> {
     parameter: &'a Parameter,
     /// `$ref`'d from `components/parameters`: a common (protocol-level) parameter for RPC.
@@ -56,6 +71,11 @@ impl<'s> Lowerer<'s> {
     pub(crate) fn operations(&mut self) -> Vec<Operation> {
         let mut ops = Vec::new();
         let mut op_names = NameSet::default();
+        // RPC pseudo-paths grouped by Action (GET/POST twins may sit at different paths, e.g.
+        // `/{AccountNumber}/{QueueName}/#Action=X` and `/#Action=X`): one operation per Action,
+        // at the position of its first path.
+        let mut rpc_groups: Vec<(&str, Vec<RpcPath<'s>>)> = Vec::new();
+        let mut order: Vec<Entry<'s>> = Vec::new();
         for (path, item) in &self.spec.paths.paths {
             let path_ptr = pointer(&["paths", path]);
             let ReferenceOr::Item(item) = item else {
@@ -63,17 +83,38 @@ impl<'s> Lowerer<'s> {
                 continue;
             };
             if let Some((route, action)) = rpc_path(path) {
-                if let Some(op) = self.rpc_operation(route, action, item, &path_ptr, &mut op_names)
-                {
-                    ops.push(op);
+                let at = RpcPath {
+                    route,
+                    item,
+                    path_ptr,
+                };
+                match rpc_groups.iter_mut().find(|(a, _)| *a == action) {
+                    Some((_, paths)) => paths.push(at),
+                    None => {
+                        order.push(Entry::Rpc(rpc_groups.len()));
+                        rpc_groups.push((action, vec![at]));
+                    }
                 }
             } else {
-                for (method, op) in item.iter() {
-                    let op_ptr = format!("{path_ptr}/{method}");
-                    if let Some(op) =
-                        self.rest_operation(path, method, item, op, &op_ptr, &mut op_names)
-                    {
+                order.push(Entry::Rest(path, item, path_ptr));
+            }
+        }
+        for entry in order {
+            match entry {
+                Entry::Rpc(index) => {
+                    let (action, paths) = &rpc_groups[index];
+                    if let Some(op) = self.rpc_operation(action, paths, &mut op_names) {
                         ops.push(op);
+                    }
+                }
+                Entry::Rest(path, item, path_ptr) => {
+                    for (method, op) in item.iter() {
+                        let op_ptr = format!("{path_ptr}/{method}");
+                        if let Some(op) =
+                            self.rest_operation(path, method, item, op, &op_ptr, &mut op_names)
+                        {
+                            ops.push(op);
+                        }
                     }
                 }
             }
@@ -81,21 +122,50 @@ impl<'s> Lowerer<'s> {
         ops
     }
 
+    /// One RPC operation from every pseudo-path naming `action`: the union of their methods,
+    /// parameters, body fields and error codes; routed at each distinct path before `#`. Twins at
+    /// one pseudo-path share their parameters (the form body may carry what the query would);
+    /// across pseudo-paths a field is required only when each of them requires it: the AWS GET
+    /// twin at `/{AccountNumber}/{QueueName}/` has `AccountNumber`, the POST twin at `/` does not.
     fn rpc_operation(
         &mut self,
-        route: &str,
         action: &str,
-        item: &'s PathItem,
-        path_ptr: &str,
+        paths: &[RpcPath<'s>],
         op_names: &mut NameSet,
     ) -> Option<Operation> {
-        let methods: Vec<(&str, &openapiv3::Operation)> = item.iter().collect();
-        let (first_method, first) = *methods.first()?;
+        let methods: Vec<(&str, &'s openapiv3::Operation, &RpcPath<'s>)> = paths
+            .iter()
+            .flat_map(|at| at.item.iter().map(move |(m, op)| (m, op, at)))
+            .collect();
+        let (first_method, first, first_at) = *methods.first()?;
         let stem = op_names.claim(&[pascal(action, "Op")]);
         let mut fields: Vec<Field> = Vec::new();
         let mut common: Vec<CommonParameter> = Vec::new();
         let mut own_codes: Vec<ErrorCase> = Vec::new();
-        for (method, op) in &methods {
+        let mut routes: Vec<String> = Vec::new();
+        let mut http_methods: Vec<HttpMethod> = Vec::new();
+        // Per wire name: the pseudo-paths (their pointers) that require it.
+        let mut required_at: Vec<(String, Vec<String>)> = Vec::new();
+        let mut note_required = |name: &str, required: bool, at: &str| {
+            let entry = match required_at.iter_mut().position(|(n, _)| n == name) {
+                Some(i) => &mut required_at[i].1,
+                None => {
+                    required_at.push((name.to_owned(), Vec::new()));
+                    &mut required_at.last_mut().expect("just pushed").1
+                }
+            };
+            if required && !entry.iter().any(|p| p == at) {
+                entry.push(at.to_owned());
+            }
+        };
+        for (method, op, at) in &methods {
+            let (item, path_ptr) = (at.item, at.path_ptr.as_str());
+            if !routes.iter().any(|r| r == at.route) {
+                routes.push(at.route.to_owned());
+            }
+            if !http_methods.contains(&method_of(method)) {
+                http_methods.push(method_of(method));
+            }
             let op_ptr = format!("{path_ptr}/{method}");
             self.refuse_callbacks(op, &op_ptr);
             for p in self.parameters_of(item, op, path_ptr, &op_ptr) {
@@ -125,6 +195,7 @@ impl<'s> Lowerer<'s> {
                     }
                     continue;
                 }
+                note_required(&data.name, data.required, path_ptr);
                 if !fields.iter().any(|f| f.wire_name == data.name) {
                     if let Some(field) = self.param_field(&stem, &p) {
                         fields.push(field);
@@ -144,10 +215,11 @@ impl<'s> Lowerer<'s> {
                         {
                             Some(body_fields) => {
                                 for mut f in body_fields {
-                                    if f.wire_name != "Action"
-                                        && f.wire_name != "Version"
-                                        && !fields.iter().any(|x| x.wire_name == f.wire_name)
-                                    {
+                                    if f.wire_name == "Action" || f.wire_name == "Version" {
+                                        continue;
+                                    }
+                                    note_required(&f.wire_name, f.required, path_ptr);
+                                    if !fields.iter().any(|x| x.wire_name == f.wire_name) {
                                         f.location = Some(Location::Form);
                                         fields.push(f);
                                     }
@@ -169,6 +241,18 @@ impl<'s> Lowerer<'s> {
                 }
             }
         }
+        if paths.len() > 1 {
+            for field in &mut fields {
+                let required_by = required_at
+                    .iter()
+                    .find(|(n, _)| *n == field.wire_name)
+                    .map_or(0, |(_, at)| at.len());
+                if required_by < paths.len() {
+                    field.required = false;
+                }
+            }
+        }
+        let path_ptr = first_at.path_ptr.as_str();
         let first_ptr = format!("{path_ptr}/{first_method}");
         let response = self.success_response(&stem, first, &first_ptr);
         let errors = self.operation_errors(&stem, own_codes, first, &first_ptr);
@@ -178,16 +262,16 @@ impl<'s> Lowerer<'s> {
             method_name: snake(&stem),
             style: Style::Rpc {
                 action: action.to_owned(),
-                route: route.to_owned(),
-                methods: methods.iter().map(|(m, _)| method_of(m)).collect(),
+                routes,
+                methods: http_methods,
             },
             summary: first.summary.clone(),
             description: first.description.clone(),
-            deprecated: methods.iter().any(|(_, o)| o.deprecated),
+            deprecated: methods.iter().any(|(_, o, _)| o.deprecated),
             request,
             body_media_type: None,
             common_parameters: common,
-            extensions: x_extensions(methods.iter().map(|(_, o)| &o.extensions)),
+            extensions: x_extensions(methods.iter().map(|(_, o, _)| &o.extensions)),
             response,
             error_type: self.names.claim(&[format!("{stem}Error")]),
             errors,
@@ -205,6 +289,22 @@ impl<'s> Lowerer<'s> {
         op_names: &mut NameSet,
     ) -> Option<Operation> {
         self.refuse_callbacks(op, op_ptr);
+        self.rest = true;
+        let operation = self.rest_operation_inner(path, method, item, op, op_ptr, op_names);
+        self.rest = false;
+        operation
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn rest_operation_inner(
+        &mut self,
+        path: &str,
+        method: &str,
+        item: &'s PathItem,
+        op: &'s openapiv3::Operation,
+        op_ptr: &str,
+        op_names: &mut NameSet,
+    ) -> Option<Operation> {
         let raw_name = op
             .operation_id
             .clone()
@@ -226,31 +326,7 @@ impl<'s> Lowerer<'s> {
             if let Some(body) = self.resolve_body(body, &body_ptr) {
                 if let Some((media, m)) = pick_media(&body.content) {
                     let schema_ptr = format!("{body_ptr}/content/{}/schema", escape_segment(media));
-                    let binary = media.starts_with("application/octet-stream")
-                        || m.schema
-                            .as_ref()
-                            .and_then(|s| resolve(self.spec, s).ok())
-                            .is_some_and(|(_, s)| {
-                                normalize(&s.schema_kind).format.as_deref() == Some("binary")
-                            });
-                    if binary {
-                        self.refuse(
-                            schema_ptr,
-                            format!("binary request bodies ({media}) are not supported"),
-                        );
-                    } else {
-                        let hint_name = format!("{stem}Body");
-                        let ty = match &m.schema {
-                            Some(s) => self.type_ref(
-                                s,
-                                &Hint {
-                                    owner: "",
-                                    name: &hint_name,
-                                    pointer: schema_ptr,
-                                },
-                            ),
-                            None => TypeRef::Json,
-                        };
+                    if let Some(ty) = self.body_type(&stem, media, m, &schema_ptr) {
                         body_media_type = Some(media.clone());
                         let taken: Vec<&str> = fields
                             .iter()
@@ -277,6 +353,11 @@ impl<'s> Lowerer<'s> {
                             boxed: false,
                             location: Some(Location::Body),
                             flatten: false,
+                            param: Some(ParamWire {
+                                pointer: body_ptr.clone(),
+                                style: ParamStyle::Body,
+                                explode: false,
+                            }),
                         });
                     }
                 }
@@ -304,6 +385,38 @@ impl<'s> Lowerer<'s> {
             errors,
             pointer: op_ptr.to_owned(),
         })
+    }
+
+    /// The type of a REST request body of `media`: text and bytes by the media type, JSON,
+    /// form and multipart bodies by their schema (`None` after a refusal).
+    fn body_type(
+        &mut self,
+        stem: &str,
+        media: &str,
+        m: &MediaType,
+        schema_ptr: &str,
+    ) -> Option<TypeRef> {
+        let kind = BodyKind::of(media);
+        match kind {
+            BodyKind::Text => return Some(TypeRef::Scalar(Scalar::String)),
+            BodyKind::Binary => return Some(TypeRef::Bytes),
+            BodyKind::Json | BodyKind::Form | BodyKind::Multipart => {}
+        }
+        let Some(schema) = &m.schema else {
+            return Some(match kind {
+                BodyKind::Json => TypeRef::Json,
+                _ => TypeRef::Map(Box::new(TypeRef::Scalar(Scalar::String))),
+            });
+        };
+        let hint_name = format!("{stem}Body");
+        Some(self.type_ref(
+            schema,
+            &Hint {
+                owner: "",
+                name: &hint_name,
+                pointer: schema_ptr.to_owned(),
+            },
+        ))
     }
 
     fn refuse_callbacks(&mut self, op: &openapiv3::Operation, op_ptr: &str) {
@@ -407,6 +520,20 @@ impl<'s> Lowerer<'s> {
         ptr: &str,
     ) -> Option<(String, TypeRef)> {
         let (media, m) = pick_media(&response.content)?;
+        if self.rest {
+            // REST answers are read by their media type: text and bytes stay raw (no
+            // schema the generator applies describes them), JSON without a schema is any JSON.
+            match BodyKind::of(media) {
+                BodyKind::Text => return Some((media.clone(), TypeRef::Scalar(Scalar::String))),
+                BodyKind::Binary | BodyKind::Multipart | BodyKind::Form => {
+                    return Some((media.clone(), TypeRef::Bytes))
+                }
+                BodyKind::Json if m.schema.is_none() => {
+                    return Some((media.clone(), TypeRef::Json))
+                }
+                BodyKind::Json => {}
+            }
+        }
         let schema = m.schema.as_ref()?;
         let schema_ptr = format!("{ptr}/content/{}/schema", escape_segment(media));
         let ty = self.type_ref(
@@ -569,6 +696,7 @@ impl<'s> Lowerer<'s> {
             boxed: false,
             location: Some(location_of(p.parameter)),
             flatten: false,
+            param: Some(param_wire(p.parameter, &p.pointer)),
         })
     }
 
@@ -608,6 +736,116 @@ pub(crate) fn x_extensions<'a>(
                 out.insert(k.clone(), v.clone());
             }
         }
+    }
+    out
+}
+
+/// `style`/`explode` of a parameter, with OpenAPI's defaults.
+fn param_wire(p: &Parameter, pointer: &str) -> ParamWire {
+    use openapiv3::{PathStyle, QueryStyle};
+    let (style, explode) = match p {
+        Parameter::Query {
+            style,
+            parameter_data,
+            ..
+        } => {
+            let style = match style {
+                QueryStyle::Form => ParamStyle::Form,
+                QueryStyle::SpaceDelimited => ParamStyle::SpaceDelimited,
+                QueryStyle::PipeDelimited => ParamStyle::PipeDelimited,
+                QueryStyle::DeepObject => ParamStyle::DeepObject,
+            };
+            (
+                style,
+                parameter_data.explode.unwrap_or(style == ParamStyle::Form),
+            )
+        }
+        Parameter::Cookie { parameter_data, .. } => {
+            (ParamStyle::Form, parameter_data.explode.unwrap_or(true))
+        }
+        Parameter::Header { parameter_data, .. } => {
+            (ParamStyle::Simple, parameter_data.explode.unwrap_or(false))
+        }
+        Parameter::Path {
+            style,
+            parameter_data,
+        } => {
+            let style = match style {
+                PathStyle::Simple => ParamStyle::Simple,
+                PathStyle::Label => ParamStyle::Label,
+                PathStyle::Matrix => ParamStyle::Matrix,
+            };
+            (style, parameter_data.explode.unwrap_or(false))
+        }
+    };
+    ParamWire {
+        pointer: pointer.to_owned(),
+        style,
+        explode,
+    }
+}
+
+/// `components/securitySchemes` in spec order (`$ref`s to other schemes followed once).
+pub(crate) fn security_schemes(spec: &openapiv3::OpenAPI) -> Vec<SecurityScheme> {
+    let Some(components) = &spec.components else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (key, scheme) in &components.security_schemes {
+        let scheme = match scheme {
+            ReferenceOr::Item(s) => s,
+            ReferenceOr::Reference { reference } => match reference
+                .strip_prefix("#/components/securitySchemes/")
+                .and_then(|k| components.security_schemes.get(k))
+            {
+                Some(ReferenceOr::Item(s)) => s,
+                _ => continue,
+            },
+        };
+        let (kind, description) = match scheme {
+            openapiv3::SecurityScheme::APIKey {
+                location,
+                name,
+                description,
+                ..
+            } => {
+                let location = match location {
+                    openapiv3::APIKeyLocation::Query => Location::Query,
+                    openapiv3::APIKeyLocation::Header => Location::Header,
+                    openapiv3::APIKeyLocation::Cookie => Location::Cookie,
+                };
+                (
+                    SecurityKind::ApiKey {
+                        name: name.clone(),
+                        location,
+                    },
+                    description,
+                )
+            }
+            openapiv3::SecurityScheme::HTTP {
+                scheme,
+                description,
+                ..
+            } => {
+                let kind = match scheme.to_ascii_lowercase().as_str() {
+                    "bearer" => SecurityKind::Bearer,
+                    "basic" => SecurityKind::Basic,
+                    _ => SecurityKind::Http {
+                        scheme: scheme.clone(),
+                    },
+                };
+                (kind, description)
+            }
+            openapiv3::SecurityScheme::OAuth2 { description, .. }
+            | openapiv3::SecurityScheme::OpenIDConnect { description, .. } => {
+                (SecurityKind::Bearer, description)
+            }
+        };
+        out.push(SecurityScheme {
+            key: key.clone(),
+            description: description.clone(),
+            kind,
+        });
     }
     out
 }

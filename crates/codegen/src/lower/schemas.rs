@@ -252,6 +252,7 @@ impl<'s> Lowerer<'s> {
                         TypeRef::Vec(_) => "List".to_owned(),
                         TypeRef::Map(_) => "Map".to_owned(),
                         TypeRef::Json => "Value".to_owned(),
+                        TypeRef::Bytes => "Bytes".to_owned(),
                     };
                     variants.push((variant_names.claim(&[stem]), ty));
                 }
@@ -317,6 +318,7 @@ impl<'s> Lowerer<'s> {
                 boxed: false,
                 location: None,
                 flatten: false,
+                param: None,
             });
         }
         StructDef {
@@ -596,6 +598,13 @@ impl<'s> Lowerer<'s> {
     }
 
     fn scalar_plan(&mut self, schema: &Schema, any: &AnySchema, hint: &Hint) -> Plan {
+        // A file (multipart part, octet-stream body): bytes, never text.
+        if any.typ.as_deref() == Some("string")
+            && any.format.as_deref() == Some("binary")
+            && any.enumeration.is_empty()
+        {
+            return Plan::Ref(TypeRef::Bytes);
+        }
         let scalar = match (any.typ.as_deref(), any.format.as_deref()) {
             (Some("string"), _) => Scalar::String,
             (Some("boolean"), _) => Scalar::Bool,
@@ -963,6 +972,7 @@ impl<'s> Lowerer<'s> {
                 boxed: false,
                 location: None,
                 flatten: true,
+                param: None,
             });
         }
     }
@@ -992,5 +1002,6 @@ fn extra_field(def: &StructDef, value: TypeRef) -> Field {
         boxed: false,
         location: None,
         flatten: true,
+        param: None,
     }
 }

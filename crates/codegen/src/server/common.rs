@@ -7,8 +7,10 @@ use crate::model::{Api, Style};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-/// The `//!` docs of the generated crate.
-pub fn module_docs(api: &Api, rpc: bool) -> TokenStream {
+/// The `//!` docs of the generated crate; `rt` is the runtime's path (`::acs_server::`).
+pub fn module_docs(api: &Api, rpc: bool, rt: &TokenStream) -> TokenStream {
+    let runtime = rt.to_string().replace(' ', "");
+    let runtime = runtime.trim_matches(':');
     let trait_name = super::trait_name(api);
     let mut lines = vec![
         format!(
@@ -26,7 +28,7 @@ pub fn module_docs(api: &Api, rpc: bool) -> TokenStream {
     lines.extend([
         "Only what the spec determines (trait, per-operation glue, route table); reading, limits,"
             .to_owned(),
-        format!("the order of checks and the envelope answers are `acs_server::{module}`'s."),
+        format!("the order of checks and the envelope answers are `{runtime}::{module}`'s."),
     ]);
     lines.extend(
         [

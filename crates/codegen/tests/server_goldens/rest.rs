@@ -222,10 +222,10 @@ async fn handle_list_pets<T: FixturePetStoreApi>(
                 let _ = body;
                 let request = crate::rest::ListPetsRequest {
                     limit: ::acs_server::rest::optional_text(
-                        query.get("limit"),
+                        query.one("limit")?,
                         "limit",
                     )?,
-                    tag: ::acs_server::rest::optional_text(query.get("tag"), "tag")?,
+                    tag: ::acs_server::rest::optional_text(query.one("tag")?, "tag")?,
                 };
                 request.validate().map_err(::acs_server::rest::validation_error)?;
                 match ::acs_server::guard(

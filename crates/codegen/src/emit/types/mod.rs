@@ -81,7 +81,11 @@ impl<'a> Ctx<'a> {
 
     fn can_default_inner(&self, ty: &TypeRef, seen: &mut BTreeSet<String>) -> bool {
         match ty {
-            TypeRef::Scalar(_) | TypeRef::Vec(_) | TypeRef::Map(_) | TypeRef::Json => true,
+            TypeRef::Scalar(_)
+            | TypeRef::Vec(_)
+            | TypeRef::Map(_)
+            | TypeRef::Json
+            | TypeRef::Bytes => true,
             TypeRef::Named(n) => {
                 if !seen.insert(n.clone()) {
                     return false;
