@@ -1,4 +1,6 @@
 //! `cargo xtask codegen [--check]`: spec -> generated crates, or a drift check that writes nothing.
+//! `cargo xtask codegen --spec FILE --out DIR --name NAME`: another spec -> a standalone
+//! workspace (see [`crate::workspace`]).
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -127,14 +129,15 @@ pub fn read_spec(root: &Path) -> Result<String, String> {
 
 /// The task: write the outputs, or with `--check` report drift and fail.
 pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
+    const USAGE: &str =
+        "usage: cargo xtask codegen [--check] | cargo xtask codegen --spec FILE --out DIR --name NAME";
+    if let Some(other) = crate::workspace::Args::parse(args).map_err(|e| format!("{e}\n{USAGE}"))? {
+        return crate::workspace::run(root, &other);
+    }
     let check = match args {
         [] => false,
         [flag] if flag == "--check" => true,
-        _ => {
-            return Err(format!(
-                "usage: cargo xtask codegen [--check] (got {args:?})"
-            ))
-        }
+        _ => return Err(format!("{USAGE} (got {args:?})")),
     };
     let started = Instant::now();
     let spec_text = read_spec(root)?;

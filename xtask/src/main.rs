@@ -13,10 +13,10 @@ type Task = fn(&Path, &[String]) -> Result<(), String>;
 
 /// Every task: name, one-line help, entry point. Adding a task is one line here.
 const TASKS: &[(&str, &str, Task)] = &[
-    ("codegen", "regenerate the generated crates from spec/dataworks.yaml; --check: fail with a diff if stale", xtask::codegen::run),
+    ("codegen", "regenerate the generated crates from spec/dataworks.yaml; --check: fail with a diff if stale; --spec FILE --out DIR --name NAME: another spec -> a workspace with NAME-types, NAME-client, NAME-server", xtask::codegen::run),
     ("bench", "benchmarks: release build, load vs the reference, criterion, scale, codegen -> BENCHMARKS.md; --quick: debug smoke run -> target/bench-quick.md", bench::run),
-    ("corpus", "the generator over ../shared/spec-corpus (or DIR): one row per spec (generate / types compile / examples round-tripped); scratch crates in target/corpus", corpus::run),
-    ("test", "the whole suite: fmt, codegen check, clippy, tests (SQLite + PostgreSQL), SDK interop, bounded reliability; --quick skips the last three", run_test),
+    ("corpus", "the generator over ../shared/spec-corpus (or DIR): one row per spec (generate / types, client, server compile / examples round-tripped / loopback call); scratch workspaces in target/corpus", corpus::run),
+    ("test", "the whole suite: fmt, codegen check, clippy, tests (SQLite + PostgreSQL), spec corpus, SDK interop, bounded reliability, explorer, quick bench; --quick stops after the tests", run_test),
     ("reliability", "full reliability suite (release server: schemathesis, crashes, restarts, replicas, floods) + 10 min cargo-fuzz per target -> RELIABILITY.md", reliability::run),
 ];
 

@@ -2,7 +2,7 @@
 //!
 //! Steps run in order and stop at the first failure: formatting, the codegen drift check, clippy,
 //! every workspace test (SQLite always; PostgreSQL through `DATAWORKS_TEST_POSTGRES_URL`), the
-//! official Alibaba Cloud SDKs against the real binary (on SQLite and on PostgreSQL), the bounded
+//! generator over the public spec corpus (`cargo xtask corpus`), the official Alibaba Cloud SDKs against the real binary (on SQLite and on PostgreSQL), the bounded
 //! reliability suite on the same binary (`tests/reliability/run.py`, seeded; the full run is
 //! `cargo xtask reliability`), the API Explorer page in Debian's headless chromium
 //! (`tests/explorer`), and the benchmark harness in quick mode so it keeps working.
@@ -57,6 +57,10 @@ pub fn run(root: &Path, options: &Options) -> Result<(), String> {
     if options.quick {
         return Ok(());
     }
+    // The generator over the public spec corpus: three crates per spec built in the shared
+    // `target/corpus/target` (built once, kept between runs), examples round-tripped, one
+    // loopback call per spec.
+    step(root, "spec corpus", "cargo", &["xtask", "corpus"], &[])?;
     let server = root.join("target/debug/dataworks-server");
     let server = server.to_string_lossy();
     let interop = "tests/sdk-interop/run.py";

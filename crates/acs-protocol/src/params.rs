@@ -26,6 +26,9 @@ pub enum Origin {
     Query,
     /// From an `application/x-www-form-urlencoded` body.
     Body,
+    /// From the request path: an RPC route with parameters (`/{AccountNumber}/{QueueName}/`,
+    /// AWS Query style). Not signed as parameters (the path is part of the canonical URI).
+    Path,
 }
 
 /// One parameter: `buf[start..mid]` is its name, `buf[mid..end]` its value.
@@ -101,6 +104,27 @@ impl Params {
             });
         }
         params.checked()
+    }
+
+    /// Adds the parameters of the request path (already decoded by the router), refusing a
+    /// name that also arrived in the query or body, like any repeated name.
+    pub fn with_path_params<'a>(
+        mut self,
+        pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Result<Params, AcsError> {
+        for (name, value) in pairs {
+            let start = self.buf.len();
+            self.buf.push_str(name);
+            let mid = self.buf.len();
+            self.buf.push_str(value);
+            self.entries.push(Entry {
+                start,
+                mid,
+                end: self.buf.len(),
+                origin: Origin::Path,
+            });
+        }
+        self.checked()
     }
 
     fn checked(self) -> Result<Params, AcsError> {

@@ -1,5 +1,5 @@
-//! The RPC router (`/?Action=X&Version=V`): one `/` route for GET, POST and PUT that reads the
-//! parameters, resolves `Action` and `Version`, authenticates, then hands the request to the
+//! The RPC router (`/?Action=X&Version=V`): one `/` route (or the spec's routes, see
+//! [`RpcService::ROUTES`]) for GET, POST and PUT that reads the parameters, resolves `Action` and `Version`, authenticates, then hands the request to the
 //! generated [`RpcService::call`], which matches on the operation (no boxing, no lookup table).
 //!
 //! Order of checks, each answered in the envelope: method (405 with `Allow`) -> body limit (413)
@@ -64,8 +64,20 @@ pub trait RpcService: Send + Sync + 'static {
     /// The spec's version and protocol codes.
     const SPEC: RpcSpec;
 
+    /// The paths RPC requests are served at: `/`, and the paths before `#` of pseudo-paths
+    /// such as `/{AccountNumber}/{QueueName}/#Action=X` (axum syntax; their parameters are
+    /// added to the request's parameters under their names).
+    const ROUTES: &'static [&'static str] = &["/"];
+
     /// The operation an `Action` names, `None` for an unknown one.
     fn operation(action: &str) -> Option<Self::Operation>;
+
+    /// Whether `operation` is served at `route` (one of [`Self::ROUTES`]); another route
+    /// answers it like an unknown action.
+    fn serves(operation: Self::Operation, route: &str) -> bool {
+        let _ = (operation, route);
+        true
+    }
 
     /// Serves `ctx.operation` for an authenticated request with `params`.
     fn call(
@@ -75,8 +87,9 @@ pub trait RpcService: Send + Sync + 'static {
     ) -> impl Future<Output = Result<HttpAnswer, AcsError>> + Send;
 }
 
-/// The router: `/` for GET, POST and PUT (everything else 405 with `Allow`), any other path
-/// 404, every answer in the API's envelope. Add tower layers to the result as usual.
+/// The router: [`RpcService::ROUTES`] (`/`) for GET, POST and PUT (everything else 405 with
+/// `Allow`), any other path 404, every answer in the API's envelope. Add tower layers to the
+/// result as usual.
 pub fn router<S, L, N>(
     service: S,
     config: ServerConfig<S::Operation, Verifier<L, N>>,
@@ -87,8 +100,11 @@ where
     N: NonceStore + 'static,
 {
     let shared = Arc::new(Shared { service, config });
-    axum::Router::new()
-        .route("/", axum::routing::any(entry::<S, L, N>))
+    S::ROUTES
+        .iter()
+        .fold(axum::Router::new(), |router, route| {
+            router.route(route, axum::routing::any(entry::<S, L, N>))
+        })
         .fallback(path_not_found::<S, L, N>)
         .with_state(shared)
 }
@@ -167,6 +183,8 @@ fn resolve_operation<S: RpcService>(
 
 async fn entry<S, L, N>(
     axum::extract::State(shared): SharedState<S, L, N>,
+    route: axum::extract::MatchedPath,
+    path: Result<axum::extract::RawPathParams, axum::extract::rejection::RawPathParamsRejection>,
     request: axum::extract::Request,
 ) -> axum::response::Response
 where
@@ -210,8 +228,14 @@ where
     };
     let format = Format::from_params(&params);
     let operation = match resolve_operation::<S>(&params, &parts.headers) {
-        Ok(operation) => operation,
+        Ok(operation) if S::serves(operation, route.as_str()) => operation,
+        Ok(_) => return fail(AcsError::action_not_found(), format),
         Err(e) => return fail(e, format),
+    };
+    // A path that is not UTF-8 once decoded cannot name a parameter value.
+    let path_params: Vec<(&str, &str)> = match &path {
+        Ok(path) => path.iter().collect(),
+        Err(_) => return fail(AcsError::action_not_found(), format),
     };
     config.hooks.before(operation, &request_id);
     let served = tokio::time::timeout_at(
@@ -220,7 +244,10 @@ where
             shared,
             operation,
             &parts,
-            &params,
+            RequestParams {
+                signed: &params,
+                path: &path_params,
+            },
             &body,
             &request_id,
             format,
@@ -239,12 +266,19 @@ where
     .conclude(result, None)
 }
 
+/// A request's parameters: query and form body (what the signature covers), and those of the
+/// path of an RPC route with parameters.
+struct RequestParams<'a> {
+    signed: &'a Params,
+    path: &'a [(&'a str, &'a str)],
+}
+
 /// Authenticates, checks `Format` and calls the generated glue for one resolved operation.
 async fn dispatch<S, L, N>(
     shared: &Shared<S, L, N>,
     operation: S::Operation,
     parts: &http::request::Parts,
-    params: &Params,
+    params: RequestParams<'_>,
     body: &[u8],
     request_id: &RequestId,
     format: Format,
@@ -254,6 +288,10 @@ where
     L: CredentialLookup + 'static,
     N: NonceStore + 'static,
 {
+    let RequestParams {
+        signed: params,
+        path: path_params,
+    } = params;
     let incoming = IncomingRequest {
         method: &parts.method,
         headers: &parts.headers,
@@ -284,5 +322,13 @@ where
         format,
         operation,
     };
-    shared.service.call(ctx, params).await
+    if path_params.is_empty() {
+        return shared.service.call(ctx, params).await;
+    }
+    // The signature covers the query and body only (the path is part of the canonical URI);
+    // the operation reads the path's parameters beside them.
+    let params = params
+        .clone()
+        .with_path_params(path_params.iter().copied())?;
+    shared.service.call(ctx, &params).await
 }

@@ -117,10 +117,13 @@ pub struct Operation {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Style {
-    /// `GET|POST /?Action=<action>&...`; `route` is the path before `#` (normally `/`).
+    /// `GET|POST /?Action=<action>&...`. `routes`: every distinct path before `#` the spec
+    /// names for the Action (normally only `/`; AWS: `/{AccountNumber}/{QueueName}/` too, its
+    /// path parameters being fields with [`Location::Path`]); `methods`: the union of their
+    /// methods.
     Rpc {
         action: String,
-        route: String,
+        routes: Vec<String>,
         methods: Vec<HttpMethod>,
     },
     /// An ordinary REST operation.

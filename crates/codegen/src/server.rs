@@ -130,9 +130,16 @@ fn operation_doc_lines(op: &crate::model::Operation) -> Vec<String> {
         lines.push(String::new());
     }
     match &op.style {
-        Style::Rpc { action, .. } => lines.push(format!(
-            "Reached by `GET|POST|PUT /?Action={action}` (or the `x-acs-action` header)."
-        )),
+        Style::Rpc { action, routes, .. } => {
+            let at: Vec<String> = routes.iter().map(|r| format!("`{r}`")).collect();
+            let at = match at.as_slice() {
+                [only] if only == "`/`" => String::new(),
+                _ => format!(" at {}", at.join(" or ")),
+            };
+            lines.push(format!(
+                "Reached by `GET|POST|PUT /?Action={action}` (or the `x-acs-action` header){at}."
+            ))
+        }
         Style::Rest { method, path } => {
             lines.push(format!("Reached by `{} {path}`.", method.as_str()))
         }

@@ -4,7 +4,7 @@
 
 mod common;
 
-const FIXTURES: &[&str] = &["rpc", "rest", "rest_io"];
+const FIXTURES: &[&str] = &["rpc", "rest", "aws", "rest_io"];
 
 #[test]
 fn goldens_equal_fresh_generator_output() {

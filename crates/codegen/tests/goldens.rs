@@ -16,7 +16,7 @@ mod rest_behaviour;
 #[path = "behaviour/rpc.rs"]
 mod rpc_behaviour;
 
-const FIXTURES: &[&str] = &["rpc", "rest"];
+const FIXTURES: &[&str] = &["rpc", "rest", "aws"];
 
 #[test]
 fn generating_twice_gives_identical_bytes() {

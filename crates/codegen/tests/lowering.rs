@@ -19,15 +19,15 @@ fn rpc_pseudo_paths_become_one_operation_with_protocol_parameters_apart() {
     assert_eq!(op.method_name, "update_thing");
     let Style::Rpc {
         action,
-        route,
+        routes,
         methods,
     } = &op.style
     else {
         panic!("not RPC: {:?}", op.style)
     };
     assert_eq!(
-        (action.as_str(), route.as_str(), methods.len()),
-        ("UpdateThing", "/", 2)
+        (action.as_str(), routes.as_slice(), methods.len()),
+        ("UpdateThing", ["/".to_owned()].as_slice(), 2)
     );
     let common: Vec<&str> = op
         .common_parameters

@@ -11,6 +11,7 @@ use std::path::PathBuf;
 const FIXTURES: &[(&str, &str)] = &[
     ("rest", "crate::rest"),
     ("rpc", "crate::rpc"),
+    ("aws", "crate::aws"),
     ("rest_io", "crate::rest_io"),
 ];
 

@@ -1,6 +1,7 @@
 //! The server emitter's goldens compiled as modules of this test crate (next to the types goldens
 //! they use) and exercised over real loopback HTTP: the REST fixture gives ordinary axum routes in
-//! the trait style, the RPC fixture the `/` dispatcher. Also: what the server emitter refuses.
+//! the trait style, the RPC fixture the `/` dispatcher, the AWS Query fixture RPC routes with path
+//! parameters. Also: what the server emitter refuses.
 
 mod common;
 
@@ -11,6 +12,12 @@ mod rest;
 #[path = "goldens/rpc.rs"]
 mod rpc;
 
+#[allow(dead_code)]
+#[path = "goldens/aws.rs"]
+mod aws;
+#[allow(dead_code)]
+#[path = "server_goldens/aws.rs"]
+mod aws_server;
 #[allow(dead_code)]
 #[path = "server_goldens/rest.rs"]
 mod rest_server;
@@ -444,6 +451,233 @@ mod rpc_behaviour {
         let answer = send(http.get(format!("{base}/?Action=ListThings&Version=2020-05-18"))).await;
         answer.error(400, "MissingParameter");
         assert_eq!(things.0.load(Ordering::SeqCst), 3);
+    }
+}
+
+/// AWS Query style: `/{AccountNumber}/{QueueName}/#Action=AddPermission` (GET) and
+/// `/#Action=AddPermission` (POST) are one operation served at both paths, the path's
+/// parameters read like any other; an Action whose pseudo-paths are all `/` is not served at the
+/// queue's path.
+mod aws_behaviour {
+    use super::*;
+    use crate::aws::*;
+    use crate::aws_server::{router, FixtureQueueApi, Operation, RequestContext, ServerConfig};
+    use acs_protocol::auth::{
+        Credential, CredentialLookup, InMemoryNonceStore, LookupError, Verifier,
+    };
+    use acs_protocol::secret::{AccessKeySecret, SecurityToken};
+    use acs_protocol::signature::SignatureVersion;
+    use acs_protocol::signing::{new_nonce, sign_request, Credentials, SignRequest};
+
+    struct OneKey;
+
+    #[async_trait::async_trait]
+    impl CredentialLookup for OneKey {
+        async fn lookup(
+            &self,
+            id: &str,
+            _: Option<&SecurityToken>,
+        ) -> Result<Option<Credential>, LookupError> {
+            Ok((id == "key").then(|| Credential {
+                secret: AccessKeySecret::new("secret"),
+                principal: "alice".into(),
+                active: true,
+            }))
+        }
+    }
+
+    /// Records every request the trait receives.
+    #[derive(Default)]
+    struct Queues(Mutex<Vec<String>>);
+
+    impl FixtureQueueApi for Queues {
+        async fn add_permission(
+            &self,
+            _ctx: &RequestContext,
+            req: AddPermissionParams,
+        ) -> Result<AddPermissionResult, AddPermissionError> {
+            self.0.lock().unwrap().push(format!("{req:?}"));
+            Ok(AddPermissionResult {
+                granted: Some(req.label),
+            })
+        }
+
+        async fn list_queues(
+            &self,
+            _ctx: &RequestContext,
+            req: ListQueuesParams,
+        ) -> Result<ListQueuesResult, ListQueuesError> {
+            self.0.lock().unwrap().push(format!("{req:?}"));
+            Ok(ListQueuesResult::default())
+        }
+    }
+
+    /// A signed request for `action` to `path` (query parameters; POST sends them as a form).
+    fn signed(
+        http: &reqwest::Client,
+        base: &str,
+        method: http::Method,
+        path: &str,
+        action: &str,
+        params: &[(&str, &str)],
+    ) -> reqwest::RequestBuilder {
+        let params: Vec<(String, String)> = params
+            .iter()
+            .map(|(n, v)| ((*n).into(), (*v).into()))
+            .collect();
+        let host = base.trim_start_matches("http://");
+        let signed = sign_request(&SignRequest {
+            method: &method,
+            host,
+            action,
+            version: "2012-11-05",
+            params: &params,
+            credentials: &Credentials::new("key", "secret"),
+            scheme: SignatureVersion::V3,
+            nonce: &new_nonce(),
+            timestamp: time::OffsetDateTime::now_utc(),
+        })
+        .unwrap();
+        let mut builder = http.request(method, format!("{base}{path}?{}", signed.query));
+        for (name, value) in signed.headers {
+            builder = builder.header(name, value);
+        }
+        builder
+    }
+
+    #[test]
+    fn get_and_post_twins_at_two_paths_are_one_operation() {
+        let api = codegen::lower(&common::load("aws"), "aws.yaml").unwrap();
+        let names: Vec<&str> = api.operations.iter().map(|op| op.name.as_str()).collect();
+        assert_eq!(names, ["AddPermission", "ListQueues"]);
+        assert_eq!(Operation::ALL.len(), 2);
+        let codegen::model::Style::Rpc {
+            routes, methods, ..
+        } = &api.operations[0].style
+        else {
+            panic!("RPC")
+        };
+        assert_eq!(routes, &["/{AccountNumber}/{QueueName}/", "/"]);
+        assert_eq!(
+            methods,
+            &[
+                codegen::model::HttpMethod::Get,
+                codegen::model::HttpMethod::Post
+            ]
+        );
+        // Required by both twins: required. Only one twin has it: optional.
+        let request = api.request_struct(&api.operations[0]).unwrap();
+        let required: Vec<(&str, bool)> = request
+            .fields
+            .iter()
+            .map(|f| (f.wire_name.as_str(), f.required))
+            .collect();
+        assert_eq!(
+            required,
+            [
+                ("Label", true),
+                ("AccountNumber", false),
+                ("QueueName", false),
+                ("QueueUrl", false)
+            ]
+        );
+    }
+
+    #[tokio::test]
+    async fn rpc_routes_keep_the_path_before_the_fragment_and_read_its_parameters() {
+        let queues = Arc::new(Queues::default());
+        let verifier = Verifier::new(OneKey, InMemoryNonceStore::new(1000));
+        let base = serve(router(queues.clone(), ServerConfig::new(verifier))).await;
+        let http = reqwest::Client::new();
+        let get = http::Method::GET;
+
+        // The GET twin at the queue's path: its path parameters reach the trait.
+        let answer = send(signed(
+            &http,
+            &base,
+            get.clone(),
+            "/123456789012/orders/",
+            "AddPermission",
+            &[("Label", "alice")],
+        ))
+        .await;
+        assert_eq!(answer.status, 200, "{}", answer.body);
+        assert_eq!(answer.json()["Granted"], "alice");
+        // The POST twin at `/`.
+        let answer = send(signed(
+            &http,
+            &base,
+            http::Method::POST,
+            "/",
+            "AddPermission",
+            &[("Label", "bob"), ("QueueUrl", "https://q.example/1/orders")],
+        ))
+        .await;
+        assert_eq!(answer.status, 200, "{}", answer.body);
+        // A path parameter that is not an integer is refused by name, like a query one.
+        let answer = send(signed(
+            &http,
+            &base,
+            get.clone(),
+            "/not-a-number/orders/",
+            "AddPermission",
+            &[("Label", "carol")],
+        ))
+        .await;
+        assert!(answer
+            .error(400, "InvalidParameter")
+            .contains("AccountNumber"));
+        // The same name in the path and the query is ambiguous: refused.
+        let answer = send(signed(
+            &http,
+            &base,
+            get.clone(),
+            "/1/orders/",
+            "AddPermission",
+            &[("Label", "dave"), ("QueueName", "other")],
+        ))
+        .await;
+        assert!(answer.error(400, "InvalidParameter").contains("QueueName"));
+        // ListQueues has no pseudo-path at the queue's path: not found there, found at `/`.
+        let answer = send(signed(
+            &http,
+            &base,
+            get.clone(),
+            "/1/orders/",
+            "ListQueues",
+            &[],
+        ))
+        .await;
+        answer.error(404, "InvalidAction.NotFound");
+        let answer = send(signed(&http, &base, get.clone(), "/", "ListQueues", &[])).await;
+        assert_eq!(answer.status, 200, "{}", answer.body);
+        // Other paths stay 404.
+        let answer = send(signed(
+            &http,
+            &base,
+            get,
+            "/1/",
+            "AddPermission",
+            &[("Label", "x")],
+        ))
+        .await;
+        answer.error(404, "InvalidAction.NotFound");
+
+        let seen = queues.0.lock().unwrap().clone();
+        assert_eq!(seen.len(), 3, "{seen:?}");
+        assert!(
+            seen[0].contains("account_number: Some(123456789012)")
+                && seen[0].contains("queue_name: Some(\"orders\")")
+                && seen[0].contains("queue_url: None"),
+            "{}",
+            seen[0]
+        );
+        assert!(
+            seen[1].contains("account_number: None")
+                && seen[1].contains("queue_url: Some(\"https://q.example/1/orders\")"),
+            "{}",
+            seen[1]
+        );
     }
 }
 

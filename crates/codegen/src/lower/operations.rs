@@ -1,4 +1,5 @@
-//! Paths -> operations. `/#Action=X` pseudo-paths (get + post) become one RPC operation.
+//! Paths -> operations. `/#Action=X` pseudo-paths become one RPC operation per Action (get +
+//! post, at one path or several: `/{AccountNumber}/{QueueName}/#Action=X` and `/#Action=X`).
 
 use super::errors::name_variants;
 use super::names::{pascal, snake, NameSet};
@@ -46,6 +47,19 @@ fn pick_media(content: &indexmap::IndexMap<String, MediaType>) -> Option<(&Strin
         .or_else(|| content.iter().next())
 }
 
+/// One RPC pseudo-path: the path before `#` (`/` when empty) and its item.
+struct RpcPath<'s> {
+    route: &'s str,
+    item: &'s PathItem,
+    path_ptr: String,
+}
+
+/// A path of the document in spec order: an RPC Action (index into the groups) or a REST path.
+enum Entry<'s> {
+    Rpc(usize),
+    Rest(&'s str, &'s PathItem, String),
+}
+
 struct ResolvedParam<'a> {
     parameter: &'a Parameter,
     /// `$ref`'d from `components/parameters`: a common (protocol-level) parameter for RPC.
@@ -57,6 +71,11 @@ impl<'s> Lowerer<'s> {
     pub(crate) fn operations(&mut self) -> Vec<Operation> {
         let mut ops = Vec::new();
         let mut op_names = NameSet::default();
+        // RPC pseudo-paths grouped by Action (GET/POST twins may sit at different paths, e.g.
+        // `/{AccountNumber}/{QueueName}/#Action=X` and `/#Action=X`): one operation per Action,
+        // at the position of its first path.
+        let mut rpc_groups: Vec<(&str, Vec<RpcPath<'s>>)> = Vec::new();
+        let mut order: Vec<Entry<'s>> = Vec::new();
         for (path, item) in &self.spec.paths.paths {
             let path_ptr = pointer(&["paths", path]);
             let ReferenceOr::Item(item) = item else {
@@ -64,17 +83,38 @@ impl<'s> Lowerer<'s> {
                 continue;
             };
             if let Some((route, action)) = rpc_path(path) {
-                if let Some(op) = self.rpc_operation(route, action, item, &path_ptr, &mut op_names)
-                {
-                    ops.push(op);
+                let at = RpcPath {
+                    route,
+                    item,
+                    path_ptr,
+                };
+                match rpc_groups.iter_mut().find(|(a, _)| *a == action) {
+                    Some((_, paths)) => paths.push(at),
+                    None => {
+                        order.push(Entry::Rpc(rpc_groups.len()));
+                        rpc_groups.push((action, vec![at]));
+                    }
                 }
             } else {
-                for (method, op) in item.iter() {
-                    let op_ptr = format!("{path_ptr}/{method}");
-                    if let Some(op) =
-                        self.rest_operation(path, method, item, op, &op_ptr, &mut op_names)
-                    {
+                order.push(Entry::Rest(path, item, path_ptr));
+            }
+        }
+        for entry in order {
+            match entry {
+                Entry::Rpc(index) => {
+                    let (action, paths) = &rpc_groups[index];
+                    if let Some(op) = self.rpc_operation(action, paths, &mut op_names) {
                         ops.push(op);
+                    }
+                }
+                Entry::Rest(path, item, path_ptr) => {
+                    for (method, op) in item.iter() {
+                        let op_ptr = format!("{path_ptr}/{method}");
+                        if let Some(op) =
+                            self.rest_operation(path, method, item, op, &op_ptr, &mut op_names)
+                        {
+                            ops.push(op);
+                        }
                     }
                 }
             }
@@ -82,21 +122,50 @@ impl<'s> Lowerer<'s> {
         ops
     }
 
+    /// One RPC operation from every pseudo-path naming `action`: the union of their methods,
+    /// parameters, body fields and error codes; routed at each distinct path before `#`. Twins at
+    /// one pseudo-path share their parameters (the form body may carry what the query would);
+    /// across pseudo-paths a field is required only when each of them requires it: the AWS GET
+    /// twin at `/{AccountNumber}/{QueueName}/` has `AccountNumber`, the POST twin at `/` does not.
     fn rpc_operation(
         &mut self,
-        route: &str,
         action: &str,
-        item: &'s PathItem,
-        path_ptr: &str,
+        paths: &[RpcPath<'s>],
         op_names: &mut NameSet,
     ) -> Option<Operation> {
-        let methods: Vec<(&str, &openapiv3::Operation)> = item.iter().collect();
-        let (first_method, first) = *methods.first()?;
+        let methods: Vec<(&str, &'s openapiv3::Operation, &RpcPath<'s>)> = paths
+            .iter()
+            .flat_map(|at| at.item.iter().map(move |(m, op)| (m, op, at)))
+            .collect();
+        let (first_method, first, first_at) = *methods.first()?;
         let stem = op_names.claim(&[pascal(action, "Op")]);
         let mut fields: Vec<Field> = Vec::new();
         let mut common: Vec<CommonParameter> = Vec::new();
         let mut own_codes: Vec<ErrorCase> = Vec::new();
-        for (method, op) in &methods {
+        let mut routes: Vec<String> = Vec::new();
+        let mut http_methods: Vec<HttpMethod> = Vec::new();
+        // Per wire name: the pseudo-paths (their pointers) that require it.
+        let mut required_at: Vec<(String, Vec<String>)> = Vec::new();
+        let mut note_required = |name: &str, required: bool, at: &str| {
+            let entry = match required_at.iter_mut().position(|(n, _)| n == name) {
+                Some(i) => &mut required_at[i].1,
+                None => {
+                    required_at.push((name.to_owned(), Vec::new()));
+                    &mut required_at.last_mut().expect("just pushed").1
+                }
+            };
+            if required && !entry.iter().any(|p| p == at) {
+                entry.push(at.to_owned());
+            }
+        };
+        for (method, op, at) in &methods {
+            let (item, path_ptr) = (at.item, at.path_ptr.as_str());
+            if !routes.iter().any(|r| r == at.route) {
+                routes.push(at.route.to_owned());
+            }
+            if !http_methods.contains(&method_of(method)) {
+                http_methods.push(method_of(method));
+            }
             let op_ptr = format!("{path_ptr}/{method}");
             self.refuse_callbacks(op, &op_ptr);
             for p in self.parameters_of(item, op, path_ptr, &op_ptr) {
@@ -126,6 +195,7 @@ impl<'s> Lowerer<'s> {
                     }
                     continue;
                 }
+                note_required(&data.name, data.required, path_ptr);
                 if !fields.iter().any(|f| f.wire_name == data.name) {
                     if let Some(field) = self.param_field(&stem, &p) {
                         fields.push(field);
@@ -145,10 +215,11 @@ impl<'s> Lowerer<'s> {
                         {
                             Some(body_fields) => {
                                 for mut f in body_fields {
-                                    if f.wire_name != "Action"
-                                        && f.wire_name != "Version"
-                                        && !fields.iter().any(|x| x.wire_name == f.wire_name)
-                                    {
+                                    if f.wire_name == "Action" || f.wire_name == "Version" {
+                                        continue;
+                                    }
+                                    note_required(&f.wire_name, f.required, path_ptr);
+                                    if !fields.iter().any(|x| x.wire_name == f.wire_name) {
                                         f.location = Some(Location::Form);
                                         fields.push(f);
                                     }
@@ -170,6 +241,18 @@ impl<'s> Lowerer<'s> {
                 }
             }
         }
+        if paths.len() > 1 {
+            for field in &mut fields {
+                let required_by = required_at
+                    .iter()
+                    .find(|(n, _)| *n == field.wire_name)
+                    .map_or(0, |(_, at)| at.len());
+                if required_by < paths.len() {
+                    field.required = false;
+                }
+            }
+        }
+        let path_ptr = first_at.path_ptr.as_str();
         let first_ptr = format!("{path_ptr}/{first_method}");
         let response = self.success_response(&stem, first, &first_ptr);
         let errors = self.operation_errors(&stem, own_codes, first, &first_ptr);
@@ -179,16 +262,16 @@ impl<'s> Lowerer<'s> {
             method_name: snake(&stem),
             style: Style::Rpc {
                 action: action.to_owned(),
-                route: route.to_owned(),
-                methods: methods.iter().map(|(m, _)| method_of(m)).collect(),
+                routes,
+                methods: http_methods,
             },
             summary: first.summary.clone(),
             description: first.description.clone(),
-            deprecated: methods.iter().any(|(_, o)| o.deprecated),
+            deprecated: methods.iter().any(|(_, o, _)| o.deprecated),
             request,
             body_media_type: None,
             common_parameters: common,
-            extensions: x_extensions(methods.iter().map(|(_, o)| &o.extensions)),
+            extensions: x_extensions(methods.iter().map(|(_, o, _)| &o.extensions)),
             response,
             error_type: self.names.claim(&[format!("{stem}Error")]),
             errors,

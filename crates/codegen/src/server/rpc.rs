@@ -46,6 +46,39 @@ pub fn emit(api: &Api, types_path: &TokenStream, rt: &TokenStream) -> TokenStrea
         })
     });
 
+    // Routes other than `/` (AWS Query: `/{AccountNumber}/{QueueName}/#Action=X`): the router
+    // serves each, and an operation only at its own.
+    let mut routes: Vec<&str> = Vec::new();
+    for op in &api.operations {
+        if let Style::Rpc { routes: own, .. } = &op.style {
+            for r in own {
+                if !routes.contains(&r.as_str()) {
+                    routes.push(r);
+                }
+            }
+        }
+    }
+    let route_items = if routes == ["/"] {
+        quote!()
+    } else {
+        let serves = api.operations.iter().filter_map(|op| {
+            let Style::Rpc { routes: own, .. } = &op.style else {
+                return None;
+            };
+            let variant = operation_variant(op);
+            Some(quote!(Operation::#variant => ::std::matches!(route, #(#own)|*),))
+        });
+        quote! {
+            const ROUTES: &'static [&'static str] = &[#(#routes),*];
+
+            fn serves(operation: Operation, route: &str) -> bool {
+                match operation {
+                    #(#serves)*
+                }
+            }
+        }
+    };
+
     quote! {
         /// The router: `/` for GET, POST and PUT (everything else 405 with `Allow`), any other path
         /// 404, every answer in the API's envelope. Add tower layers to the result as usual.
@@ -69,6 +102,8 @@ pub fn emit(api: &Api, types_path: &TokenStream, rt: &TokenStream) -> TokenStrea
                 format_parameter: #format_parameter,
                 region_parameter: #region_parameter,
             };
+
+            #route_items
 
             fn operation(action: &str) -> ::std::option::Option<Operation> {
                 Operation::from_action(action)
