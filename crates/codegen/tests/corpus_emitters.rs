@@ -46,9 +46,14 @@ fn every_corpus_spec_gets_a_client_and_a_server_or_refusals_that_resolve() {
         ];
         for (emitter, output) in outputs {
             match output {
-                Ok(text) => report.push(format!("{name} {emitter}: {} lines", text.lines().count())),
+                Ok(text) => {
+                    report.push(format!("{name} {emitter}: {} lines", text.lines().count()))
+                }
                 Err(codegen::Error::Refused(refusals)) => {
-                    report.push(format!("{name} {emitter}: refused ({})", refusals.items.len()));
+                    report.push(format!(
+                        "{name} {emitter}: refused ({})",
+                        refusals.items.len()
+                    ));
                     for r in &refusals.items {
                         let resolves = r
                             .pointer

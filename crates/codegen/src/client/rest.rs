@@ -270,7 +270,8 @@ fn method(api: &Api, op: &Operation, types: &TokenStream, rt: &syn::Path) -> Tok
     let error = ident(&op.error_type);
     let (method, path) = match &op.style {
         Style::Rest { method, path } => (*method, path.as_str()),
-        Style::Rpc { route, .. } => (super::methods::http_method(op), route.as_str()),
+        // Not reached: an API with RPC operations gets the RPC client.
+        Style::Rpc { .. } => (super::methods::http_method(op), "/"),
     };
     let method_const = format_ident!("{}", method.as_str());
     let idempotent = op
