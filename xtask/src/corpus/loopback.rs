@@ -58,7 +58,7 @@ fn sample(api: &Api, ty: &TypeRef, examples: &[Example], depth: usize) -> Option
     }
     Some(match ty {
         TypeRef::Scalar(s) => scalar(*s),
-        TypeRef::Vec(_) => json!([]),
+        TypeRef::Vec(_) | TypeRef::Bytes => json!([]),
         TypeRef::Map(_) | TypeRef::Json => json!({}),
         TypeRef::Named(name) => {
             if let Some(e) = examples.iter().find(|e| &e.ty == ty) {
@@ -291,5 +291,6 @@ fn type_text(ty: &TypeRef, types: &str) -> String {
             type_text(inner, types)
         ),
         TypeRef::Json => "serde_json::Value".to_owned(),
+        TypeRef::Bytes => "Vec<u8>".to_owned(),
     }
 }
