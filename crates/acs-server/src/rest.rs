@@ -299,6 +299,16 @@ pub fn optional_union<T>(
     })
 }
 
+/// `text` parsed as `V`, if it is one (a union's variant tried in turn).
+pub fn parsed<V: std::str::FromStr>(text: &str) -> Option<V> {
+    text.parse().ok()
+}
+
+/// Every value parsed as `V`, if all are.
+pub fn parsed_all<V: std::str::FromStr>(values: &[&str]) -> Option<Vec<V>> {
+    values.iter().map(|t| t.parse().ok()).collect()
+}
+
 /// A required parameter whose schema is a `oneOf` of scalars and lists.
 pub fn required_union<T>(
     values: Vec<&str>,

@@ -58,7 +58,7 @@ fn sample(api: &Api, ty: &TypeRef, examples: &[Example], depth: usize) -> Option
     }
     Some(match ty {
         TypeRef::Scalar(s) => scalar(*s),
-        TypeRef::Vec(_) => json!([]),
+        TypeRef::Vec(_) | TypeRef::Bytes => json!([]),
         TypeRef::Map(_) | TypeRef::Json => json!({}),
         TypeRef::Bytes => return None,
         TypeRef::Named(name) => {

@@ -281,18 +281,14 @@ fn param_value(
             let variant = ident(variant);
             if *list {
                 quote! {
-                    if let ::std::result::Result::Ok(v) = values
-                        .iter()
-                        .map(|t| t.parse())
-                        .collect::<::std::result::Result<::std::vec::Vec<_>, _>>()
-                    {
+                    if let ::std::option::Option::Some(v) = #rt rest::parsed_all(values) {
                         return ::std::option::Option::Some(#types_path #union::#variant(v));
                     }
                 }
             } else {
                 quote! {
                     if let [one] = values {
-                        if let ::std::result::Result::Ok(v) = one.parse() {
+                        if let ::std::option::Option::Some(v) = #rt rest::parsed(one) {
                             return ::std::option::Option::Some(#types_path #union::#variant(v));
                         }
                     }

@@ -443,17 +443,17 @@ async fn handle_list_items<T: FixtureFilesApi>(
                         "pick",
                         |values: &[&str]| {
                             if let [one] = values {
-                                if let ::std::result::Result::Ok(v) = one.parse() {
+                                if let ::std::option::Option::Some(v) = ::acs_server::rest::parsed(
+                                    one,
+                                ) {
                                     return ::std::option::Option::Some(
                                         crate::rest_io::ListItemsPick::I64(v),
                                     );
                                 }
                             }
-                            if let ::std::result::Result::Ok(v) = values
-                                .iter()
-                                .map(|t| t.parse())
-                                .collect::<::std::result::Result<::std::vec::Vec<_>, _>>()
-                            {
+                            if let ::std::option::Option::Some(v) = ::acs_server::rest::parsed_all(
+                                values,
+                            ) {
                                 return ::std::option::Option::Some(
                                     crate::rest_io::ListItemsPick::List(v),
                                 );
@@ -960,14 +960,18 @@ async fn handle_get_thing<T: FixtureFilesApi>(
                         "thingId",
                         |values: &[&str]| {
                             if let [one] = values {
-                                if let ::std::result::Result::Ok(v) = one.parse() {
+                                if let ::std::option::Option::Some(v) = ::acs_server::rest::parsed(
+                                    one,
+                                ) {
                                     return ::std::option::Option::Some(
                                         crate::rest_io::GetThingThingId::I64(v),
                                     );
                                 }
                             }
                             if let [one] = values {
-                                if let ::std::result::Result::Ok(v) = one.parse() {
+                                if let ::std::option::Option::Some(v) = ::acs_server::rest::parsed(
+                                    one,
+                                ) {
                                     return ::std::option::Option::Some(
                                         crate::rest_io::GetThingThingId::GetThingThingIdVariant1(v),
                                     );
