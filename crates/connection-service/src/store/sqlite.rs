@@ -18,9 +18,9 @@ use time::OffsetDateTime;
 
 use super::{
     migrations, role_from_db, AccessKeyRecord, Backend, BootstrapIds, BootstrapSeed,
-    ConnectionAccess, ConnectionChange, ConnectionFilter, ConnectionRecord, MemberRecord,
-    NewConnection, ProjectAccess, ProjectRecord, SharePermission, ShareRecord, Store, StoreError,
-    StoreOptions, TenantRecord, UserRecord,
+    ConnectionAccess, ConnectionChange, ConnectionFilter, ConnectionRecord, KeyGeneration,
+    KeyStamp, MemberRecord, NewConnection, ProjectAccess, ProjectRecord, SharePermission,
+    ShareRecord, Store, StoreError, StoreOptions, TenantRecord, UserRecord,
 };
 use crate::domain::model::Role;
 
@@ -316,6 +316,58 @@ fn open_connection(path: &Path, read_only: bool) -> Result<Connection, StoreErro
     Ok(conn)
 }
 
+/// The marker file beside the database (`<database>-keys`) that every AccessKey change replaces
+/// once committed: a running server compares its stamp before each use of its credential cache
+/// ([`KeyGeneration`]), so a key revoked by another process is refused on the next request.
+fn key_marker_path(database: &Path) -> PathBuf {
+    let mut name = database.as_os_str().to_owned();
+    name.push("-keys");
+    PathBuf::from(name)
+}
+
+/// Replaces the marker with a new file (a new inode, so its stamp differs even when two changes
+/// fall in the same clock tick of the file system's timestamps). Called after the change's
+/// COMMIT; if the process dies in between, running servers see the change within the
+/// credential cache's TTL instead.
+fn announce_key_change(database: &Path) -> std::io::Result<()> {
+    let marker = key_marker_path(database);
+    let now = OffsetDateTime::now_utc().unix_timestamp_nanos();
+    let mut temporary = marker.as_os_str().to_owned();
+    temporary.push(format!(".{}.{now}.tmp", std::process::id()));
+    let temporary = PathBuf::from(temporary);
+    std::fs::write(&temporary, format!("{now}\n"))?;
+    std::fs::rename(&temporary, &marker).inspect_err(|_| {
+        let _ = std::fs::remove_file(&temporary);
+    })
+}
+
+/// [`KeyGeneration`] for SQLite: the marker's stamp, one `stat` per call (well under a
+/// microsecond; no database read).
+struct SqliteKeyMarker {
+    path: PathBuf,
+}
+
+impl KeyGeneration for SqliteKeyMarker {
+    fn current(&self) -> Result<KeyStamp, StoreError> {
+        use std::os::unix::fs::MetadataExt;
+        let m = std::fs::metadata(&self.path)
+            .map_err(|e| StoreError::Database(format!("{}: {e}", self.path.display())))?;
+        // The inode changes with every replacement; the times and size catch a marker edited in
+        // place. The device number guards against a different file system mounted there.
+        Ok(KeyStamp([
+            m.ino() as i64,
+            m.dev() as i64,
+            m.mtime()
+                .wrapping_mul(1_000_000_000)
+                .wrapping_add(m.mtime_nsec()),
+            m.ctime()
+                .wrapping_mul(1_000_000_000)
+                .wrapping_add(m.ctime_nsec()),
+            m.size() as i64,
+        ]))
+    }
+}
+
 impl SqliteStore {
     /// Opens (creating the file and its parent directories) and migrates the database at
     /// `path`, then starts the writer and reader threads.
@@ -362,6 +414,27 @@ impl SqliteStore {
     /// The database file.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// After a committed AccessKey change: tells running servers ([`announce_key_change`]).
+    /// The change itself stands either way; a failure to announce it is an error for the caller
+    /// to report (running servers then take up to the credential cache's TTL to notice).
+    async fn key_changed(&self, changed: bool) -> Result<bool, StoreError> {
+        if !changed {
+            return Ok(false);
+        }
+        let database = self.path.clone();
+        tokio::task::spawn_blocking(move || announce_key_change(&database))
+            .await
+            .map_err(|_| StoreError::WorkerGone)?
+            .map_err(|e| {
+                StoreError::Database(format!(
+                    "the change is committed, but running servers were not told of it at once \
+                     ({}: {e}); they notice within 5 s",
+                    key_marker_path(&self.path).display()
+                ))
+            })?;
+        Ok(true)
     }
 
     /// How many transactions the writer committed for how many writes so far.
@@ -477,6 +550,15 @@ const KEY_SELECT: &str = "SELECT k.id, k.user_id, u.name, k.sealed_secret, k.act
 impl Store for SqliteStore {
     fn backend(&self) -> Backend {
         Backend::Sqlite
+    }
+
+    fn key_generation(&self) -> Result<Option<Box<dyn KeyGeneration>>, StoreError> {
+        let path = key_marker_path(&self.path);
+        if !path.exists() {
+            announce_key_change(&self.path)
+                .map_err(|e| StoreError::Database(format!("{}: {e}", path.display())))?;
+        }
+        Ok(Some(Box::new(SqliteKeyMarker { path })))
     }
 
     async fn ping(&self) -> Result<(), StoreError> {
@@ -1101,27 +1183,31 @@ impl Store for SqliteStore {
 
     async fn set_access_key_active(&self, id: &str, active: bool) -> Result<bool, StoreError> {
         let id = id.to_owned();
-        self.write(move |c| {
-            let n = c
-                .execute(
-                    "UPDATE access_keys SET active = ?2 WHERE id = ?1",
-                    params![id, active],
-                )
-                .map_err(db_err)?;
-            Ok(n > 0)
-        })
-        .await
+        let changed = self
+            .write(move |c| {
+                let n = c
+                    .execute(
+                        "UPDATE access_keys SET active = ?2 WHERE id = ?1",
+                        params![id, active],
+                    )
+                    .map_err(db_err)?;
+                Ok(n > 0)
+            })
+            .await?;
+        self.key_changed(changed).await
     }
 
     async fn delete_access_key(&self, id: &str) -> Result<bool, StoreError> {
         let id = id.to_owned();
-        self.write(move |c| {
-            let n = c
-                .execute("DELETE FROM access_keys WHERE id = ?1", [id])
-                .map_err(db_err)?;
-            Ok(n > 0)
-        })
-        .await
+        let changed = self
+            .write(move |c| {
+                let n = c
+                    .execute("DELETE FROM access_keys WHERE id = ?1", [id])
+                    .map_err(db_err)?;
+                Ok(n > 0)
+            })
+            .await?;
+        self.key_changed(changed).await
     }
 
     async fn reset_connections(&self) -> Result<(), StoreError> {
