@@ -69,6 +69,13 @@ def count_cases(report: Path) -> dict[str, int]:
     return counts
 
 
+def spec_actions() -> list[str]:
+    """The operations the spec declares (its `/#Action=X` paths)."""
+    text = (REPO / "spec" / "dataworks.yaml").read_text(encoding="utf-8")
+    return [line.strip().split("Action=", 1)[1].rstrip(":") for line in text.splitlines()
+            if line.startswith("  /#Action=")]
+
+
 def cases_per_action(per_label: dict[str, int]) -> dict[str, int]:
     """Cases per API operation: schemathesis labels each method apart ("GET /#Action=X")."""
     totals: dict[str, int] = {}
@@ -86,13 +93,16 @@ def schemathesis_run(ctx: Context) -> None:
     # Per method and scheme: every API operation is declared for GET and POST, so the full run's
     # 2 methods x 2 schemes give every operation >= 1,000 cases (checked below from schemathesis'
     # own event stream). DW_ST_EXAMPLES overrides it (a longer or a shorter run).
-    per_operation = int(os.environ.get("DW_ST_EXAMPLES", ctx.scale(25, 250)))
+    # The bounded run (CI, 2 cores) keeps to ~15 per method and scheme: with 24 method-operation
+    # pairs that is ~800 cases in all, about the count the bounded run had with 10.
+    per_operation = int(os.environ.get("DW_ST_EXAMPLES", ctx.scale(15, 250)))
     phases = "examples,fuzzing" if not ctx.full else "examples,coverage,fuzzing"
     totals = {}
     problems = []
     runs = []
     for scheme in ("v3", "v1"):
-        out_dir = ctx.log_dir / f"schemathesis-{scheme}"
+        # Absolute: schemathesis runs in out_dir and resolves its report path from there.
+        out_dir = (ctx.log_dir / f"schemathesis-{scheme}").resolve()
         out_dir.mkdir(parents=True, exist_ok=True)
         env = dict(os.environ)
         env.update(
@@ -128,9 +138,9 @@ def schemathesis_run(ctx: Context) -> None:
             "--report-ndjson-path", str(out_dir / "events.ndjson"),
         ]
         runs.append((scheme, argv, env, out_dir, out_dir / "output.txt"))
-    # DW_ST_PARALLEL=1: the V3 and v1 passes at once (two processes; schemathesis is single-
-    # threaded Python, so on a machine with a spare core this halves the full run's time).
-    parallel = os.environ.get("DW_ST_PARALLEL") == "1"
+    # The V3 and v1 passes run at once (two processes; schemathesis is single-threaded Python,
+    # so with a second core this halves the time); DW_ST_PARALLEL=0 runs them one after the other.
+    parallel = os.environ.get("DW_ST_PARALLEL", "1") != "0"
     codes: dict[str, int] = {}
     children = []
     try:
@@ -170,6 +180,9 @@ def schemathesis_run(ctx: Context) -> None:
     ctx.figures["schemathesis"] = totals
     print(f"  cases per method and operation (V3 + v1): {per_op}", flush=True)
     print(f"  cases per operation (GET + POST, V3 + v1): {per_action}", flush=True)
+    # Every operation of the spec ran (an empty or partial count means a broken report, never a pass).
+    missing = sorted(set(spec_actions()) - set(per_action))
+    check(not missing, f"no cases counted for {missing} (report: {[t.get('output') for t in totals.values()]})")
     if ctx.full:
         short = {action: n for action, n in per_action.items() if n < 1000}
         check(not short, f"fewer than 1,000 cases for {short}")
