@@ -99,7 +99,7 @@ impl KeyCache {
             return Validity::Timed;
         };
         let Ok(now) = marker.current() else {
-            // Cannot tell whether a key changed (marker missing): read the store instead.
+            // Cannot tell whether a key changed (marker removed): read the store instead.
             return Validity::Unusable;
         };
         let Ok(mut entries) = self.entries.lock() else {
@@ -107,8 +107,8 @@ impl KeyCache {
         };
         // Any difference empties the cache. Two requests reading it on either side of a change
         // may flip it back once; an entry is only ever used under the stamp it was read after,
-        // and a stamp does not come back once it has moved on (a new inode and new times), so
-        // no entry read before a change survives it.
+        // and a stamp does not come back once it has moved on (the marker only grows), so no
+        // entry read before a change survives it.
         if now != entries.generation {
             entries.keys.clear();
             entries.generation = now;

@@ -514,7 +514,7 @@ fn admin(database: &str, args: &[&str]) -> String {
 
 /// On SQLite, `admin access-key revoke` (another process, writing the same file) takes effect
 /// on the very next request: the server's credential cache follows the marker file every key
-/// change replaces (`<database>-keys`), where it used to keep a revoked key for up to 5 s.
+/// change appends to (`<database>-keys`), where it used to keep a revoked key for up to 5 s.
 #[tokio::test]
 async fn revoking_a_key_on_sqlite_refuses_the_very_next_request() {
     let dir = tempfile::tempdir().unwrap();

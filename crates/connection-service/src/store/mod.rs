@@ -333,9 +333,9 @@ pub const PROBE_WRITE_SQL: &str = "UPDATE schema_migrations SET version = versio
 
 /// Where a running server learns that an AccessKey changed, cheaply enough to ask before every
 /// use of its credential cache, so that a key revoked by another process (`admin access-key
-/// revoke`) is refused on the very next request. SQLite: the stamp (inode, times, size) of a
-/// marker file beside the database that every key change replaces after its commit, read with
-/// one `stat` (no database read, no thread hop).
+/// revoke`) is refused on the very next request. SQLite: the size and times of a marker file
+/// beside the database to which every key change appends a byte after its commit, read with one
+/// `fstat` of an open descriptor (no database read, no thread hop).
 pub trait KeyGeneration: Send + Sync {
     /// The stamp now; a different stamp than before means a key may have changed.
     fn current(&self) -> Result<KeyStamp, StoreError>;
@@ -343,7 +343,7 @@ pub trait KeyGeneration: Send + Sync {
 
 /// What [`KeyGeneration::current`] answers: equal stamps mean no key changed in between.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct KeyStamp(pub [i64; 5]);
+pub struct KeyStamp(pub [i64; 3]);
 
 /// The storage operations of the service. Both implementations pass the same test suite.
 #[async_trait]
