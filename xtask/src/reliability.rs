@@ -21,6 +21,9 @@ pub const FUZZ_TARGETS: &[(&str, &[&str])] = &[
     ("content", &["--features", "content"]),
 ];
 
+/// Where cargo-fuzz builds, under the workspace root: inside the workspace's own `target/`.
+pub const FUZZ_TARGET_DIR: &str = "target/fuzz";
+
 /// The bounded run inside `cargo xtask test`: fixed seed, fewer trials and cases, and the
 /// scenarios still awaiting the server hardening skipped (tests/reliability/run.py's
 /// AWAITING_SERVER_FIX).
@@ -97,10 +100,22 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     if !options.skip_fuzz {
         ensure_cargo_fuzz(root)?;
         let seconds = format!("-max_total_time={}", options.fuzz_seconds);
+        let target_dir = root.join(FUZZ_TARGET_DIR).display().to_string();
         for (target, features) in FUZZ_TARGETS {
             // -s none: the crates forbid unsafe code, so AddressSanitizer finds nothing a panic
             // would not; without it the build is much faster. -a keeps overflow checks on.
-            let mut args = vec!["+nightly", "fuzz", "run", "-s", "none", "-a"];
+            // --target-dir: the nightly artifacts under the workspace's own target/, not a
+            // second target directory in fuzz/.
+            let mut args = vec![
+                "+nightly",
+                "fuzz",
+                "run",
+                "-s",
+                "none",
+                "-a",
+                "--target-dir",
+                &target_dir,
+            ];
             args.extend_from_slice(features);
             args.extend([*target, "--", &seconds]);
             if let Err(e) = step(root, &format!("fuzz {target}"), "cargo", &args) {

@@ -74,7 +74,15 @@ pub fn app(
             revocation::spawn_listener(config, invalidator);
             credentials
         }
-        None => StoreCredentials::new(store.clone(), cipher),
+        None => match store.key_generation() {
+            Ok(Some(generation)) => StoreCredentials::following(store.clone(), cipher, generation),
+            Ok(None) => StoreCredentials::new(store.clone(), cipher),
+            Err(e) => {
+                // Without the marker, revocation by another process waits for the cache TTL.
+                tracing::warn!(error = %e, "cannot follow AccessKey changes; keys cached for 5 s");
+                StoreCredentials::new(store.clone(), cipher)
+            }
+        },
     };
     let verifier = Verifier::new(credentials, nonces);
     let config = ServerConfig::new(verifier)

@@ -17,13 +17,15 @@ use time::OffsetDateTime;
 use crate::access_keys::lookup_credential;
 use crate::crypto::Cipher;
 use crate::nonce::{PgNonceStore, RedisNonceStore};
-use crate::store::Store;
+use crate::store::{KeyGeneration, KeyStamp, Store};
 
 /// How long a looked-up AccessKey is reused. Every signed request needs its secret, and a database
-/// read plus an AES-GCM open per request would cost more than the rest of the request; the price
-/// is that disabling or deleting a key takes effect within this time, not at once — except on
-/// PostgreSQL, where every change to a key is announced (LISTEN/NOTIFY, see
-/// [`crate::revocation`]) and each replica drops it from its cache at once.
+/// read plus an AES-GCM open per request would cost more than the rest of the request. Disabling
+/// or deleting a key still takes effect at once: on PostgreSQL every change to a key is announced
+/// (LISTEN/NOTIFY, see [`crate::revocation`]) and each replica drops it from its cache; on SQLite
+/// the cache is used only while the stamp of the key-change marker
+/// ([`crate::store::KeyGeneration`]) is the one it was filled under. Without either, a change
+/// takes effect within this time.
 pub const CREDENTIAL_CACHE_TTL: Duration = Duration::from_secs(5);
 
 /// Bound on cached keys, so a flood of distinct valid ids cannot grow memory without limit.
@@ -46,11 +48,34 @@ pub struct StoreCredentials {
 /// The cached keys, shared with whatever announces changes ([`CacheInvalidator`]).
 #[derive(Default)]
 struct KeyCache {
-    entries: Mutex<HashMap<String, (Instant, Credential)>>,
+    entries: Mutex<Entries>,
+    /// Where AccessKey changes by other processes show (SQLite): asked before every use of the
+    /// cache, which is emptied whenever the stamp moved.
+    generation: Option<Box<dyn KeyGeneration>>,
     /// Set for a cache kept coherent by announcements: it is used only while they are heard
     /// (a lost listener means possibly missed revocations, so every lookup reads the store).
     needs_listener: bool,
     listening: AtomicBool,
+}
+
+/// The cached keys and the change stamp they were read under.
+#[derive(Default)]
+struct Entries {
+    keys: HashMap<String, (Instant, Credential)>,
+    /// The [`KeyGeneration`] stamp last seen; every entry was read from the store after the
+    /// stamp had this value.
+    generation: KeyStamp,
+}
+
+/// Whether the cache may be used for one lookup, and under which change stamp.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Validity {
+    /// No stamp to follow (PostgreSQL, tests): entries live for the TTL.
+    Timed,
+    /// The stamp read just now: entries are valid when it is the cache's.
+    Generation(KeyStamp),
+    /// Not usable (no announcements heard, or the stamp could not be read).
+    Unusable,
 }
 
 impl KeyCache {
@@ -60,8 +85,35 @@ impl KeyCache {
 
     fn clear(&self) {
         if let Ok(mut entries) = self.entries.lock() {
-            entries.clear();
+            entries.keys.clear();
         }
+    }
+
+    /// Reads the change stamp (when there is one) and empties the cache if it moved. Entries
+    /// read from the store after this call may be remembered under the returned validity.
+    fn validity(&self) -> Validity {
+        if !self.usable() {
+            return Validity::Unusable;
+        }
+        let Some(marker) = &self.generation else {
+            return Validity::Timed;
+        };
+        let Ok(now) = marker.current() else {
+            // Cannot tell whether a key changed (marker removed): read the store instead.
+            return Validity::Unusable;
+        };
+        let Ok(mut entries) = self.entries.lock() else {
+            return Validity::Unusable;
+        };
+        // Any difference empties the cache. Two requests reading it on either side of a change
+        // may flip it back once; an entry is only ever used under the stamp it was read after,
+        // and a stamp does not come back once it has moved on (the marker only grows), so no
+        // entry read before a change survives it.
+        if now != entries.generation {
+            entries.keys.clear();
+            entries.generation = now;
+        }
+        Validity::Generation(now)
     }
 }
 
@@ -79,7 +131,7 @@ impl CacheInvalidator {
             return false;
         };
         if let Ok(mut entries) = cache.entries.lock() {
-            entries.remove(access_key_id);
+            entries.keys.remove(access_key_id);
         }
         true
     }
@@ -112,6 +164,25 @@ impl StoreCredentials {
         }
     }
 
+    /// Same as [`StoreCredentials::new`], with a cache used only while `generation` (where the
+    /// store shows AccessKey changes) has the stamp the cache was filled under: a key changed by
+    /// any process is read afresh on the next request.
+    pub fn following(
+        store: Arc<dyn Store>,
+        cipher: Cipher,
+        generation: Box<dyn KeyGeneration>,
+    ) -> Self {
+        Self {
+            store,
+            cipher,
+            ttl: CREDENTIAL_CACHE_TTL,
+            cache: Arc::new(KeyCache {
+                generation: Some(generation),
+                ..KeyCache::default()
+            }),
+        }
+    }
+
     /// Same as [`StoreCredentials::new`], with a cache used only while the returned
     /// [`CacheInvalidator`] says changes are heard (`set_listening(true)`), and emptied of each
     /// key it is told changed.
@@ -132,20 +203,33 @@ impl StoreCredentials {
         (credentials, invalidator)
     }
 
-    fn cached(&self, access_key_id: &str) -> Option<Credential> {
-        if !self.cache.usable() {
+    fn cached(&self, access_key_id: &str, validity: Validity) -> Option<Credential> {
+        if validity == Validity::Unusable || self.ttl.is_zero() {
             return None;
         }
-        let cache = self.cache.entries.lock().ok()?;
-        let (at, credential) = cache.get(access_key_id)?;
+        let entries = self.cache.entries.lock().ok()?;
+        if let Validity::Generation(seen) = validity {
+            if seen != entries.generation {
+                return None;
+            }
+        }
+        let (at, credential) = entries.keys.get(access_key_id)?;
         (at.elapsed() < self.ttl).then(|| credential.clone())
     }
 
-    fn remember(&self, access_key_id: &str, credential: &Credential) {
-        if self.ttl.is_zero() || !self.cache.usable() {
+    /// Caches a key read from the store after `validity` was taken; skipped when the stamp
+    /// moved in between (the read may predate the change).
+    fn remember(&self, access_key_id: &str, credential: &Credential, validity: Validity) {
+        if self.ttl.is_zero() || validity == Validity::Unusable || !self.cache.usable() {
             return;
         }
-        if let Ok(mut cache) = self.cache.entries.lock() {
+        if let Ok(mut entries) = self.cache.entries.lock() {
+            if let Validity::Generation(seen) = validity {
+                if seen != entries.generation {
+                    return;
+                }
+            }
+            let cache = &mut entries.keys;
             if cache.len() >= CREDENTIAL_CACHE_MAX {
                 let ttl = self.ttl;
                 cache.retain(|_, (at, _)| at.elapsed() < ttl);
@@ -170,7 +254,8 @@ impl CredentialLookup for StoreCredentials {
         access_key_id: &str,
         _security_token: Option<&SecurityToken>,
     ) -> Result<Option<Credential>, LookupError> {
-        if let Some(hit) = self.cached(access_key_id) {
+        let validity = self.cache.validity();
+        if let Some(hit) = self.cached(access_key_id, validity) {
             return Ok(Some(hit));
         }
         let Some(found) = lookup_credential(self.store.as_ref(), &self.cipher, access_key_id)
@@ -184,7 +269,7 @@ impl CredentialLookup for StoreCredentials {
             principal: found.user_id.to_string(),
             active: found.active,
         };
-        self.remember(access_key_id, &credential);
+        self.remember(access_key_id, &credential, validity);
         Ok(Some(credential))
     }
 }

@@ -332,6 +332,24 @@ mod tests {
 
     const MYSQL: &str = r#"{"database":"xsaxsa","instanceName":"rm-xsaxsa","password":"pw-123","rdsOwnerId":"xasxsa","regionId":"cn-shanghai","tag":"rds","username":"xsaxsa"}"#;
 
+    /// Found by the `content` fuzz target (2026-12-03): an 87-digit integer parsed with
+    /// serde_json's default best-effort float precision came back as a different number after
+    /// seal (serialize) and unsealed (parse again), so the stored Content was not the one sent.
+    /// serde_json's `float_roundtrip` (workspace Cargo.toml) parses floats exactly.
+    #[test]
+    fn large_numbers_survive_seal_and_unseal_unchanged() {
+        let cipher = Cipher::new(&MasterKey::generate());
+        let digits = "2".repeat(87);
+        for text in [
+            format!(r#"{{"n": {digits}}}"#),
+            r#"{"n": 2.2222222222222222e86, "m": 0.1, "k": 1e-300}"#.to_owned(),
+        ] {
+            let map = parse(&text).unwrap();
+            let sealed = seal(map.clone(), &cipher);
+            assert_eq!(unsealed(&sealed, &cipher).unwrap(), map, "{text}");
+        }
+    }
+
     #[test]
     fn every_documented_example_validates_for_its_type() {
         let examples = [

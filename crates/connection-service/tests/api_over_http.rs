@@ -905,7 +905,53 @@ async fn metrics_and_health(s: &Served) {
     );
 }
 
+/// Project decision (crates/connection-service/README.md, "Undeclared parameters"): a parameter
+/// an operation does not declare is ignored, as Alibaba Cloud's RPC gateway does, for GET and
+/// POST, V3 and v1; it is signed like any other (changing it after signing is still refused).
+async fn undeclared_parameters_are_ignored(s: &Served) {
+    let (id, secret) = s.key("alice");
+    let credentials = Credentials::new(id, secret);
+    let host = s.addr.to_string();
+    let project = s.w.project.to_string();
+    let call = |method: reqwest::Method, scheme, params: Vec<(&'static str, String)>| {
+        let credentials = credentials.clone();
+        let host = host.clone();
+        async move {
+            let params: Vec<(&str, &str)> = params.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            api_support::raw_call_with(
+                method,
+                &host,
+                &credentials,
+                scheme,
+                "ListConnections",
+                &params,
+            )
+            .await
+        }
+    };
+    let plain = vec![("ProjectId", project.clone())];
+    let (status, expected) = call(reqwest::Method::GET, SignatureVersion::V3, plain).await;
+    assert_eq!(status, 200, "{expected}");
+    for method in [reqwest::Method::GET, reqwest::Method::POST] {
+        for scheme in [SignatureVersion::V3, SignatureVersion::V1] {
+            let extra = vec![
+                ("ProjectId", project.clone()),
+                // What SDKs add to every operation, a misspelling, and a made-up name.
+                ("RegionId", "cn-shanghai".to_owned()),
+                ("PageSiz", "1000".to_owned()),
+                ("NotAParameter", "\u{1F600} x".to_owned()),
+            ];
+            let (status, body) = call(method.clone(), scheme, extra).await;
+            assert_eq!(status, 200, "{method} {scheme:?}: {body}");
+            assert_eq!(body["Success"], true, "{body}");
+            // Ignored: the answer is the one without them (PageSize stays its default of 10).
+            assert_eq!(body["Data"], expected["Data"], "{method} {scheme:?}");
+        }
+    }
+}
+
 served_on_both_backends!(
+    undeclared_parameters_are_ignored,
     every_operation_in_every_mode,
     documented_errors_are_typed_with_the_request_id,
     paging_edges,

@@ -480,3 +480,85 @@ async fn secrets_are_found_in_any_case_and_at_any_depth() {
         );
     }
 }
+
+/// The code a V3-signed ListConnections gets (`OK` when served).
+async fn outcome(api: &Client, project: i64) -> String {
+    match api
+        .list_connections(ListConnectionsRequest::new(project))
+        .await
+    {
+        Ok(_) => "OK".to_owned(),
+        Err(e) => e
+            .api_error()
+            .map(|a| a.code().to_owned())
+            .unwrap_or_else(|| format!("transport: {e}")),
+    }
+}
+
+/// Runs `dataworks-server --database URL admin ARGS` as a process, to its end; its stdout.
+fn admin(database: &str, args: &[&str]) -> String {
+    let out = server_process::command(&server_process::bin())
+        .arg("--database")
+        .arg(database)
+        .arg("admin")
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// On SQLite, `admin access-key revoke` (another process, writing the same file) takes effect
+/// on the very next request: the server's credential cache follows the marker file every key
+/// change appends to (`<database>-keys`), where it used to keep a revoked key for up to 5 s.
+#[tokio::test]
+async fn revoking_a_key_on_sqlite_refuses_the_very_next_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = sqlite(&dir);
+    let server = Server::start(Launch {
+        database: database.clone(),
+        ..Launch::default()
+    });
+    let (project, admin_id, admin_secret) = server.banner().await;
+    server.wait_up().await;
+    let created: serde_json::Value = serde_json::from_str(&admin(
+        &database,
+        &["access-key", "create", "--user", "admin", "--json"],
+    ))
+    .unwrap();
+    let (id, secret) = (
+        created["AccessKeyId"].as_str().unwrap(),
+        created["AccessKeySecret"].as_str().unwrap(),
+    );
+    let api = client(&server.endpoint(), id, secret);
+    let other = client(&server.endpoint(), &admin_id, &admin_secret);
+    // Both keys are in the server's cache now.
+    assert_eq!(outcome(&api, project).await, "OK");
+    assert_eq!(outcome(&other, project).await, "OK");
+    for _ in 0..3 {
+        assert_eq!(
+            admin(&database, &["access-key", "revoke", id]).trim(),
+            format!("disabled {id}")
+        );
+        assert_eq!(
+            outcome(&api, project).await,
+            "InvalidAccessKeyId.Inactive",
+            "the first request after the revocation was served"
+        );
+        // The other key is unaffected (read afresh, still valid).
+        assert_eq!(outcome(&other, project).await, "OK");
+        admin(&database, &["access-key", "enable", id]);
+        assert_eq!(
+            outcome(&api, project).await,
+            "OK",
+            "re-enabled, but refused"
+        );
+    }
+    admin(&database, &["access-key", "delete", id]);
+    assert_eq!(outcome(&api, project).await, "InvalidAccessKeyId.NotFound");
+    assert_eq!(outcome(&other, project).await, "OK");
+}

@@ -4,11 +4,11 @@
   fresh nonce and timestamp: V3 (ACS3-HMAC-SHA256) or v1 (HMAC-SHA1), as DW_ST_SCHEME says.
   Signing the prepared request (not the generated case) means the signature covers exactly what
   is sent, so a refusal is about the parameters, never about the signing.
-- `before_call` puts real ids into the case: every ConnectionId and ProjectId that is a valid id
-  (a positive integer) becomes the id of an existing connection / the real project, and a
-  DatasourceName becomes an existing connection's name, so valid cases reach the business code
+- `before_call` puts real ids into the case: every ConnectionId, DataSourceId and ProjectId that
+  is a valid id (a positive integer) becomes the id of an existing connection / the real project,
+  and a DatasourceName becomes an existing connection's name, so valid cases reach the business code
   instead of stopping at "does not exist". Connections are created on demand (DeleteConnection
-  consumes them), through the same signed path.
+  consumes them, DeleteDataSource too), through the same signed path.
 
 Settings come from the environment: DW_ST_HOST, DW_ST_PORT, DW_ST_KEY_ID, DW_ST_KEY_SECRET,
 DW_ST_PROJECT_ID, DW_ST_SCHEME (v3 or v1).
@@ -169,8 +169,13 @@ def before_call(context, case, kwargs):
         action = query.get("Action")
         if "ConnectionId" in query and is_valid_id(query["ConnectionId"]):
             query["ConnectionId"] = POOL.pick(consume=action == "DeleteConnection")[0]
+        # The DataSource family works on the same rows (a DataSourceId is a connection's id).
+        if "DataSourceId" in query and is_valid_id(query["DataSourceId"]):
+            query["DataSourceId"] = POOL.pick(consume=action == "DeleteDataSource")[0]
         if "ProjectId" in query and is_valid_id(query["ProjectId"]):
             query["ProjectId"] = int(PROJECT_ID)
-        if action == "TestNetworkConnection" and isinstance(query.get("DatasourceName"), str) and query["DatasourceName"]:
+        if action in ("TestNetworkConnection", "SetDataSourceShare") and isinstance(
+            query.get("DatasourceName"), str
+        ) and query["DatasourceName"]:
             query["DatasourceName"] = POOL.pick(consume=False)[1]
     kwargs["auth"] = AcsAuth(SCHEME)

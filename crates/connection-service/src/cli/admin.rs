@@ -134,8 +134,8 @@ pub enum AccessKeyCommand {
         #[arg(long)]
         user: Option<String>,
     },
-    /// Disable (revoke) an AccessKey: requests signed with it are refused. On PostgreSQL every
-    /// running server hears of it at once; on SQLite a running server within 5 s.
+    /// Disable (revoke) an AccessKey: requests signed with it are refused from the next one on,
+    /// by every running server (PostgreSQL: LISTEN/NOTIFY; SQLite: a marker file beside the database).
     #[command(visible_alias = "revoke")]
     Disable {
         /// AccessKey id.

@@ -381,11 +381,31 @@ pub struct BootstrapIds {
 pub const PROBE_WRITE_SQL: &str = "UPDATE schema_migrations SET version = version \
      WHERE version = (SELECT MIN(version) FROM schema_migrations)";
 
+/// Where a running server learns that an AccessKey changed, cheaply enough to ask before every
+/// use of its credential cache, so that a key revoked by another process (`admin access-key
+/// revoke`) is refused on the very next request. SQLite: the size and times of a marker file
+/// beside the database to which every key change appends a byte after its commit, read with one
+/// `fstat` of an open descriptor (no database read, no thread hop).
+pub trait KeyGeneration: Send + Sync {
+    /// The stamp now; a different stamp than before means a key may have changed.
+    fn current(&self) -> Result<KeyStamp, StoreError>;
+}
+
+/// What [`KeyGeneration::current`] answers: equal stamps mean no key changed in between.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct KeyStamp(pub [i64; 3]);
+
 /// The storage operations of the service. Both implementations pass the same test suite.
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
     /// Which implementation this is.
     fn backend(&self) -> Backend;
+
+    /// Where this server learns of AccessKey changes made by other processes (SQLite); `None`
+    /// where changes are announced otherwise (PostgreSQL: LISTEN/NOTIFY, [`crate::revocation`]).
+    fn key_generation(&self) -> Result<Option<Box<dyn KeyGeneration>>, StoreError> {
+        Ok(None)
+    }
 
     /// Whether the database answers (readiness).
     async fn ping(&self) -> Result<(), StoreError>;

@@ -19,8 +19,8 @@ use time::OffsetDateTime;
 use super::{
     dedup_shared, migrations, role_from_db, with_shared, AccessKeyRecord, Backend, BootstrapIds,
     BootstrapSeed, ConnectionAccess, ConnectionChange, ConnectionFilter, ConnectionRecord,
-    MemberRecord, NewConnection, ProjectAccess, ProjectRecord, SharePermission, ShareRecord, Store,
-    StoreError, StoreOptions, TenantRecord, UserRecord,
+    KeyGeneration, KeyStamp, MemberRecord, NewConnection, ProjectAccess, ProjectRecord,
+    SharePermission, ShareRecord, Store, StoreError, StoreOptions, TenantRecord, UserRecord,
 };
 use crate::domain::model::Role;
 
@@ -352,6 +352,71 @@ fn open_connection(path: &Path, read_only: bool) -> Result<Connection, StoreErro
     Ok(conn)
 }
 
+/// The marker file beside the database (`<database>-keys`) to which every AccessKey change appends a byte
+/// once committed: a running server compares its stamp before each use of its credential cache
+/// ([`KeyGeneration`]), so a key revoked by another process is refused on the next request.
+fn key_marker_path(database: &Path) -> PathBuf {
+    let mut name = database.as_os_str().to_owned();
+    name.push("-keys");
+    PathBuf::from(name)
+}
+
+/// Opens the marker for appending, creating it (mode 0600) when missing.
+fn open_key_marker(database: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .mode(0o600)
+        .read(true)
+        .open(key_marker_path(database))
+}
+
+/// Appends one byte to the marker: its size counts the key changes, so it only grows and two
+/// changes can never look alike (file times have a clock tick's granularity). Called after the
+/// change's COMMIT; if the process dies in between, running servers see the change within the
+/// credential cache's TTL instead.
+fn announce_key_change(database: &Path) -> std::io::Result<()> {
+    use std::io::Write;
+    open_key_marker(database)?.write_all(b"\n")
+}
+
+/// [`KeyGeneration`] for SQLite: the marker's size and times through its open descriptor, one
+/// `fstat` per call (about half a microsecond on the development VM; no path lookup, no database
+/// read).
+struct SqliteKeyMarker {
+    file: std::fs::File,
+    path: PathBuf,
+}
+
+impl KeyGeneration for SqliteKeyMarker {
+    fn current(&self) -> Result<KeyStamp, StoreError> {
+        use std::os::unix::fs::MetadataExt;
+        let m = self
+            .file
+            .metadata()
+            .map_err(|e| StoreError::Database(format!("{}: {e}", self.path.display())))?;
+        if m.nlink() == 0 {
+            // Deleted or replaced: changes now go to another file, which this descriptor does
+            // not see. Report it, so the cache is bypassed rather than trusted.
+            return Err(StoreError::Database(format!(
+                "{} was removed; AccessKeys are read from the database until restart",
+                self.path.display()
+            )));
+        }
+        // The size counts the changes; the times catch a marker edited by hand.
+        Ok(KeyStamp([
+            m.size() as i64,
+            m.mtime()
+                .wrapping_mul(1_000_000_000)
+                .wrapping_add(m.mtime_nsec()),
+            m.ctime()
+                .wrapping_mul(1_000_000_000)
+                .wrapping_add(m.ctime_nsec()),
+        ]))
+    }
+}
+
 impl SqliteStore {
     /// Opens (creating the file and its parent directories) and migrates the database at
     /// `path`, then starts the writer and reader threads.
@@ -398,6 +463,27 @@ impl SqliteStore {
     /// The database file.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// After a committed AccessKey change: tells running servers ([`announce_key_change`]).
+    /// The change itself stands either way; a failure to announce it is an error for the caller
+    /// to report (running servers then take up to the credential cache's TTL to notice).
+    async fn key_changed(&self, changed: bool) -> Result<bool, StoreError> {
+        if !changed {
+            return Ok(false);
+        }
+        let database = self.path.clone();
+        tokio::task::spawn_blocking(move || announce_key_change(&database))
+            .await
+            .map_err(|_| StoreError::WorkerGone)?
+            .map_err(|e| {
+                StoreError::Database(format!(
+                    "the change is committed, but running servers were not told of it at once \
+                     ({}: {e}); they notice within 5 s",
+                    key_marker_path(&self.path).display()
+                ))
+            })?;
+        Ok(true)
     }
 
     /// How many transactions the writer committed for how many writes so far.
@@ -513,6 +599,13 @@ const KEY_SELECT: &str = "SELECT k.id, k.user_id, u.name, k.sealed_secret, k.act
 impl Store for SqliteStore {
     fn backend(&self) -> Backend {
         Backend::Sqlite
+    }
+
+    fn key_generation(&self) -> Result<Option<Box<dyn KeyGeneration>>, StoreError> {
+        let path = key_marker_path(&self.path);
+        let file = open_key_marker(&self.path)
+            .map_err(|e| StoreError::Database(format!("{}: {e}", path.display())))?;
+        Ok(Some(Box::new(SqliteKeyMarker { file, path })))
     }
 
     async fn ping(&self) -> Result<(), StoreError> {
@@ -1187,27 +1280,31 @@ impl Store for SqliteStore {
 
     async fn set_access_key_active(&self, id: &str, active: bool) -> Result<bool, StoreError> {
         let id = id.to_owned();
-        self.write(move |c| {
-            let n = c
-                .execute(
-                    "UPDATE access_keys SET active = ?2 WHERE id = ?1",
-                    params![id, active],
-                )
-                .map_err(db_err)?;
-            Ok(n > 0)
-        })
-        .await
+        let changed = self
+            .write(move |c| {
+                let n = c
+                    .execute(
+                        "UPDATE access_keys SET active = ?2 WHERE id = ?1",
+                        params![id, active],
+                    )
+                    .map_err(db_err)?;
+                Ok(n > 0)
+            })
+            .await?;
+        self.key_changed(changed).await
     }
 
     async fn delete_access_key(&self, id: &str) -> Result<bool, StoreError> {
         let id = id.to_owned();
-        self.write(move |c| {
-            let n = c
-                .execute("DELETE FROM access_keys WHERE id = ?1", [id])
-                .map_err(db_err)?;
-            Ok(n > 0)
-        })
-        .await
+        let changed = self
+            .write(move |c| {
+                let n = c
+                    .execute("DELETE FROM access_keys WHERE id = ?1", [id])
+                    .map_err(db_err)?;
+                Ok(n > 0)
+            })
+            .await?;
+        self.key_changed(changed).await
     }
 
     async fn reset_connections(&self) -> Result<(), StoreError> {

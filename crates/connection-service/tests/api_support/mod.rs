@@ -162,12 +162,31 @@ pub async fn raw_call(
     action: &str,
     params: &[(&str, &str)],
 ) -> (u16, serde_json::Value) {
+    raw_call_with(
+        reqwest::Method::PUT,
+        host,
+        credentials,
+        scheme,
+        action,
+        params,
+    )
+    .await
+}
+
+/// Signs `params` for `action` and sends them with `method`, all in the query string.
+pub async fn raw_call_with(
+    method: reqwest::Method,
+    host: &str,
+    credentials: &Credentials,
+    scheme: SignatureVersion,
+    action: &str,
+    params: &[(&str, &str)],
+) -> (u16, serde_json::Value) {
     let params: Vec<(String, String)> = params
         .iter()
         .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
         .collect();
     let nonce = new_nonce();
-    let method = reqwest::Method::PUT;
     let signed = sign_request(&SignRequest {
         method: &method,
         host,
