@@ -103,6 +103,30 @@ impl FreshDb {
         }
     }
 
+    /// CPU time (ticks) used so far by the PostgreSQL backends connected to this database
+    /// (processes titled `postgres: USER DB ...` on this machine); `None` for SQLite. Summed
+    /// before and after a run, it gives the database CPU per request.
+    pub fn backend_cpu_ticks(&self) -> Option<u64> {
+        let Self::Postgres { name, .. } = self else {
+            return None;
+        };
+        let needle = format!(" {name} ");
+        let mut total = 0;
+        for entry in std::fs::read_dir("/proc").ok()?.flatten() {
+            let Some(pid) = entry.file_name().to_str().and_then(|p| p.parse::<u32>().ok()) else {
+                continue;
+            };
+            let Ok(cmd) = std::fs::read(format!("/proc/{pid}/cmdline")) else {
+                continue;
+            };
+            let cmd = String::from_utf8_lossy(&cmd).replace('\0', " ");
+            if cmd.starts_with("postgres: ") && cmd.contains(&needle) {
+                total += crate::server::cpu_ticks(pid).unwrap_or(0);
+            }
+        }
+        Some(total)
+    }
+
     /// Removes it.
     pub async fn drop_db(self) {
         match self {

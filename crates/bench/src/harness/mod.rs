@@ -222,6 +222,8 @@ pub struct RunResult {
     pub rss_load_kib: u64,
     /// Server CPU time (user + system) per successful request under load, µs.
     pub cpu_us_per_request: f64,
+    /// PostgreSQL backends' CPU time per successful request under load, µs (0 on SQLite).
+    pub db_cpu_us_per_request: f64,
     /// The pre-signed pool ran out early.
     pub exhausted: bool,
     /// When the slowest request was sent, ms from the start of the run.
@@ -260,6 +262,7 @@ fn summarize(
         rss_idle_kib,
         rss_load_kib,
         cpu_us_per_request,
+        db_cpu_us_per_request: 0.0,
         exhausted: result.exhausted,
         slowest_sent_at_ms: result.slowest_sent_at.as_millis(),
     }
@@ -478,21 +481,26 @@ pub async fn measure_workload(
     };
     let profiler = opts.perf.then(|| start_perf(opts, pid)).flatten();
     let cpu_before = crate::server::cpu_ticks(pid).unwrap_or(0);
+    let db_before = target.db.backend_cpu_ticks();
     let result = load::run(target.addr(), pool, opts.duration, pressure.timeout).await;
     let cpu = crate::server::cpu_ticks(pid)
         .unwrap_or(0)
         .saturating_sub(cpu_before);
+    let db_cpu = target
+        .db
+        .backend_cpu_ticks()
+        .zip(db_before)
+        .map_or(0, |(after, before)| after.saturating_sub(before));
     running.store(false, Ordering::Relaxed);
     let _ = sampler.await;
     if let Some(child) = profiler {
         stop_perf(child);
     }
-    Ok(summarize(
-        result,
-        rss_idle,
-        peak.load(Ordering::Relaxed),
-        cpu,
-    ))
+    let mut summary = summarize(result, rss_idle, peak.load(Ordering::Relaxed), cpu);
+    if summary.ok > 0 {
+        summary.db_cpu_us_per_request = db_cpu as f64 * 10_000.0 / summary.ok as f64;
+    }
+    Ok(summary)
 }
 
 /// `perf record` (cpu-clock sampling with call graphs) on the server while it is loaded; the
@@ -677,9 +685,9 @@ pub async fn run_realistic(opts: &Options, results: &mut Results) {
                     match one_realistic(opts, server, backend, workload, sig).await {
                         Ok(r) => {
                             eprintln!(
-                                "bench:   {:.0} req/s p50 {} us p99 {} us max {} us cpu {:.0} us/req errors {}",
+                                "bench:   {:.0} req/s p50 {} us p99 {} us max {} us cpu {:.0} us/req db cpu {:.0} us/req errors {}",
                                 r.rate, r.latency.p50, r.latency.p99, r.latency.max,
-                                r.cpu_us_per_request, r.errors
+                                r.cpu_us_per_request, r.db_cpu_us_per_request, r.errors
                             );
                             push(&mut results.realistic, (server, backend, workload, sig), r);
                         }

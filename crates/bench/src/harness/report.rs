@@ -260,8 +260,8 @@ fn realistic_section(out: &mut String, opts: &Options, results: &Results) {
     out.push_str(
         "\nRatio = dataworks-server ÷ reference-server of the same repetition. Targets: req/s \
          ratio ≥ 1.0x; p99 ≤ 2x the reference's on PostgreSQL, ≤ 10 ms on SQLite.\n\n\
-         | workload | signature | backend | server | req/s ratio | target | p99 ms ours / reference | p99 target | CPU µs/req ours / reference |\n\
-         |---|---|---|---|---|---|---|---|---|\n",
+         | workload | signature | backend | server | req/s ratio | target | p99 ms ours / reference | p99 target | server CPU µs/req ours / reference | PostgreSQL CPU µs/req ours / reference |\n\
+         |---|---|---|---|---|---|---|---|---|---|\n",
     );
     for workload in Realistic::ALL {
         for &backend in &opts.backends {
@@ -282,7 +282,7 @@ fn realistic_section(out: &mut String, opts: &Options, results: &Results) {
                     };
                     let _ = writeln!(
                         out,
-                        "| {} | {} | {} | {} | {}x | {} | {} / {} | {} | {} / {} |",
+                        "| {} | {} | {} | {} | {}x | {} | {} / {} | {} | {} / {} | {} |",
                         workload.name(),
                         sig_name(sig),
                         backend.name(),
@@ -294,6 +294,15 @@ fn realistic_section(out: &mut String, opts: &Options, results: &Results) {
                         verdict(p99_met),
                         spread_of(ours, |r| r.cpu_us_per_request).show(0),
                         spread_of(reference, |r| r.cpu_us_per_request).show(0),
+                        if backend == Backend::Postgres {
+                            format!(
+                                "{} / {}",
+                                spread_of(ours, |r| r.db_cpu_us_per_request).show(0),
+                                spread_of(reference, |r| r.db_cpu_us_per_request).show(0)
+                            )
+                        } else {
+                            "—".to_owned()
+                        },
                     );
                 }
             }
