@@ -134,13 +134,6 @@ pub fn generate(api: &Api, servers: &Servers) -> Result<TokenStream, Refusals> {
             runtime: ::acs_client::Client,
         }
 
-        impl ::std::fmt::Debug for Client {
-            /// The AccessKey id only; never the secret or a token.
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                ::std::fmt::Debug::fmt(&self.runtime, f)
-            }
-        }
-
         impl ::acs_client::ApiClient for Client {
             /// What the runtime needs to know about the API; the default user agent is this
             /// crate's `name/version`.
@@ -160,42 +153,11 @@ pub fn generate(api: &Api, servers: &Servers) -> Result<TokenStream, Refusals> {
             }
         }
 
+        // `builder()`, the configuration accessors, `with_format` and `Debug`: the same for
+        // every API, written once in the runtime.
+        ::acs_client::client_methods!(Client);
+
         impl Client {
-            /// Starts configuring a client: endpoint (or region), credentials, signature
-            /// version, timeouts, user agent, retries, HTTP client or in-process transport.
-            pub fn builder() -> ClientBuilder {
-                ClientBuilder::new()
-            }
-
-            /// Where requests go.
-            pub fn endpoint(&self) -> &Endpoint {
-                self.runtime.endpoint()
-            }
-
-            /// The signature scheme in use.
-            pub fn signature_version(&self) -> SignatureVersion {
-                self.runtime.signature_version()
-            }
-
-            /// The answer format this client asks for.
-            pub fn format(&self) -> Format {
-                self.runtime.format()
-            }
-
-            /// The AccessKey id requests are signed with.
-            pub fn access_key_id(&self) -> &str {
-                self.runtime.access_key_id()
-            }
-
-            /// A client sharing everything with this one but asking for (and decoding) `format`
-            /// answers: `client.with_format(Format::Xml)`.
-            #[must_use]
-            pub fn with_format(&self, format: Format) -> Client {
-                Client {
-                    runtime: self.runtime.with_format(format),
-                }
-            }
-
             #(#methods)*
         }
     })
