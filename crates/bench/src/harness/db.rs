@@ -113,7 +113,11 @@ impl FreshDb {
         let needle = format!(" {name} ");
         let mut total = 0;
         for entry in std::fs::read_dir("/proc").ok()?.flatten() {
-            let Some(pid) = entry.file_name().to_str().and_then(|p| p.parse::<u32>().ok()) else {
+            let Some(pid) = entry
+                .file_name()
+                .to_str()
+                .and_then(|p| p.parse::<u32>().ok())
+            else {
                 continue;
             };
             let Ok(cmd) = std::fs::read(format!("/proc/{pid}/cmdline")) else {
