@@ -259,8 +259,10 @@ async fn realistic_load_keeps_the_reference_counts_exact() {
         assert_eq!(run.errors, 0, "first error: {:?}", run.first_error);
         assert!(run.update_latency.max > 0 && run.list_latency.max > 0);
         let stored = counted_columns(&target.db).await;
-        // Both statuses and both env types occur after the flips.
-        assert!(stored.iter().any(|r| r.1 == 2) && stored.iter().any(|r| r.2 == 0));
+        // Rows were moved between counts: some are DISABLED now (every update draws Status
+        // ENABLED/DISABLED at even odds; EnvType 0 is too rare to rely on in a short run).
+        assert!(run.ok >= 20, "too few updates to flip anything: {}", run.ok);
+        assert!(stored.iter().any(|r| r.1 == 2));
         for &project in &projects {
             for filters in LIST_FILTERS {
                 let expected = stored
