@@ -1,5 +1,7 @@
-//! `cargo xtask bench [--quick]`: builds the servers and the harness, runs the benchmark
-//! scenarios of the `bench` crate and writes their tables.
+//! `cargo xtask bench [--quick | --realistic ...]`: builds the servers and the harness, runs
+//! the benchmark scenarios of the `bench` crate and writes their tables. `--realistic` runs
+//! only issue 17's realistic workloads (release build; `--reps`, `--duration-secs`,
+//! `--backend`, `--workload`, `--signature` pass through) into `target/bench-realistic.md`.
 //!
 //! Full mode builds in release, runs the criterion benches of the generated layer, then every
 //! load scenario (3 repetitions, 15 s each) and the codegen comparison, and splices the tables
@@ -30,12 +32,76 @@ fn step(root: &Path, what: &str, program: &str, args: &[&str]) -> Result<(), Str
     }
 }
 
+const USAGE: &str = "usage: cargo xtask bench [--quick] | --realistic [--reps N] \
+     [--duration-secs S] [--backend sqlite|postgres] [--workload a|a-const|b|c] \
+     [--signature v1|v3] [--no-memory-nonces] [--out FILE]";
+
+/// `--realistic`: release build, then only issue 17's realistic workloads (the other flags go
+/// to `bench-harness`), written to `target/bench-realistic.md` unless `--out` says otherwise.
+fn realistic(root: &Path, rest: &[String]) -> Result<(), String> {
+    let passed = [
+        "--reps",
+        "--duration-secs",
+        "--backend",
+        "--workload",
+        "--signature",
+        "--out",
+        "--realistic-rows",
+        "--realistic-projects",
+    ];
+    let mut i = 0;
+    while i < rest.len() {
+        let a = rest[i].as_str();
+        if a == "--no-memory-nonces" {
+            i += 1;
+        } else if passed.contains(&a) && i + 1 < rest.len() {
+            i += 2;
+        } else {
+            return Err(format!("{USAGE} (got {a:?})"));
+        }
+    }
+    step(
+        root,
+        "build (release)",
+        "cargo",
+        &[
+            "build",
+            "--quiet",
+            "--release",
+            "-p",
+            "connection-service",
+            "-p",
+            "bench",
+            "--bins",
+        ],
+    )?;
+    let harness = root.join("target/release/bench-harness");
+    let mut args: Vec<&str> = vec![
+        "--realistic",
+        "--bin-dir",
+        "target/release",
+        "--command",
+        "cargo xtask bench --realistic",
+    ];
+    if !rest.iter().any(|a| a == "--out") {
+        args.extend(["--out", "target/bench-realistic.md"]);
+    }
+    args.extend(rest.iter().map(String::as_str));
+    step(
+        root,
+        "realistic workloads",
+        &harness.to_string_lossy(),
+        &args,
+    )
+}
+
 /// The task.
 pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     let quick = match args {
         [] => false,
         [flag] if flag == "--quick" => true,
-        _ => return Err(format!("usage: cargo xtask bench [--quick] (got {args:?})")),
+        [flag, rest @ ..] if flag == "--realistic" => return realistic(root, rest),
+        _ => return Err(format!("{USAGE} (got {args:?})")),
     };
     let build = [
         "build",

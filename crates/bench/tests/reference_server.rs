@@ -31,6 +31,11 @@ fn options(scratch_root: PathBuf) -> Options {
         criterion: false,
         perf: false,
         dataworks_env: Vec::new(),
+        e2e: true,
+        realistic: Vec::new(),
+        realistic_rows: 40,
+        realistic_projects: 4,
+        memory_nonces: false,
     }
 }
 
@@ -86,11 +91,7 @@ async fn exercise(backend: Backend) {
     assert!(bumped > 0);
 
     let addr = target.addr();
-    let workload = Workload {
-        project_id: target.project_id,
-        connection_ids: target.connection_ids.clone(),
-        list_percent: 0,
-    };
+    let workload = Workload::own_rows(target.project_id, target.connection_ids.clone(), 0);
     let mut one = bench::presign::presign(&target.signer, &workload, 1, 1).expect("signed");
     let request = one.remove(0).remove(0);
     assert_eq!(request.kind, Kind::Update);
@@ -187,6 +188,118 @@ async fn seeding_fills_a_project_through_sql() {
         assert_eq!(v["Data"]["TotalCount"], 250);
         assert_eq!(v["Data"]["Connections"].as_array().map(Vec::len), Some(10));
         assert!(!String::from_utf8_lossy(&body).contains("enc:v1:"));
+        target.finish().await;
+    }
+}
+
+/// (project, status, env type, type) of every row, read straight from the database.
+async fn counted_columns(db: &FreshDb) -> Vec<(i64, i32, i32, String)> {
+    let sql = "SELECT project_id, status, env_type, connection_type FROM connections";
+    match db {
+        FreshDb::Sqlite { file, .. } => {
+            let c = rusqlite::Connection::open(file).expect("open");
+            let mut s = c.prepare(sql).expect("prepare");
+            s.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+                .expect("query")
+                .map(|v| v.expect("row"))
+                .collect()
+        }
+        FreshDb::Postgres { url, .. } => {
+            let (c, conn) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+                .await
+                .expect("connect");
+            tokio::spawn(conn);
+            c.query(sql, &[])
+                .await
+                .expect("query")
+                .iter()
+                .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)))
+                .collect()
+        }
+    }
+}
+
+/// The realistic load (random rows over 4 projects, Status and EnvType flipping, filtered
+/// lists, V1 signatures) runs without an error on the reference, and afterwards its
+/// TotalCount under every filter set equals the rows really stored.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn realistic_load_keeps_the_reference_counts_exact() {
+    use bench::presign::{Pattern, LIST_FILTERS};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let opts = options(dir.path().to_path_buf());
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        let target = harness::provision(&opts, ServerKind::Reference, backend, 1)
+            .await
+            .expect("provisioned");
+        let rows = target
+            .db
+            .seed_projects(target.connection_ids[0], 4, 10)
+            .await
+            .expect("seeded");
+        assert_eq!(rows.len(), 40);
+        let mut projects: Vec<i64> = rows.iter().map(|(p, _)| *p).collect();
+        projects.sort_unstable();
+        projects.dedup();
+        assert_eq!(projects.len(), 4);
+        let workload = Workload {
+            project_id: target.project_id,
+            connection_ids: rows.iter().map(|(_, id)| *id).collect(),
+            list_percent: 20,
+            pattern: Pattern::Spread { flips: true },
+            projects: projects.clone(),
+            signature: acs_protocol::signature::SignatureVersion::V1,
+        };
+        let pressure = harness::Pressure {
+            workers: opts.connections,
+            timeout: Duration::from_secs(10),
+        };
+        let run = harness::measure_workload(&opts, &target, workload, pressure)
+            .await
+            .expect("measured");
+        assert_eq!(run.errors, 0, "first error: {:?}", run.first_error);
+        assert!(run.update_latency.max > 0 && run.list_latency.max > 0);
+        let stored = counted_columns(&target.db).await;
+        // Rows were moved between counts: some are DISABLED now (every update draws Status
+        // ENABLED/DISABLED at even odds; EnvType 0 is too rare to rely on in a short run).
+        assert!(run.ok >= 20, "too few updates to flip anything: {}", run.ok);
+        assert!(stored.iter().any(|r| r.1 == 2));
+        for &project in &projects {
+            for filters in LIST_FILTERS {
+                let expected = stored
+                    .iter()
+                    .filter(|(p, status, env, ctype)| {
+                        *p == project
+                            && filters.iter().all(|(k, v)| match *k {
+                                "Status" => (*status == 1) == (*v == "ENABLED"),
+                                "EnvType" => env.to_string() == *v,
+                                "ConnectionType" => ctype == v,
+                                _ => true,
+                            })
+                    })
+                    .count();
+                let mut params = vec![("ProjectId".to_owned(), project.to_string())];
+                params.extend(
+                    filters
+                        .iter()
+                        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned())),
+                );
+                let (status, body) = load::call(
+                    target.addr(),
+                    target
+                        .signer
+                        .sign(&Method::GET, "ListConnections", &params)
+                        .expect("signed"),
+                )
+                .await
+                .expect("answer");
+                assert_eq!(status, 200);
+                let v: serde_json::Value = serde_json::from_slice(&body).expect("json");
+                assert_eq!(
+                    v["Data"]["TotalCount"], expected,
+                    "{backend:?} project {project} filters {filters:?}"
+                );
+            }
+        }
         target.finish().await;
     }
 }

@@ -24,8 +24,6 @@ use crate::test_controls::TestControls;
 
 /// Redis keys of the shared replay cache start with this.
 const REDIS_NONCE_PREFIX: &str = "dataworks:nonce:";
-/// Connections kept for the PostgreSQL replay cache (one short insert per request).
-const NONCE_POOL_SIZE: usize = 8;
 
 /// Builds the replay cache the settings ask for.
 pub async fn nonce_store(settings: &Settings) -> Result<Nonces, String> {
@@ -37,10 +35,14 @@ pub async fn nonce_store(settings: &Settings) -> Result<Nonces, String> {
             };
             let config: tokio_postgres::Config =
                 settings.database.parse().map_err(|e| refused(&e))?;
-            let pg = PgStore::connect_with(PgNonceStore::session_config(config), NONCE_POOL_SIZE)
-                .await
-                .map_err(|e| refused(&e))?;
-            Nonces::Postgres(PgNonceStore::new(pg.pool().clone()))
+            // The store opened first has applied the migrations; the replay cache needs only
+            // one connection per batch in flight.
+            let pool = PgStore::pool_for(
+                PgNonceStore::session_config(config),
+                crate::nonce::CONNECTIONS,
+            )
+            .map_err(|e| refused(&e))?;
+            Nonces::Postgres(PgNonceStore::new(pool))
         }
         NonceStoreKind::Redis(url) => Nonces::Redis(
             RedisNonceStore::connect(url, REDIS_NONCE_PREFIX)

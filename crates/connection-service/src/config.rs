@@ -68,7 +68,7 @@ pub enum ConfigError {
 /// connect_timeout_ms = 2000
 /// deny = ["169.254.0.0/16", "fe80::/10", "100.100.100.200", "fd00:ec2::254"]
 /// [postgres]
-/// pool_size = 32
+/// pool_size = 32                # backends per replica (default 16 per core, capped at a third of max_connections)
 /// [sqlite]
 /// readers = 4
 /// max_batch = 512
@@ -159,7 +159,8 @@ pub struct NetworkSection {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PostgresSection {
-    /// Pool size (default 32).
+    /// Backends per replica (default 16 per core; capped at a third of the database's usable
+    /// `max_connections`).
     pub pool_size: Option<usize>,
 }
 

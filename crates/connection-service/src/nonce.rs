@@ -46,6 +46,9 @@ const MAX_BATCH: usize = 512;
 /// Batches in flight at once (each on its own pooled connection).
 const BATCHES_IN_FLIGHT: usize = 4;
 
+/// Connections the replay cache needs: one per batch in flight.
+pub const CONNECTIONS: usize = BATCHES_IN_FLIGHT;
+
 /// The PostgreSQL nonce table (`request_nonces`, created by the migrations).
 ///
 /// Every signed request claims its nonce before it is served, so one INSERT (and one durable

@@ -60,7 +60,6 @@ fn sample(api: &Api, ty: &TypeRef, examples: &[Example], depth: usize) -> Option
         TypeRef::Scalar(s) => scalar(*s),
         TypeRef::Vec(_) | TypeRef::Bytes => json!([]),
         TypeRef::Map(_) | TypeRef::Json => json!({}),
-        TypeRef::Bytes => return None,
         TypeRef::Named(name) => {
             if let Some(e) = examples.iter().find(|e| &e.ty == ty) {
                 return Some(e.value.clone());

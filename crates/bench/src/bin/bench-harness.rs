@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use bench::harness::{self, report, Backend, Options};
+use bench::harness::{self, report, Backend, Options, Realistic, Sig};
 use clap::Parser;
 
 /// Benchmark harness (issue 8).
@@ -79,6 +79,27 @@ struct Args {
     /// as `RUST_LOG=warn`; the report lists it.
     #[arg(long = "dataworks-env", value_parser = parse_env)]
     dataworks_env: Vec<(String, String)>,
+    /// Only issue 17's realistic workloads (no issue 8 end-to-end, scale or codegen runs).
+    #[arg(long)]
+    realistic: bool,
+    /// Skip the realistic workloads.
+    #[arg(long, conflicts_with = "realistic")]
+    no_realistic: bool,
+    /// Realistic workloads to run: a, a-const, b, c (repeatable; default all).
+    #[arg(long = "workload")]
+    workloads: Vec<String>,
+    /// Signatures of the realistic runs: v1, v3 (repeatable; default both).
+    #[arg(long = "signature")]
+    signatures: Vec<String>,
+    /// Connections seeded per realistic run (default 10000; quick 200).
+    #[arg(long)]
+    realistic_rows: Option<i64>,
+    /// Projects of workload (b) (default 100; quick 4).
+    #[arg(long)]
+    realistic_projects: Option<i64>,
+    /// Leave out the `DATAWORKS_NONCE_STORE=memory` runs on PostgreSQL.
+    #[arg(long)]
+    no_memory_nonces: bool,
     /// The command line shown in the report.
     #[arg(long, default_value = "cargo xtask bench")]
     command: String,
@@ -88,6 +109,48 @@ fn parse_env(text: &str) -> Result<(String, String), String> {
     text.split_once('=')
         .map(|(k, v)| (k.to_owned(), v.to_owned()))
         .ok_or_else(|| format!("expected KEY=VALUE, got {text:?}"))
+}
+
+/// The (workload, signature) pairs of the realistic runs. Quick mode pairs each workload with
+/// one signature (both signatures still covered) to stay short.
+fn realistic_pairs(args: &Args) -> Result<Vec<(Realistic, Sig)>, String> {
+    if args.no_realistic {
+        return Ok(Vec::new());
+    }
+    let workloads = if args.workloads.is_empty() {
+        Realistic::ALL.to_vec()
+    } else {
+        args.workloads
+            .iter()
+            .map(|w| {
+                Realistic::parse(&w.to_ascii_lowercase())
+                    .ok_or_else(|| format!("unknown workload {w:?} (a, a-const, b, c)"))
+            })
+            .collect::<Result<_, _>>()?
+    };
+    let sigs = if args.signatures.is_empty() {
+        vec![Sig::V1, Sig::V3]
+    } else {
+        args.signatures
+            .iter()
+            .map(|s| match s.to_ascii_lowercase().as_str() {
+                "v1" => Ok(Sig::V1),
+                "v3" => Ok(Sig::V3),
+                other => Err(format!("unknown signature {other:?} (v1, v3)")),
+            })
+            .collect::<Result<_, _>>()?
+    };
+    if args.quick && args.signatures.is_empty() {
+        return Ok(workloads
+            .into_iter()
+            .enumerate()
+            .map(|(i, w)| (w, sigs[i % sigs.len()]))
+            .collect());
+    }
+    Ok(workloads
+        .into_iter()
+        .flat_map(|w| sigs.iter().map(move |&s| (w, s)))
+        .collect())
 }
 
 fn backends(names: &[String]) -> Result<Vec<Backend>, String> {
@@ -141,11 +204,22 @@ async fn run(args: Args) -> Result<(), String> {
                 .unwrap_or(if quick { 10_000 } else { 1_000_000 }),
         ),
         scale_connections: args.scale_connections.max(1),
-        codegen: !quick && !args.no_codegen,
+        codegen: !quick && !args.no_codegen && !args.realistic,
         backends: backends(&args.backends)?,
         criterion: args.criterion,
         perf: args.perf,
         dataworks_env: args.dataworks_env.clone(),
+        e2e: !args.no_e2e && !args.realistic,
+        realistic: realistic_pairs(&args)?,
+        realistic_rows: args
+            .realistic_rows
+            .unwrap_or(if quick { 200 } else { 10_000 })
+            .max(1),
+        realistic_projects: args
+            .realistic_projects
+            .unwrap_or(if quick { 4 } else { 100 })
+            .max(1),
+        memory_nonces: !args.no_memory_nonces && !quick,
     };
     for bin in [&opts.server_bin, &opts.reference_bin] {
         if !bin.exists() {
@@ -159,10 +233,13 @@ async fn run(args: Args) -> Result<(), String> {
     if opts.criterion {
         results.criterion = harness::criterion::read(&root.join("target").join("criterion"));
     }
-    if !args.no_e2e {
+    if opts.e2e {
         harness::run_e2e(&opts, &mut results).await;
     }
-    if !args.no_scale {
+    if !opts.realistic.is_empty() {
+        harness::run_realistic(&opts, &mut results).await;
+    }
+    if !args.no_scale && !args.realistic {
         harness::run_scale(&opts, &mut results).await;
     }
     if opts.codegen {
@@ -193,6 +270,7 @@ async fn run(args: Args) -> Result<(), String> {
         .e2e
         .iter()
         .flat_map(|(_, runs)| runs)
+        .chain(results.realistic.iter().flat_map(|(_, runs)| runs))
         .map(|r| r.errors)
         .sum();
     if failed_runs > 0 || errors > 0 {

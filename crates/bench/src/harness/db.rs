@@ -103,6 +103,34 @@ impl FreshDb {
         }
     }
 
+    /// CPU time (ticks) used so far by the PostgreSQL backends connected to this database
+    /// (processes titled `postgres: USER DB ...` on this machine); `None` for SQLite. Summed
+    /// before and after a run, it gives the database CPU per request.
+    pub fn backend_cpu_ticks(&self) -> Option<u64> {
+        let Self::Postgres { name, .. } = self else {
+            return None;
+        };
+        let needle = format!(" {name} ");
+        let mut total = 0;
+        for entry in std::fs::read_dir("/proc").ok()?.flatten() {
+            let Some(pid) = entry
+                .file_name()
+                .to_str()
+                .and_then(|p| p.parse::<u32>().ok())
+            else {
+                continue;
+            };
+            let Ok(cmd) = std::fs::read(format!("/proc/{pid}/cmdline")) else {
+                continue;
+            };
+            let cmd = String::from_utf8_lossy(&cmd).replace('\0', " ");
+            if cmd.starts_with("postgres: ") && cmd.contains(&needle) {
+                total += crate::server::cpu_ticks(pid).unwrap_or(0);
+            }
+        }
+        Some(total)
+    }
+
     /// Removes it.
     pub async fn drop_db(self) {
         match self {
@@ -135,8 +163,163 @@ impl FreshDb {
             Self::Postgres { url, .. } => seed_postgres(url, template_id, total).await,
         }
     }
+
+    /// The realistic workloads' data: `projects` projects (the template's and `projects - 1`
+    /// new ones, the template's members copied) of `per_project` connections each, copies of
+    /// connection `template_id` straight through SQL; then the counts of a schema that keeps
+    /// them without triggers (the reference's) are recomputed and the statistics refreshed.
+    /// Returns every (project id, connection id).
+    pub async fn seed_projects(
+        &self,
+        template_id: i64,
+        projects: i64,
+        per_project: i64,
+    ) -> Result<Vec<(i64, i64)>, String> {
+        self.seed_copies(template_id, per_project).await?;
+        match self {
+            Self::Sqlite { file, .. } => {
+                let file = file.clone();
+                tokio::task::spawn_blocking(move || {
+                    seed_sqlite_projects(&file, template_id, projects, per_project)
+                })
+                .await
+                .map_err(|e| e.to_string())?
+            }
+            Self::Postgres { url, .. } => {
+                seed_postgres_projects(url, template_id, projects, per_project).await
+            }
+        }
+    }
 }
 
+/// Copies the template into `projects - 1` new projects of its tenant, its members with it,
+/// and fills each with `per_project` copies: the statements of both backends, in order (the
+/// values are integers, written into the text).
+fn project_copies_sql(template_id: i64, projects: i64, per_project: i64) -> [String; 4] {
+    let series = |n: i64| {
+        format!("WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < {n}) ")
+    };
+    let t = COPY_COLS
+        .split(", ")
+        .map(|c| {
+            if c == "project_id" {
+                "p.id".to_owned()
+            } else {
+                format!("t.{c}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    [
+        format!(
+            "{}INSERT INTO projects (tenant_id, name, created_at) \
+             SELECT p0.tenant_id, 'bench-project-' || s.i, p0.created_at FROM s, \
+               connections t JOIN projects p0 ON p0.id = t.project_id WHERE t.id = {template_id}",
+            series(projects - 1)
+        ),
+        format!(
+            "INSERT INTO project_members (project_id, user_id, role) \
+             SELECT p.id, m.user_id, m.role FROM projects p, connections t \
+               JOIN project_members m ON m.project_id = t.project_id \
+             WHERE t.id = {template_id} AND p.name LIKE 'bench-project-%'"
+        ),
+        format!(
+            "{}INSERT INTO connections (name, sequence, {COPY_COLS}) \
+             SELECT 'seed-' || s.i, s.i, {t} FROM s, projects p, connections t \
+             WHERE t.id = {template_id} AND p.name LIKE 'bench-project-%'",
+            series(per_project)
+        ),
+        format!(
+            "UPDATE projects SET connection_seq = {per_project} WHERE name LIKE 'bench-project-%'"
+        ),
+    ]
+}
+
+/// A schema that keeps its counts without triggers (the reference's `conn_counts`) has them
+/// recomputed after a bulk load.
+fn recount_sqlite(conn: &rusqlite::Connection) -> rusqlite::Result<()> {
+    let own_counts = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'conn_counts')",
+        [],
+        |r| r.get::<_, bool>(0),
+    )?;
+    if own_counts {
+        conn.execute_batch(crate::reference::sqlite::RECOUNT_SQL)?;
+    }
+    Ok(())
+}
+
+async fn recount_postgres(client: &tokio_postgres::Client) -> Result<(), tokio_postgres::Error> {
+    let own_counts: bool = client
+        .query_one("SELECT to_regclass('conn_counts') IS NOT NULL", &[])
+        .await?
+        .get(0);
+    if own_counts {
+        client
+            .batch_execute(&format!(
+                "BEGIN; {} COMMIT;",
+                crate::reference::pg::RECOUNT_SQL
+            ))
+            .await?;
+    }
+    Ok(())
+}
+
+fn seed_sqlite_projects(
+    file: &Path,
+    template_id: i64,
+    projects: i64,
+    per_project: i64,
+) -> Result<Vec<(i64, i64)>, String> {
+    let err = |e: rusqlite::Error| format!("seeding {}: {e}", file.display());
+    let mut conn = rusqlite::Connection::open(file).map_err(err)?;
+    conn.busy_timeout(std::time::Duration::from_secs(30))
+        .map_err(err)?;
+    let tx = conn.transaction().map_err(err)?;
+    if projects > 1 {
+        for sql in project_copies_sql(template_id, projects, per_project) {
+            tx.execute_batch(&sql).map_err(err)?;
+        }
+    }
+    recount_sqlite(&tx).map_err(err)?;
+    tx.commit().map_err(err)?;
+    conn.execute_batch("ANALYZE").map_err(err)?;
+    let mut stmt = conn
+        .prepare("SELECT project_id, id FROM connections ORDER BY id")
+        .map_err(err)?;
+    let rows = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .map_err(err)?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(err)?;
+    Ok(rows)
+}
+
+async fn seed_postgres_projects(
+    url: &str,
+    template_id: i64,
+    projects: i64,
+    per_project: i64,
+) -> Result<Vec<(i64, i64)>, String> {
+    let client = admin(url).await?;
+    let err = |e: tokio_postgres::Error| format!("seeding PostgreSQL: {e}");
+    if projects > 1 {
+        let mut batch = "BEGIN;".to_owned();
+        for sql in project_copies_sql(template_id, projects, per_project) {
+            batch.push_str(&sql);
+            batch.push(';');
+        }
+        batch.push_str("COMMIT;");
+        client.batch_execute(&batch).await.map_err(err)?;
+    }
+    recount_postgres(&client).await.map_err(err)?;
+    client.batch_execute("VACUUM ANALYZE").await.map_err(err)?;
+    let rows = client
+        .query("SELECT project_id, id FROM connections ORDER BY id", &[])
+        .await
+        .map_err(err)?;
+    Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+}
 async fn admin(url: &str) -> Result<tokio_postgres::Client, String> {
     let (client, connection) = tokio_postgres::connect(url, NoTls)
         .await
@@ -190,6 +373,7 @@ fn seed_sqlite(file: &Path, template_id: i64, total: i64) -> Result<(), String> 
         )
         .map_err(err)?;
     }
+    recount_sqlite(&tx).map_err(err)?;
     tx.commit().map_err(err)?;
     conn.execute_batch("ANALYZE").map_err(err)?;
     Ok(())
@@ -235,6 +419,7 @@ async fn seed_postgres(url: &str, template_id: i64, total: i64) -> Result<(), St
             .await
             .map_err(err)?;
     }
+    recount_postgres(&client).await.map_err(err)?;
     client
         .batch_execute("VACUUM ANALYZE connections")
         .await

@@ -77,6 +77,69 @@ impl Mix {
     }
 }
 
+/// Issue 17's realistic workloads: updates spread uniformly over many connections.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Realistic {
+    /// (a) 10,000 connections of one project, half the updates changing Status and a tenth
+    /// changing EnvType.
+    A,
+    /// (b) the same over 100 projects.
+    B,
+    /// (c) 80% (a) and 20% ListConnections with filters.
+    C,
+    /// (a) with Status always `ENABLED` and EnvType constant: the control that shows what the
+    /// changes cost.
+    AConstant,
+}
+
+impl Realistic {
+    /// Every workload, in report order.
+    pub const ALL: [Self; 4] = [Self::A, Self::AConstant, Self::B, Self::C];
+
+    /// Name in tables.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::A => "(a) Update, 1 project",
+            Self::B => "(b) Update, 100 projects",
+            Self::C => "(c) 80% (a) / 20% filtered List",
+            Self::AConstant => "(a') Update, 1 project, constant Status/EnvType",
+        }
+    }
+
+    /// Command-line name.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Self::A => "a",
+            Self::B => "b",
+            Self::C => "c",
+            Self::AConstant => "a-const",
+        }
+    }
+
+    /// Parses [`Realistic::tag`].
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|w| w.tag() == text)
+    }
+
+    fn projects(self, opts: &Options) -> i64 {
+        match self {
+            Self::B => opts.realistic_projects.max(1),
+            _ => 1,
+        }
+    }
+}
+
+/// The signature scheme of a run.
+pub type Sig = acs_protocol::signature::SignatureVersion;
+
+/// Name of a signature scheme in tables.
+pub fn sig_name(sig: Sig) -> &'static str {
+    match sig {
+        Sig::V1 => "v1 (query)",
+        Sig::V3 => "V3 (headers)",
+    }
+}
+
 /// Settings of one harness invocation.
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -117,6 +180,16 @@ pub struct Options {
     pub perf: bool,
     /// Extra environment for `dataworks-server` (experiments, e.g. `RUST_LOG=warn`).
     pub dataworks_env: Vec<(String, String)>,
+    /// Run issue 8's end-to-end scenarios (64 connections, each worker its own row).
+    pub e2e: bool,
+    /// Issue 17's realistic runs: (workload, signature) pairs; empty: none.
+    pub realistic: Vec<(Realistic, Sig)>,
+    /// Connections seeded for a realistic run (all projects together).
+    pub realistic_rows: i64,
+    /// Projects of workload (b).
+    pub realistic_projects: i64,
+    /// Also run `dataworks-server` with the memory replay cache on PostgreSQL.
+    pub memory_nonces: bool,
 }
 
 impl Options {
@@ -149,6 +222,8 @@ pub struct RunResult {
     pub rss_load_kib: u64,
     /// Server CPU time (user + system) per successful request under load, µs.
     pub cpu_us_per_request: f64,
+    /// PostgreSQL backends' CPU time per successful request under load, µs (0 on SQLite).
+    pub db_cpu_us_per_request: f64,
     /// The pre-signed pool ran out early.
     pub exhausted: bool,
     /// When the slowest request was sent, ms from the start of the run.
@@ -187,6 +262,7 @@ fn summarize(
         rss_idle_kib,
         rss_load_kib,
         cpu_us_per_request,
+        db_cpu_us_per_request: 0.0,
         exhausted: result.exhausted,
         slowest_sent_at_ms: result.slowest_sent_at.as_millis(),
     }
@@ -204,6 +280,15 @@ pub struct Provisioned {
     pub project_id: i64,
     /// Connections created.
     pub connection_ids: Vec<i64>,
+}
+
+/// Picks the server binary and the log name of `server`.
+fn launch_name(server: ServerKind) -> &'static str {
+    match server {
+        ServerKind::Reference => "reference",
+        ServerKind::Dataworks => "dataworks",
+        ServerKind::DataworksMemoryNonces => "dataworks-memnonce",
+    }
 }
 
 impl Provisioned {
@@ -263,11 +348,7 @@ pub async fn provision(
         },
         log: logs.join(format!(
             "{n:03}-{}-{}.log",
-            match server {
-                ServerKind::Reference => "reference",
-                ServerKind::Dataworks => "dataworks",
-                ServerKind::DataworksMemoryNonces => "dataworks-memnonce",
-            },
+            launch_name(server),
             backend.name().to_ascii_lowercase()
         )),
         addr,
@@ -342,11 +423,21 @@ pub async fn measure(
     mix: Mix,
     pressure: Pressure,
 ) -> Result<RunResult, String> {
-    let workload = Workload {
-        project_id: target.project_id,
-        connection_ids: target.connection_ids.clone(),
-        list_percent: mix.list_percent(),
-    };
+    let workload = Workload::own_rows(
+        target.project_id,
+        target.connection_ids.clone(),
+        mix.list_percent(),
+    );
+    measure_workload(opts, target, workload, pressure).await
+}
+
+/// [`measure`] with any workload.
+pub async fn measure_workload(
+    opts: &Options,
+    target: &Provisioned,
+    workload: Workload,
+    pressure: Pressure,
+) -> Result<RunResult, String> {
     let workers = pressure.workers;
     let warmup =
         presign::presign(&target.signer, &workload, workers, 20).map_err(|e| e.to_string())?;
@@ -390,21 +481,26 @@ pub async fn measure(
     };
     let profiler = opts.perf.then(|| start_perf(opts, pid)).flatten();
     let cpu_before = crate::server::cpu_ticks(pid).unwrap_or(0);
+    let db_before = target.db.backend_cpu_ticks();
     let result = load::run(target.addr(), pool, opts.duration, pressure.timeout).await;
     let cpu = crate::server::cpu_ticks(pid)
         .unwrap_or(0)
         .saturating_sub(cpu_before);
+    let db_cpu = target
+        .db
+        .backend_cpu_ticks()
+        .zip(db_before)
+        .map_or(0, |(after, before)| after.saturating_sub(before));
     running.store(false, Ordering::Relaxed);
     let _ = sampler.await;
     if let Some(child) = profiler {
         stop_perf(child);
     }
-    Ok(summarize(
-        result,
-        rss_idle,
-        peak.load(Ordering::Relaxed),
-        cpu,
-    ))
+    let mut summary = summarize(result, rss_idle, peak.load(Ordering::Relaxed), cpu);
+    if summary.ok > 0 {
+        summary.db_cpu_us_per_request = db_cpu as f64 * 10_000.0 / summary.ok as f64;
+    }
+    Ok(summary)
 }
 
 /// `perf record` (cpu-clock sampling with call graphs) on the server while it is loaded; the
@@ -432,11 +528,16 @@ fn stop_perf(mut child: std::process::Child) {
     let _ = child.wait();
 }
 
+/// A realistic run: server, backend, workload, signature.
+pub type RealisticKey = (ServerKind, Backend, Realistic, Sig);
+
 /// The results of every scenario, for the report.
 #[derive(Debug, Default)]
 pub struct Results {
     /// End-to-end: (server, backend, mix) -> one result per repetition.
     pub e2e: Vec<((ServerKind, Backend, Mix), Vec<RunResult>)>,
+    /// Realistic: (server, backend, workload, signature) -> one result per repetition.
+    pub realistic: Vec<(RealisticKey, Vec<RunResult>)>,
     /// Scale: (backend, rows) -> one result per repetition.
     pub scale: Vec<((Backend, i64), Vec<RunResult>)>,
     /// Codegen: tool -> seconds per repetition.
@@ -505,6 +606,97 @@ pub async fn run_e2e(opts: &Options, results: &mut Results) {
                             server.name(),
                             backend.name(),
                             mix.name(),
+                            rep + 1
+                        )),
+                    }
+                }
+            }
+        }
+    }
+}
+
+async fn one_realistic(
+    opts: &Options,
+    server: ServerKind,
+    backend: Backend,
+    workload: Realistic,
+    sig: Sig,
+) -> Result<RunResult, String> {
+    let target = provision(opts, server, backend, 1).await?;
+    let projects = workload.projects(opts);
+    let per_project = (opts.realistic_rows / projects).max(1);
+    let seeded = target
+        .db
+        .seed_projects(target.connection_ids[0], projects, per_project)
+        .await;
+    let rows = match seeded {
+        Ok(rows) => rows,
+        Err(e) => {
+            target.finish().await;
+            return Err(e);
+        }
+    };
+    let mut project_ids: Vec<i64> = rows.iter().map(|(p, _)| *p).collect();
+    project_ids.sort_unstable();
+    project_ids.dedup();
+    let load = Workload {
+        project_id: target.project_id,
+        connection_ids: rows.iter().map(|(_, id)| *id).collect(),
+        list_percent: if workload == Realistic::C { 20 } else { 0 },
+        pattern: presign::Pattern::Spread {
+            flips: workload != Realistic::AConstant,
+        },
+        projects: project_ids,
+        signature: sig,
+    };
+    let pressure = Pressure {
+        workers: opts.connections,
+        timeout: Duration::from_secs(10),
+    };
+    let result = measure_workload(opts, &target, load, pressure).await;
+    target.finish().await;
+    result
+}
+
+/// Issue 17's realistic workloads: both servers (and on PostgreSQL, when asked, the memory
+/// replay cache variant), every backend, every (workload, signature) pair, interleaved per
+/// repetition; each run on a fresh database seeded through SQL.
+pub async fn run_realistic(opts: &Options, results: &mut Results) {
+    for rep in 0..opts.reps {
+        for &(workload, sig) in &opts.realistic {
+            for &backend in &opts.backends {
+                let mut order = vec![ServerKind::Reference, ServerKind::Dataworks];
+                if backend == Backend::Postgres && opts.memory_nonces {
+                    order.push(ServerKind::DataworksMemoryNonces);
+                }
+                if rep % 2 == 1 {
+                    order.reverse();
+                }
+                for server in order {
+                    eprintln!(
+                        "bench: realistic rep {}/{} {} {} {} {}",
+                        rep + 1,
+                        opts.reps,
+                        workload.name(),
+                        sig_name(sig),
+                        server.name(),
+                        backend.name(),
+                    );
+                    match one_realistic(opts, server, backend, workload, sig).await {
+                        Ok(r) => {
+                            eprintln!(
+                                "bench:   {:.0} req/s p50 {} us p99 {} us max {} us cpu {:.0} us/req db cpu {:.0} us/req errors {}",
+                                r.rate, r.latency.p50, r.latency.p99, r.latency.max,
+                                r.cpu_us_per_request, r.db_cpu_us_per_request, r.errors
+                            );
+                            push(&mut results.realistic, (server, backend, workload, sig), r);
+                        }
+                        Err(e) => results.problems.push(format!(
+                            "{} {} {} {} rep {}: {e}",
+                            server.name(),
+                            backend.name(),
+                            workload.name(),
+                            sig_name(sig),
                             rep + 1
                         )),
                     }

@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 use std::process::Command;
 
-use super::{Backend, Mix, Options, Results, RunResult, ServerKind};
+use super::{sig_name, Backend, Mix, Options, Realistic, Results, RunResult, ServerKind, Sig};
 use crate::stats::Spread;
 
 /// Start marker of the generated part of BENCHMARKS.md (the text around it is kept).
@@ -177,6 +177,198 @@ pub fn render(opts: &Options, command: &str, results: &Results) -> String {
         );
     }
 
+    if !results.realistic.is_empty() {
+        realistic_section(&mut out, opts, results);
+    }
+    if results.e2e.is_empty() {
+        out.push_str("### 1–3. End-to-end load (issue 8)\n\nNot run in this invocation.\n");
+    } else {
+        e2e_sections(&mut out, opts, results);
+    }
+    rest(&mut out, opts, results);
+    out
+}
+
+/// Issue 17's targets: PostgreSQL p99 at most this many times the reference's.
+const PG_P99_VS_REFERENCE: f64 = 2.0;
+/// Issue 17's targets: status-changing updates at least this fraction of constant-Status ones.
+const FLIP_TARGET: f64 = 0.9;
+
+fn realistic_runs(
+    results: &Results,
+    server: ServerKind,
+    backend: Backend,
+    workload: Realistic,
+    sig: Sig,
+) -> Option<&Vec<RunResult>> {
+    results
+        .realistic
+        .iter()
+        .find(|(k, _)| *k == (server, backend, workload, sig))
+        .map(|(_, v)| v)
+}
+
+/// Per-repetition ratios `f(a) / f(b)` (runs of one repetition pair up by index).
+fn ratios(a: &[RunResult], b: &[RunResult], f: impl Fn(&RunResult) -> f64) -> Spread {
+    let v: Vec<f64> = a
+        .iter()
+        .zip(b)
+        .filter(|(_, y)| f(y) > 0.0)
+        .map(|(x, y)| f(x) / f(y))
+        .collect();
+    Spread::of(&v)
+}
+
+fn realistic_section(out: &mut String, opts: &Options, results: &Results) {
+    let _ = writeln!(
+        out,
+        "### 7. Realistic workloads (issue 17)\n\n\
+         {} connections seeded through SQL per run (copies of one created through the API; \
+         (b) spreads them over {} projects), a fresh database per run, {} keep-alive \
+         connections, every update on a uniformly random connection; (a), (b), (c): Status a \
+         random `ENABLED`/`DISABLED` (changes in half the updates), EnvType 0 with p = {} \
+         (changes in a tenth); (a'): Status always `ENABLED`, EnvType constant; (c): 20% \
+         ListConnections of a random project with a random filter set (Status, EnvType, \
+         ConnectionType, combinations). v1 = signature in the query, V3 = headers.\n",
+        opts.realistic_rows,
+        opts.realistic_projects,
+        opts.connections,
+        crate::presign::ENV_FLIP_P,
+    );
+    let mut rows = Vec::new();
+    for workload in Realistic::ALL {
+        for &backend in &opts.backends {
+            for sig in [Sig::V1, Sig::V3] {
+                for server in SERVERS {
+                    if let Some(runs) = realistic_runs(results, server, backend, workload, sig) {
+                        rows.push((
+                            format!(
+                                "{} · {} · {} · {}",
+                                workload.name(),
+                                sig_name(sig),
+                                backend.name(),
+                                server.name()
+                            ),
+                            runs,
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    load_table(out, &rows);
+    out.push_str(
+        "\nRatio = dataworks-server ÷ reference-server of the same repetition. Targets: req/s \
+         ratio ≥ 1.0x; p99 ≤ 2x the reference's on PostgreSQL, ≤ 10 ms on SQLite.\n\n\
+         | workload | signature | backend | server | req/s ratio | target | p99 ms ours / reference | p99 target | server CPU µs/req ours / reference | PostgreSQL CPU µs/req ours / reference |\n\
+         |---|---|---|---|---|---|---|---|---|---|\n",
+    );
+    for workload in Realistic::ALL {
+        for &backend in &opts.backends {
+            for sig in [Sig::V1, Sig::V3] {
+                for server in [ServerKind::Dataworks, ServerKind::DataworksMemoryNonces] {
+                    let (Some(ours), Some(reference)) = (
+                        realistic_runs(results, server, backend, workload, sig),
+                        realistic_runs(results, ServerKind::Reference, backend, workload, sig),
+                    ) else {
+                        continue;
+                    };
+                    let ratio = ratios(ours, reference, |r| r.rate);
+                    let p99 = spread_of(ours, |r| ms(r.latency.p99));
+                    let ref_p99 = spread_of(reference, |r| ms(r.latency.p99));
+                    let p99_met = match backend {
+                        Backend::Postgres => p99.median <= PG_P99_VS_REFERENCE * ref_p99.median,
+                        Backend::Sqlite => p99.median <= P99_TARGET_MS,
+                    };
+                    let _ = writeln!(
+                        out,
+                        "| {} | {} | {} | {} | {}x | {} | {} / {} | {} | {} / {} | {} |",
+                        workload.name(),
+                        sig_name(sig),
+                        backend.name(),
+                        server.name(),
+                        ratio.show(2),
+                        verdict(ratio.median >= RATIO_TARGET),
+                        p99.show(2),
+                        ref_p99.show(2),
+                        verdict(p99_met),
+                        spread_of(ours, |r| r.cpu_us_per_request).show(0),
+                        spread_of(reference, |r| r.cpu_us_per_request).show(0),
+                        if backend == Backend::Postgres {
+                            format!(
+                                "{} / {}",
+                                spread_of(ours, |r| r.db_cpu_us_per_request).show(0),
+                                spread_of(reference, |r| r.db_cpu_us_per_request).show(0)
+                            )
+                        } else {
+                            "—".to_owned()
+                        },
+                    );
+                }
+            }
+        }
+    }
+    let mut flips = String::new();
+    for &backend in &opts.backends {
+        for sig in [Sig::V1, Sig::V3] {
+            for server in SERVERS {
+                let (Some(a), Some(constant)) = (
+                    realistic_runs(results, server, backend, Realistic::A, sig),
+                    realistic_runs(results, server, backend, Realistic::AConstant, sig),
+                ) else {
+                    continue;
+                };
+                let ratio = ratios(a, constant, |r| r.rate);
+                let _ = writeln!(
+                    flips,
+                    "| {} | {} | {} | {}x | {} |",
+                    backend.name(),
+                    sig_name(sig),
+                    server.name(),
+                    ratio.show(2),
+                    if server == ServerKind::Reference {
+                        "(yardstick)"
+                    } else {
+                        verdict(ratio.median >= FLIP_TARGET)
+                    },
+                );
+            }
+        }
+    }
+    if !flips.is_empty() {
+        out.push_str(
+            "\nStatus-changing ÷ constant-Status updates, req/s of (a) ÷ (a') in the same \
+             repetition (target ≥ 0.9x: no more than 10% slower).\n\n\
+             | backend | signature | server | (a) ÷ (a') | target |\n|---|---|---|---|---|\n",
+        );
+        out.push_str(&flips);
+    }
+    let mut lists = Vec::new();
+    for &backend in &opts.backends {
+        for sig in [Sig::V1, Sig::V3] {
+            for server in SERVERS {
+                if let Some(runs) = realistic_runs(results, server, backend, Realistic::C, sig) {
+                    lists.push(format!(
+                        "- (c) · {} · {} · {}: Update p99 {} ms, List p99 {} ms",
+                        sig_name(sig),
+                        backend.name(),
+                        server.name(),
+                        spread_of(runs, |r| ms(r.update_latency.p99)).show(2),
+                        spread_of(runs, |r| ms(r.list_latency.p99)).show(2),
+                    ));
+                }
+            }
+        }
+    }
+    if !lists.is_empty() {
+        out.push('\n');
+        out.push_str(&lists.join("\n"));
+        out.push('\n');
+    }
+    out.push('\n');
+}
+
+fn e2e_sections(out: &mut String, opts: &Options, results: &Results) {
     out.push_str("### 1–2. End-to-end load (V3-signed requests over loopback)\n\n");
     let mut rows = Vec::new();
     for mix in [Mix::Update, Mix::UpdateList] {
@@ -191,7 +383,7 @@ pub fn render(opts: &Options, command: &str, results: &Results) -> String {
             }
         }
     }
-    load_table(&mut out, &rows);
+    load_table(out, &rows);
     out.push('\n');
     for mix in [Mix::UpdateList] {
         for &backend in &opts.backends {
@@ -248,7 +440,9 @@ pub fn render(opts: &Options, command: &str, results: &Results) -> String {
             }
         }
     }
+}
 
+fn rest(out: &mut String, opts: &Options, results: &Results) {
     out.push_str("\n### 4. Generated-layer cost in-process (criterion)\n\n");
     if results.criterion.is_empty() {
         out.push_str(
@@ -289,7 +483,7 @@ pub fn render(opts: &Options, command: &str, results: &Results) -> String {
         .iter()
         .map(|((b, n), runs)| (format!("{} · {n} connections", b.name()), runs))
         .collect();
-    load_table(&mut out, &scale_rows);
+    load_table(out, &scale_rows);
     out.push('\n');
     let (small, large) = opts.scale_sizes;
     for &backend in &opts.backends {
@@ -374,6 +568,12 @@ pub fn render(opts: &Options, command: &str, results: &Results) -> String {
                 .iter()
                 .map(|((b, n), runs)| (format!("scale {} {n}", b.name()), runs)),
         )
+        .chain(results.realistic.iter().map(|((s, b, w, sig), runs)| {
+            (
+                format!("{} {} {} {}", s.name(), b.name(), w.name(), sig_name(*sig)),
+                runs,
+            )
+        }))
         .filter_map(|(label, runs)| {
             runs.iter()
                 .find_map(|r| r.first_error.as_ref())
@@ -387,7 +587,6 @@ pub fn render(opts: &Options, command: &str, results: &Results) -> String {
         }
     }
     let _ = writeln!(out, "\n{END}");
-    out
 }
 
 /// Puts `section` between the markers of `document` (appending it when they are absent).
@@ -473,8 +672,14 @@ mod render_tests {
             criterion: true,
             perf: false,
             dataworks_env: Vec::new(),
+            e2e: true,
+            realistic: vec![(Realistic::A, Sig::V1), (Realistic::AConstant, Sig::V1)],
+            realistic_rows: 10_000,
+            realistic_projects: 100,
+            memory_nonces: false,
         };
         let key = |s| (s, Backend::Sqlite, Mix::Update);
+        let real = |s, w| (s, Backend::Sqlite, w, Sig::V1);
         let results = Results {
             e2e: vec![
                 (
@@ -504,8 +709,32 @@ mod render_tests {
                 samples: 100,
             }],
             problems: vec!["one failure".into()],
+            realistic: vec![
+                (
+                    real(ServerKind::Dataworks, Realistic::A),
+                    vec![run(1200.0, 8_000), run(1100.0, 9_000), run(1000.0, 12_000)],
+                ),
+                (
+                    real(ServerKind::Reference, Realistic::A),
+                    vec![run(1000.0, 5_000), run(1000.0, 6_000), run(1000.0, 7_000)],
+                ),
+                (
+                    real(ServerKind::Dataworks, Realistic::AConstant),
+                    vec![run(1500.0, 8_000), run(1100.0, 9_000), run(1000.0, 12_000)],
+                ),
+            ],
         };
         let md = render(&opts, "cargo xtask bench", &results);
+        // Realistic: ratios 1.2, 1.1, 1.0 -> 1.10; SQLite p99 median 9 ms <= 10 ms.
+        assert!(
+            md.contains("| (a) Update, 1 project | v1 (query) | SQLite | dataworks-server | 1.10 (1.00–1.20)x | met | 9.00 (8.00–12.00) / 6.00 (5.00–7.00) | met |"),
+            "{md}"
+        );
+        // (a) ÷ (a'): 0.8, 1.0, 1.0 -> 1.00, met.
+        assert!(
+            md.contains("| SQLite | v1 (query) | dataworks-server | 1.00 (0.80–1.00)x | met |"),
+            "{md}"
+        );
         assert!(md.starts_with(BEGIN) && md.trim_end().ends_with(END));
         // Throughput ratios per repetition: 0.9, 1.1, 1.0 -> median 1.00, met; p99 median 9 ms, met.
         assert!(

@@ -1,5 +1,5 @@
-//! V3 (`ACS3-HMAC-SHA256`) verification, written out in one function: the lean path the
-//! generated layer is measured against. It uses only the protocol runtime's pure signature
+//! V3 (`ACS3-HMAC-SHA256`) and V1 (`HMAC-SHA1` in the query) verification, each written out
+//! in one function: the lean path the generated layer is measured against. It uses only the protocol runtime's pure signature
 //! functions (canonical strings and HMAC), not its `Verifier`.
 
 use std::collections::{HashMap, HashSet};
@@ -7,7 +7,7 @@ use std::hash::Hasher;
 use std::sync::{Mutex, RwLock};
 
 use acs_protocol::secret::AccessKeySecret;
-use acs_protocol::signature::v3;
+use acs_protocol::signature::{v1, v3};
 use http::HeaderMap;
 use sha2::{Digest, Sha256};
 use siphasher::sip128::{Hasher128, SipHasher13};
@@ -128,6 +128,69 @@ impl NonceSet {
             Err(_) => false,
         }
     }
+}
+
+/// The parts of a V1 request (everything in the query) that the check needs before the key is
+/// known.
+pub struct SignedV1<'a> {
+    /// The AccessKey id.
+    pub access_key_id: &'a str,
+    signature: [u8; 20],
+    nonce: &'a str,
+}
+
+fn param<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    params
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, v)| v.as_str())
+}
+
+/// V1: the signature parameters present and well-formed, the timestamp in the window.
+pub fn precheck_v1(query: &[(String, String)]) -> Result<SignedV1<'_>, AuthError> {
+    if param(query, "SignatureMethod") != Some(v1::SIGNATURE_METHOD)
+        || param(query, "SignatureVersion") != Some(v1::SIGNATURE_VERSION)
+    {
+        return Err(AuthError::Incomplete);
+    }
+    let at = param(query, "Timestamp").ok_or(AuthError::Incomplete)?;
+    let at = PrimitiveDateTime::parse(
+        at,
+        format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z"),
+    )
+    .map_err(|_| AuthError::Expired)?
+    .assume_utc();
+    if (OffsetDateTime::now_utc() - at).whole_seconds().abs() > WINDOW_SECS {
+        return Err(AuthError::Expired);
+    }
+    let signature = param(query, v1::SIGNATURE_PARAM)
+        .and_then(v1::decode_signature)
+        .ok_or(AuthError::Mismatch)?;
+    Ok(SignedV1 {
+        access_key_id: param(query, "AccessKeyId").ok_or(AuthError::Incomplete)?,
+        signature,
+        nonce: param(query, "SignatureNonce").ok_or(AuthError::Incomplete)?,
+    })
+}
+
+/// V1: recomputes the HMAC-SHA1 over the query's parameters with `key` and records the nonce.
+pub fn verify_v1(
+    signed: &SignedV1<'_>,
+    key: &Key,
+    method: &str,
+    query: &[(String, String)],
+    nonces: &NonceSet,
+) -> Result<(), AuthError> {
+    let to_sign =
+        v1::string_to_sign_for(method, query.iter().map(|(n, v)| (n.as_str(), v.as_str())));
+    let expected = v1::signature_bytes(&key.secret, &to_sign);
+    if !bool::from(signed.signature.as_slice().ct_eq(&expected)) {
+        return Err(AuthError::Mismatch);
+    }
+    if !nonces.insert(signed.access_key_id, signed.nonce) {
+        return Err(AuthError::NonceUsed);
+    }
+    Ok(())
 }
 
 /// The parts of a V3 request that the check needs before the key is known.

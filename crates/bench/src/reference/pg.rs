@@ -1,29 +1,103 @@
 //! PostgreSQL for the reference: a fixed set of tokio-postgres connections used round-robin.
 //! A tokio-postgres client pipelines concurrent queries, so no pool lock or checkout is needed.
+//! Its own schema (`schema/postgres.sql`): UpdateConnection is ONE statement that checks the
+//! caller's rights, locks and updates the row and, when Status or EnvType changed, moves it
+//! between two TotalCount shards (shard = id % 64, the two count rows taken in key order).
 
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::LazyLock;
 
 use tokio_postgres::error::SqlState;
 use tokio_postgres::types::ToSql;
 use tokio_postgres::{Client, NoTls, Statement};
 
-use super::store::{Create, Row, StoreError, StoredKey, Update, ROW_COLS, UPDATE_AUTH};
+use super::store::{
+    counted_filters, Create, ListQuery, Row, StoreError, StoredKey, Update, ROW_COLS, WRITABLE_JOIN,
+};
 
-/// The service's schema: every migration, so that both servers write through the same tables,
-/// indexes and triggers.
-const SCHEMA: &str = concat!(
-    include_str!("../../../connection-service/migrations/postgres/0001_init.sql"),
-    "\n",
-    include_str!("../../../connection-service/migrations/postgres/0002_connection_counts.sql"),
-    "\n",
-    include_str!("../../../connection-service/migrations/postgres/0003_data_source_shares.sql"),
-);
+/// The reference's own schema.
+pub const SCHEMA: &str = include_str!("schema/postgres.sql");
+
+/// TotalCount shards per key.
+pub const SHARDS: i64 = 64;
+
+/// Recomputes `conn_counts` from the rows (after a bulk load straight through SQL).
+pub const RECOUNT_SQL: &str = "DELETE FROM conn_counts; \
+     INSERT INTO conn_counts (project_id, env_type, connection_type, sub_type, status, shard, n) \
+     SELECT project_id, env_type, connection_type, sub_type, status, (id % 64)::smallint, count(*) \
+     FROM connections GROUP BY 1, 2, 3, 4, 5, 6;";
+
+/// The update: `$1` user, `$2` connection, `$3` sealed Content, `$4` EnvType, `$5`
+/// Description, `$6` Status, `$7` now, `$8` expected version.
+static UPDATE_SQL: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "WITH old AS (\
+           SELECT c.id, c.env_type, c.status, u.name AS operator FROM connections c {auth} \
+           WHERE c.id = $2 AND ($8::bigint IS NULL OR c.version = $8) FOR UPDATE OF c), \
+         upd AS (\
+           UPDATE connections c SET content = $3, env_type = $4, \
+             description = COALESCE($5, c.description), status = COALESCE($6, c.status), \
+             operator = old.operator, gmt_modified = $7, version = c.version + 1 \
+           FROM old WHERE c.id = old.id \
+           RETURNING c.id, c.version, c.project_id, c.connection_type, c.sub_type, \
+             c.env_type, c.status, old.env_type AS old_env, old.status AS old_status), \
+         moved AS (\
+           INSERT INTO conn_counts AS cc \
+             (project_id, env_type, connection_type, sub_type, status, shard, n) \
+           SELECT upd.project_id, v.env, upd.connection_type, upd.sub_type, v.st, \
+             (upd.id % {SHARDS})::smallint, v.d \
+           FROM upd, LATERAL (VALUES (upd.old_env, upd.old_status, -1::bigint), \
+                                     (upd.env_type, upd.status, 1::bigint)) v(env, st, d) \
+           WHERE (upd.old_env, upd.old_status) <> (upd.env_type, upd.status) \
+           ORDER BY v.env, v.st \
+           ON CONFLICT (project_id, env_type, connection_type, sub_type, status, shard) \
+           DO UPDATE SET n = cc.n + EXCLUDED.n) \
+         SELECT version FROM upd",
+        auth = WRITABLE_JOIN.replace("{U}", "$1")
+    )
+});
+
+static STORED_SQL: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT c.content, c.version FROM connections c {} WHERE c.id = $2",
+        WRITABLE_JOIN.replace("{U}", "$1")
+    )
+});
+
+const MEMBER_SQL: &str = "SELECT EXISTS (SELECT 1 FROM users u \
+     JOIN projects p ON p.id = $2 AND p.tenant_id = u.tenant_id AND p.deleted_at IS NULL \
+     JOIN project_members m ON m.project_id = p.id AND m.user_id = u.id WHERE u.id = $1)";
+
+static COUNT_SQL: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT COALESCE(sum(n), 0)::bigint FROM conn_counts WHERE {}",
+        counted_filters(&["$1", "$2::text", "$3::text", "$4::int", "$5::int"])
+    )
+});
+
+static COUNT_BY_NAME_SQL: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT count(*) FROM connections WHERE {} AND strpos(name, $6::text) > 0",
+        counted_filters(&["$1", "$2::text", "$3::text", "$4::int", "$5::int"])
+    )
+});
+
+static PAGE_SQL: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT {ROW_COLS} FROM connections c WHERE {} \
+           AND ($6::text IS NULL OR strpos(c.name, $6::text) > 0) \
+         ORDER BY c.sequence DESC LIMIT $7 OFFSET $8",
+        counted_filters(&["$1", "$2::text", "$3::text", "$4::int", "$5::int"])
+    )
+});
 
 struct Conn {
     client: Client,
     update: Statement,
+    stored: Statement,
     member: Statement,
     count: Statement,
+    count_by_name: Statement,
     page: Statement,
 }
 
@@ -40,25 +114,9 @@ fn db_err(e: tokio_postgres::Error) -> StoreError {
     StoreError::Database(e.to_string())
 }
 
-const MEMBER_SQL: &str = "SELECT EXISTS (SELECT 1 FROM users u \
-     JOIN projects p ON p.id = $2 AND p.tenant_id = u.tenant_id AND p.deleted_at IS NULL \
-     JOIN project_members m ON m.project_id = p.id AND m.user_id = u.id WHERE u.id = $1)";
-
 impl PgStore {
     /// Opens `size` connections, creating the schema on an empty database.
     pub async fn connect(url: &str, size: usize) -> Result<Self, StoreError> {
-        let update_sql = format!(
-            "UPDATE connections SET content = $3, env_type = $4, \
-               description = COALESCE($5, description), status = COALESCE($6, status), \
-               operator = (SELECT name FROM users WHERE id = $1), gmt_modified = $7, \
-               version = version + 1 \
-             WHERE id = $2 AND {} RETURNING version",
-            UPDATE_AUTH.replace("{U}", "$1")
-        );
-        let page_sql = format!(
-            "SELECT {ROW_COLS} FROM connections c WHERE c.project_id = $1 \
-             ORDER BY c.sequence DESC LIMIT $2 OFFSET $3"
-        );
         let mut conns = Vec::with_capacity(size);
         for i in 0..size {
             let (client, connection) = tokio_postgres::connect(url, NoTls).await.map_err(db_err)?;
@@ -80,13 +138,12 @@ impl PgStore {
                 }
             }
             conns.push(Conn {
-                update: client.prepare(&update_sql).await.map_err(db_err)?,
+                update: client.prepare(&UPDATE_SQL).await.map_err(db_err)?,
+                stored: client.prepare(&STORED_SQL).await.map_err(db_err)?,
                 member: client.prepare(MEMBER_SQL).await.map_err(db_err)?,
-                count: client
-                    .prepare("SELECT COALESCE(sum(n), 0)::bigint FROM connection_counts WHERE project_id = $1")
-                    .await
-                    .map_err(db_err)?,
-                page: client.prepare(&page_sql).await.map_err(db_err)?,
+                count: client.prepare(&COUNT_SQL).await.map_err(db_err)?,
+                count_by_name: client.prepare(&COUNT_BY_NAME_SQL).await.map_err(db_err)?,
+                page: client.prepare(&PAGE_SQL).await.map_err(db_err)?,
                 client,
             });
         }
@@ -189,11 +246,27 @@ impl PgStore {
                     &u.description,
                     &u.status,
                     &u.now,
+                    &u.expected_version,
                 ],
             )
             .await
             .map_err(db_err)?;
         Ok(row.map(|r| r.get(0)))
+    }
+
+    /// See [`super::store::Store::stored_content`].
+    pub async fn stored_content(
+        &self,
+        user_id: i64,
+        connection_id: i64,
+    ) -> Result<Option<(String, i64)>, StoreError> {
+        let c = self.conn();
+        let row = c
+            .client
+            .query_opt(&c.stored, &[&user_id, &connection_id])
+            .await
+            .map_err(db_err)?;
+        Ok(row.map(|r| (r.get(0), r.get(1))))
     }
 
     /// See [`super::store::Store::create`].
@@ -207,11 +280,20 @@ impl PgStore {
                    JOIN project_members m ON m.project_id = p.id AND m.user_id = u.id \
                      AND m.role IN ('owner', 'admin') WHERE u.id = $1), \
                  seq AS (UPDATE projects SET connection_seq = connection_seq + 1 \
-                   WHERE id = $2 AND EXISTS (SELECT 1 FROM auth) RETURNING connection_seq) \
-                 INSERT INTO connections (tenant_id, project_id, name, connection_type, sub_type, \
-                   description, env_type, status, content, sequence, operator, gmt_create, gmt_modified) \
-                 SELECT auth.tenant_id, $2, $3, $4, $5, $6, $7, 1, $8, seq.connection_seq, auth.name, $9, $9 \
-                 FROM auth, seq RETURNING id",
+                   WHERE id = $2 AND EXISTS (SELECT 1 FROM auth) RETURNING connection_seq), \
+                 ins AS (INSERT INTO connections (tenant_id, project_id, name, connection_type, \
+                   sub_type, description, env_type, status, content, sequence, operator, \
+                   gmt_create, gmt_modified) \
+                 SELECT auth.tenant_id, $2, $3, $4, COALESCE($5, ''), $6, $7, 1, $8, \
+                   seq.connection_seq, auth.name, $9, $9 \
+                 FROM auth, seq RETURNING id, project_id, env_type, connection_type, sub_type, status), \
+                 counted AS (INSERT INTO conn_counts AS cc \
+                   (project_id, env_type, connection_type, sub_type, status, shard, n) \
+                 SELECT project_id, env_type, connection_type, sub_type, status, \
+                   (id % 64)::smallint, 1 FROM ins \
+                 ON CONFLICT (project_id, env_type, connection_type, sub_type, status, shard) \
+                 DO UPDATE SET n = cc.n + 1) \
+                 SELECT id FROM ins",
                 &[
                     &n.user_id,
                     &n.project_id,
@@ -229,21 +311,37 @@ impl PgStore {
         Ok(row.map(|r| r.get(0)))
     }
 
-    /// See [`super::store::Store::list`]: the three queries go out pipelined on one connection.
+    /// See [`super::store::Store::list`]: the membership, the total and the page go out
+    /// pipelined on one connection.
     pub async fn list(
         &self,
         user_id: i64,
-        project_id: i64,
-        limit: i64,
-        offset: i64,
+        q: ListQuery,
     ) -> Result<Option<(i64, Vec<Row>)>, StoreError> {
         let c = self.conn();
-        let member_params: [&(dyn ToSql + Sync); 2] = [&user_id, &project_id];
-        let count_params: [&(dyn ToSql + Sync); 1] = [&project_id];
-        let page_params: [&(dyn ToSql + Sync); 3] = [&project_id, &limit, &offset];
+        let member_params: [&(dyn ToSql + Sync); 2] = [&user_id, &q.project_id];
+        let page_params: [&(dyn ToSql + Sync); 8] = [
+            &q.project_id,
+            &q.connection_type,
+            &q.sub_type,
+            &q.status,
+            &q.env_type,
+            &q.name,
+            &q.limit,
+            &q.offset,
+        ];
+        let count = async {
+            if q.name.is_some() {
+                c.client
+                    .query_one(&c.count_by_name, &page_params[..6])
+                    .await
+            } else {
+                c.client.query_one(&c.count, &page_params[..5]).await
+            }
+        };
         let (member, total, rows) = tokio::try_join!(
             c.client.query_one(&c.member, &member_params),
-            c.client.query_one(&c.count, &count_params),
+            count,
             c.client.query(&c.page, &page_params),
         )
         .map_err(db_err)?;
@@ -258,7 +356,7 @@ impl PgStore {
                 project_id: r.get(2),
                 name: r.get(3),
                 connection_type: r.get(4),
-                sub_type: r.get(5),
+                sub_type: Some(r.get::<_, String>(5)).filter(|s| !s.is_empty()),
                 description: r.get(6),
                 env_type: r.get(7),
                 status: r.get(8),
@@ -279,27 +377,12 @@ impl PgStore {
 
 #[cfg(test)]
 mod tests {
-    /// A migration added to the service must reach the reference too, or the two would write
-    /// through different schemas.
+    /// The reference runs on its own schema: none of the service's triggers or tables.
     #[test]
-    fn the_schema_holds_every_service_migration() {
-        let dir = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../connection-service/migrations/postgres"
-        );
-        let mut files = 0;
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.extension().is_some_and(|e| e == "sql") {
-                let sql = std::fs::read_to_string(&path).unwrap();
-                assert!(
-                    super::SCHEMA.contains(&sql),
-                    "{} is missing",
-                    path.display()
-                );
-                files += 1;
-            }
-        }
-        assert!(files >= 3, "found the migrations");
+    fn the_schema_is_its_own() {
+        let schema = super::SCHEMA.to_ascii_lowercase();
+        assert!(!schema.contains("create trigger"));
+        assert!(!schema.contains("connection_counts"));
+        assert!(schema.contains("conn_counts"));
     }
 }

@@ -80,15 +80,39 @@ impl Sealer {
     }
 }
 
+/// Content as received: a JSON object.
+pub type ContentMap = serde_json::Map<String, serde_json::Value>;
+
+/// Parses Content (a JSON object).
+pub fn parse_content(text: &str) -> Option<ContentMap> {
+    serde_json::from_str(text).ok()
+}
+
+/// True when a secret is sent as [`MASK`] ("keep the stored one").
+pub fn has_mask(map: &ContentMap) -> bool {
+    map.iter()
+        .any(|(k, v)| SECRET_KEYS.contains(&k.as_str()) && v.as_str() == Some(MASK))
+}
+
 /// Parses Content (a JSON object), seals its secrets, renders it for storage.
 pub fn seal_content(text: &str, sealer: &Sealer) -> Option<String> {
-    let mut map: serde_json::Map<String, serde_json::Value> = serde_json::from_str(text).ok()?;
+    seal_map(parse_content(text)?, None, sealer)
+}
+
+/// Seals the secrets of `map`; a masked one takes the stored (sealed) value from `stored`,
+/// and is refused when there is none.
+pub fn seal_map(mut map: ContentMap, stored: Option<&str>, sealer: &Sealer) -> Option<String> {
+    let stored: Option<ContentMap> = stored.and_then(parse_content);
     for (key, value) in map.iter_mut() {
         if SECRET_KEYS.contains(&key.as_str()) {
             let serde_json::Value::String(s) = value else {
                 return None;
             };
-            *s = sealer.seal(s);
+            if s == MASK {
+                *value = stored.as_ref()?.get(key)?.clone();
+            } else {
+                *s = sealer.seal(s);
+            }
         }
     }
     Some(serde_json::Value::Object(map).to_string())
@@ -127,6 +151,17 @@ mod tests {
             r#"{"password":"******","username":"u"}"#
         );
         assert_eq!(seal_content("[1]", &sealer), None);
+        let masked = parse_content(r#"{"password":"******","username":"v"}"#).expect("object");
+        assert!(has_mask(&masked));
+        let merged = seal_map(masked.clone(), Some(&stored), &sealer).expect("merged");
+        let merged = parse_content(&merged).expect("object");
+        assert_eq!(
+            sealer
+                .open(merged["password"].as_str().expect("text"))
+                .as_deref(),
+            Some("pw")
+        );
+        assert_eq!(seal_map(masked, None, &sealer), None);
         assert_eq!(seal_content(r#"{"password":1}"#, &sealer), None);
     }
 }

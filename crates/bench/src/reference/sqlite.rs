@@ -10,28 +10,66 @@ use rusqlite::{params, Connection, ErrorCode, OptionalExtension};
 use time::OffsetDateTime;
 use tokio::sync::oneshot;
 
-use super::store::{Create, Row, StoreError, StoredKey, Update, ROW_COLS, UPDATE_AUTH};
+use super::store::{
+    counted_filters, Create, ListQuery, Row, StoreError, StoredKey, Update, ROW_COLS, WRITABLE_JOIN,
+};
 
-/// The service's schema: every migration, so that both servers write through the same tables,
-/// indexes and triggers.
-const SCHEMA: &str = concat!(
-    include_str!("../../../connection-service/migrations/sqlite/0001_init.sql"),
-    "\n",
-    include_str!("../../../connection-service/migrations/sqlite/0002_connection_counts.sql"),
-    "\n",
-    include_str!("../../../connection-service/migrations/sqlite/0003_data_source_shares.sql"),
-);
-/// The one UPDATE (authorization in its `WHERE`).
-static UPDATE_SQL: LazyLock<String> = LazyLock::new(|| {
+/// The reference's own schema.
+pub const SCHEMA: &str = include_str!("schema/sqlite.sql");
+
+/// Recomputes `conn_counts` from the rows (after a bulk load straight through SQL).
+pub const RECOUNT_SQL: &str = "DELETE FROM conn_counts; \
+     INSERT INTO conn_counts (project_id, env_type, connection_type, sub_type, status, n) \
+     SELECT project_id, env_type, connection_type, sub_type, status, count(*) \
+     FROM connections GROUP BY 1, 2, 3, 4, 5;";
+
+/// The row's counted columns and the caller's name, when the caller may change it.
+static OLD_SQL: LazyLock<String> = LazyLock::new(|| {
     format!(
-        "UPDATE connections SET content = ?3, env_type = ?4, \
-           description = COALESCE(?5, description), status = COALESCE(?6, status), \
-           operator = (SELECT name FROM users WHERE id = ?1), gmt_modified = ?7, \
-           version = version + 1 \
-         WHERE id = ?2 AND {} RETURNING version",
-        UPDATE_AUTH.replace("{U}", "?1")
+        "SELECT c.project_id, c.connection_type, c.sub_type, c.env_type, c.status, u.name, \
+           c.version FROM connections c {} WHERE c.id = ?2",
+        WRITABLE_JOIN.replace("{U}", "?1")
     )
 });
+
+static STORED_SQL: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT c.content, c.version FROM connections c {} WHERE c.id = ?2",
+        WRITABLE_JOIN.replace("{U}", "?1")
+    )
+});
+
+const UPDATE_SQL: &str = "UPDATE connections SET content = ?2, env_type = ?3, \
+     description = COALESCE(?4, description), status = COALESCE(?5, status), operator = ?6, \
+     gmt_modified = ?7, version = version + 1 WHERE id = ?1 RETURNING version";
+
+const COUNT_MOVE_SQL: &str = "INSERT INTO conn_counts \
+     (project_id, env_type, connection_type, sub_type, status, n) VALUES (?1, ?2, ?3, ?4, ?5, ?6) \
+     ON CONFLICT (project_id, env_type, connection_type, sub_type, status) \
+     DO UPDATE SET n = n + excluded.n";
+
+static COUNT_SQL: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT COALESCE(sum(n), 0) FROM conn_counts WHERE {}",
+        counted_filters(&["?1", "?2", "?3", "?4", "?5"])
+    )
+});
+
+static COUNT_BY_NAME_SQL: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT count(*) FROM connections WHERE {} AND instr(name, ?6) > 0",
+        counted_filters(&["?1", "?2", "?3", "?4", "?5"])
+    )
+});
+
+static PAGE_SQL: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT {ROW_COLS} FROM connections c WHERE {} AND (?6 IS NULL OR instr(c.name, ?6) > 0) \
+         ORDER BY c.sequence DESC LIMIT ?7 OFFSET ?8",
+        counted_filters(&["?1", "?2", "?3", "?4", "?5"])
+    )
+});
+
 /// Most jobs per transaction.
 const MAX_BATCH: usize = 512;
 /// Reader threads.
@@ -240,23 +278,75 @@ impl SqliteStore {
         .await
     }
 
-    /// See [`super::store::Store::update`].
+    /// See [`super::store::Store::update`]: one job of the writer thread reads the row's
+    /// counted columns with the authorization, writes, and moves the row between two counts
+    /// when Status or EnvType changed.
     pub async fn update(&self, u: Update) -> Result<Option<i64>, StoreError> {
         self.write(move |c| {
-            c.prepare_cached(&UPDATE_SQL)
+            type Old = (i64, String, String, i32, i32, String, i64);
+            let old: Option<Old> = c
+                .prepare_cached(&OLD_SQL)
+                .map_err(db_err)?
+                .query_row(params![u.user_id, u.connection_id], |r| {
+                    Ok((
+                        r.get(0)?,
+                        r.get(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                        r.get(4)?,
+                        r.get(5)?,
+                        r.get(6)?,
+                    ))
+                })
+                .optional()
+                .map_err(db_err)?;
+            let Some((project, ctype, sub, env, status, operator, version)) = old else {
+                return Ok(None);
+            };
+            if u.expected_version.is_some_and(|v| v != version) {
+                return Ok(None);
+            }
+            let new_version: i64 = c
+                .prepare_cached(UPDATE_SQL)
                 .map_err(db_err)?
                 .query_row(
                     params![
-                        u.user_id,
                         u.connection_id,
                         u.content,
                         u.env_type,
                         u.description,
                         u.status,
+                        operator,
                         millis(u.now)
                     ],
                     |r| r.get(0),
                 )
+                .map_err(db_err)?;
+            let new_status = u.status.unwrap_or(status);
+            if (env, status) != (u.env_type, new_status) {
+                let mut moved = c.prepare_cached(COUNT_MOVE_SQL).map_err(db_err)?;
+                moved
+                    .execute(params![project, env, ctype, sub, status, -1])
+                    .map_err(db_err)?;
+                moved
+                    .execute(params![project, u.env_type, ctype, sub, new_status, 1])
+                    .map_err(db_err)?;
+            }
+            Ok(Some(new_version))
+        })
+        .await
+    }
+
+    /// See [`super::store::Store::stored_content`].
+    pub async fn stored_content(
+        &self,
+        user_id: i64,
+        connection_id: i64,
+    ) -> Result<Option<(String, i64)>, StoreError> {
+        self.read(move |c| {
+            c.prepare_cached(&STORED_SQL)
+                .map_err(db_err)?
+                .query_row([user_id, connection_id], |r| Ok((r.get(0)?, r.get(1)?)))
                 .optional()
                 .map_err(db_err)
         })
@@ -292,7 +382,7 @@ impl SqliteStore {
                 .query_row([n.project_id], |r| r.get(0))
                 .map_err(db_err)?;
             let now = millis(n.now);
-            c.prepare_cached(
+            let id = c.prepare_cached(
                 "INSERT INTO connections (tenant_id, project_id, name, connection_type, sub_type, \
                    description, env_type, status, content, sequence, operator, gmt_create, gmt_modified) \
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?8, ?9, ?10, ?11, ?11) RETURNING id",
@@ -304,7 +394,7 @@ impl SqliteStore {
                     n.project_id,
                     n.name,
                     n.connection_type,
-                    n.sub_type,
+                    n.sub_type.as_deref().unwrap_or(""),
                     n.description,
                     n.env_type,
                     n.content,
@@ -312,10 +402,21 @@ impl SqliteStore {
                     operator,
                     now
                 ],
-                |r| r.get(0),
+                |r| r.get::<_, i64>(0),
             )
-            .map(Some)
-            .map_err(db_err)
+            .map_err(db_err)?;
+            c.prepare_cached(COUNT_MOVE_SQL)
+                .map_err(db_err)?
+                .execute(params![
+                    n.project_id,
+                    n.env_type,
+                    n.connection_type,
+                    n.sub_type.as_deref().unwrap_or(""),
+                    1,
+                    1
+                ])
+                .map_err(db_err)?;
+            Ok(Some(id))
         })
         .await
     }
@@ -324,9 +425,7 @@ impl SqliteStore {
     pub async fn list(
         &self,
         user_id: i64,
-        project_id: i64,
-        limit: i64,
-        offset: i64,
+        q: ListQuery,
     ) -> Result<Option<(i64, Vec<Row>)>, StoreError> {
         self.read(move |c| {
             let member: bool = c
@@ -337,31 +436,42 @@ impl SqliteStore {
                      WHERE u.id = ?1)",
                 )
                 .map_err(db_err)?
-                .query_row([user_id, project_id], |r| r.get(0))
+                .query_row([user_id, q.project_id], |r| r.get(0))
                 .map_err(db_err)?;
             if !member {
                 return Ok(None);
             }
-            let total: i64 = c
-                .prepare_cached("SELECT COALESCE(sum(n), 0) FROM connection_counts WHERE project_id = ?1")
-                .map_err(db_err)?
-                .query_row([project_id], |r| r.get(0))
-                .map_err(db_err)?;
-            let mut stmt = c
-                .prepare_cached(&format!(
-                    "SELECT {ROW_COLS} FROM connections c WHERE c.project_id = ?1 \
-                     ORDER BY c.sequence DESC LIMIT ?2 OFFSET ?3"
-                ))
-                .map_err(db_err)?;
+            let filters = params![
+                q.project_id,
+                q.connection_type,
+                q.sub_type,
+                q.status,
+                q.env_type,
+                q.name,
+                q.limit,
+                q.offset
+            ];
+            let total: i64 = if q.name.is_some() {
+                c.prepare_cached(&COUNT_BY_NAME_SQL)
+                    .map_err(db_err)?
+                    .query_row(&filters[..6], |r| r.get(0))
+                    .map_err(db_err)?
+            } else {
+                c.prepare_cached(&COUNT_SQL)
+                    .map_err(db_err)?
+                    .query_row(&filters[..5], |r| r.get(0))
+                    .map_err(db_err)?
+            };
+            let mut stmt = c.prepare_cached(&PAGE_SQL).map_err(db_err)?;
             let rows = stmt
-                .query_map([project_id, limit, offset], |r| {
+                .query_map(filters, |r| {
                     Ok(Row {
                         id: r.get(0)?,
                         tenant_id: r.get(1)?,
                         project_id: r.get(2)?,
                         name: r.get(3)?,
                         connection_type: r.get(4)?,
-                        sub_type: r.get(5)?,
+                        sub_type: Some(r.get::<_, String>(5)?).filter(|s| !s.is_empty()),
                         description: r.get(6)?,
                         env_type: r.get(7)?,
                         status: r.get(8)?,
@@ -387,27 +497,12 @@ impl SqliteStore {
 
 #[cfg(test)]
 mod tests {
-    /// A migration added to the service must reach the reference too, or the two would write
-    /// through different schemas.
+    /// The reference runs on its own schema: none of the service's triggers or tables.
     #[test]
-    fn the_schema_holds_every_service_migration() {
-        let dir = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../connection-service/migrations/sqlite"
-        );
-        let mut files = 0;
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.extension().is_some_and(|e| e == "sql") {
-                let sql = std::fs::read_to_string(&path).unwrap();
-                assert!(
-                    super::SCHEMA.contains(&sql),
-                    "{} is missing",
-                    path.display()
-                );
-                files += 1;
-            }
-        }
-        assert!(files >= 3, "found the migrations");
+    fn the_schema_is_its_own() {
+        let schema = super::SCHEMA.to_ascii_lowercase();
+        assert!(!schema.contains("create trigger"));
+        assert!(!schema.contains("connection_counts"));
+        assert!(schema.contains("conn_counts"));
     }
 }

@@ -1,6 +1,8 @@
-//! The reference's storage: the service's schema, on SQLite (one writer thread with grouped
-//! commits, a few reader threads) or PostgreSQL (32 pipelined tokio-postgres connections).
-//! Each operation is the same single statement the service uses, authorization in its `WHERE`.
+//! The reference's storage, on its own schema (`schema/*.sql`, not the service's migrations):
+//! SQLite (one writer thread with grouped commits, a few reader threads) or PostgreSQL (32
+//! pipelined tokio-postgres connections). UpdateConnection is one statement on PostgreSQL
+//! (authorization, the row lock, the write and the TotalCount shards together) and one job of
+//! the writer thread on SQLite.
 
 use time::OffsetDateTime;
 
@@ -79,6 +81,29 @@ pub struct Update {
     pub status: Option<i32>,
     /// Now.
     pub now: OffsetDateTime,
+    /// Write only if the row is still at this version (the masked-secret merge read it).
+    pub expected_version: Option<i64>,
+}
+
+/// ListConnections' filters and page.
+#[derive(Debug, Clone)]
+pub struct ListQuery {
+    /// Project.
+    pub project_id: i64,
+    /// Substring of the name.
+    pub name: Option<String>,
+    /// Exact type.
+    pub connection_type: Option<String>,
+    /// Exact sub-type.
+    pub sub_type: Option<String>,
+    /// Exact status (1 enabled, 2 disabled).
+    pub status: Option<i32>,
+    /// Exact env type.
+    pub env_type: Option<i32>,
+    /// Page size.
+    pub limit: i64,
+    /// Rows skipped.
+    pub offset: i64,
 }
 
 /// A CreateConnection, already parsed and sealed.
@@ -165,27 +190,54 @@ impl Store {
         }
     }
 
-    /// A page of the project, newest first, with the total; `None` when the caller is no member.
+    /// The stored (sealed) Content and version of a connection the caller may change (the
+    /// masked-secret merge's read); `None` when it does not exist or the caller may not.
+    pub async fn stored_content(
+        &self,
+        user_id: i64,
+        connection_id: i64,
+    ) -> Result<Option<(String, i64)>, StoreError> {
+        match self {
+            Self::Sqlite(s) => s.stored_content(user_id, connection_id).await,
+            Self::Postgres(s) => s.stored_content(user_id, connection_id).await,
+        }
+    }
+
+    /// A page of the project, newest first, with the exact total under the filters; `None`
+    /// when the caller is no member.
     pub async fn list(
         &self,
         user_id: i64,
-        project_id: i64,
-        limit: i64,
-        offset: i64,
+        q: ListQuery,
     ) -> Result<Option<(i64, Vec<Row>)>, StoreError> {
         match self {
-            Self::Sqlite(s) => s.list(user_id, project_id, limit, offset).await,
-            Self::Postgres(s) => s.list(user_id, project_id, limit, offset).await,
+            Self::Sqlite(s) => s.list(user_id, q).await,
+            Self::Postgres(s) => s.list(user_id, q).await,
         }
     }
 }
 
-/// The authorization that the update carries in its `WHERE` (owner or admin of the live project
-/// in the caller's tenant); `?1`/`$1` is the user id.
-pub const UPDATE_AUTH: &str = "EXISTS (SELECT 1 FROM users u \
-     JOIN projects p ON p.id = connections.project_id AND p.deleted_at IS NULL \
-     JOIN project_members m ON m.project_id = p.id AND m.user_id = u.id \
-     WHERE u.id = {U} AND u.tenant_id = connections.tenant_id AND m.role IN ('owner', 'admin'))";
+/// The rows a caller may change: owner or admin of the live project in the caller's tenant
+/// (`c` the connection; `{U}` the user id parameter).
+pub const WRITABLE_JOIN: &str = "JOIN users u ON u.id = {U} AND u.tenant_id = c.tenant_id \
+     JOIN projects p ON p.id = c.project_id AND p.deleted_at IS NULL \
+     JOIN project_members m ON m.project_id = c.project_id AND m.user_id = u.id \
+       AND m.role IN ('owner', 'admin')";
+
+/// The filters of ListConnections that the counts have columns for, over `connections` or
+/// `conn_counts` (`{P}` numbering: project, type, sub-type, status, env).
+pub fn counted_filters(p: &[&str; 5]) -> String {
+    format!(
+        "project_id = {} AND ({t} IS NULL OR connection_type = {t}) \
+         AND ({s} IS NULL OR sub_type = {s}) AND ({st} IS NULL OR status = {st}) \
+         AND ({e} IS NULL OR env_type = {e})",
+        p[0],
+        t = p[1],
+        s = p[2],
+        st = p[3],
+        e = p[4]
+    )
+}
 
 /// The columns of [`Row`], in order, from alias `c`.
 pub const ROW_COLS: &str = "c.id, c.tenant_id, c.project_id, c.name, c.connection_type, \

@@ -29,6 +29,11 @@ pub const SQLITE: &[Migration] = &[
         name: "0003_data_source_shares.sql",
         sql: include_str!("../../migrations/sqlite/0003_data_source_shares.sql"),
     },
+    Migration {
+        version: 4,
+        name: "0004_single_statement_count_move.sql",
+        sql: include_str!("../../migrations/sqlite/0004_single_statement_count_move.sql"),
+    },
 ];
 
 /// PostgreSQL migrations, in order.
@@ -47,5 +52,10 @@ pub const POSTGRES: &[Migration] = &[
         version: 3,
         name: "0003_data_source_shares.sql",
         sql: include_str!("../../migrations/postgres/0003_data_source_shares.sql"),
+    },
+    Migration {
+        version: 4,
+        name: "0004_sharded_counts.sql",
+        sql: include_str!("../../migrations/postgres/0004_sharded_counts.sql"),
     },
 ];

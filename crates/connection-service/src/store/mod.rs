@@ -550,7 +550,9 @@ pub trait Store: Send + Sync + 'static {
 /// Settings for opening a store.
 #[derive(Debug, Clone)]
 pub struct StoreOptions {
-    /// PostgreSQL pool size.
+    /// PostgreSQL backends of this replica: shared pipelined connections (capped by the
+    /// database's `max_connections`, see [`postgres::backend_budget`]) plus an eighth of that
+    /// pooled for transactions. Default [`postgres::default_pool_size`] (16 per core).
     pub pg_pool_size: usize,
     /// SQLite reader threads.
     pub sqlite_readers: usize,
@@ -561,7 +563,7 @@ pub struct StoreOptions {
 impl Default for StoreOptions {
     fn default() -> Self {
         Self {
-            pg_pool_size: 32,
+            pg_pool_size: postgres::default_pool_size(),
             sqlite_readers: 4,
             sqlite_max_batch: 512,
         }

@@ -105,7 +105,7 @@ static CONNECTION_ACCESS_SQL: LazyLock<String> = LazyLock::new(|| {
     )
 });
 
-/// The filters of ListConnections that `connection_counts` also has columns for (`$1`, `$3`..`$6`).
+/// The filters of ListConnections that the count shards also have columns for (`$1`, `$3`..`$6`).
 const COUNTED_FILTERS: &str = "project_id = $1 \
      AND ($3::text IS NULL OR connection_type = $3::text) \
      AND ($4::text IS NULL OR sub_type = $4::text) \
@@ -117,13 +117,13 @@ static LIST_FILTERS: LazyLock<String> = LazyLock::new(|| {
     format!("{COUNTED_FILTERS} AND ($2::text IS NULL OR strpos(name, $2::text) > 0)")
 });
 
-/// One page and the total in one statement (one snapshot). The total comes from the
-/// trigger-kept `connection_counts` (a handful of rows whatever the project's size); the page
-/// walks the (project_id, sequence DESC) index.
+/// One page and the total in one statement (one snapshot). The total sums the trigger-kept
+/// `connection_count_shards` (64 shards per key, a few hundred rows at most whatever the
+/// project's size; migration 4); the page walks the (project_id, sequence DESC) index.
 static LIST_SQL: LazyLock<String> = LazyLock::new(|| {
     format!(
         "SELECT t.total, {CONN_COLS} FROM \
-           (SELECT COALESCE(sum(n), 0)::bigint AS total FROM connection_counts \
+           (SELECT COALESCE(sum(n), 0)::bigint AS total FROM connection_count_shards \
             WHERE {COUNTED_FILTERS}) t \
          LEFT JOIN (SELECT * FROM connections WHERE {filters} \
            ORDER BY sequence DESC LIMIT $7 OFFSET $8) c ON true \
@@ -254,6 +254,26 @@ fn key_row(r: &Row) -> AccessKeyRecord {
 const KEY_SELECT: &str = "SELECT k.id, k.user_id, u.name, k.sealed_secret, k.active \
      FROM access_keys k JOIN users u ON u.id = k.user_id";
 
+/// The default bound of backends per replica: 16 per core. On the hot paths a backend is busy
+/// for the statement and its commit flush; with fewer than ~16 per core the flushes of a
+/// small machine are not shared (group commit) and the cores idle, with many more PostgreSQL
+/// spends its CPU on lock and snapshot bookkeeping (`LWLock/LockManager`, `ProcArray`).
+pub fn default_pool_size() -> usize {
+    16 * std::thread::available_parallelism().map_or(2, |n| n.get())
+}
+
+/// The shared pipelined connections of one replica: `wanted`, but at most a third of the
+/// database's usable connections (leaving room for other replicas, the replay cache, the
+/// transaction pool, migrations and an operator's psql), and at least 2.
+pub fn backend_budget(wanted: usize, usable_connections: usize) -> usize {
+    wanted.min(usable_connections / 3).max(2)
+}
+
+/// Connections pooled for transactions and the cold paths: an eighth of the budget, at least 4.
+fn transaction_pool_size(pool_size: usize) -> usize {
+    (pool_size / 8).max(4)
+}
+
 /// Lock id that serializes migrations and bootstrap across replicas.
 const SCHEMA_LOCK: i64 = 0x4457_5f53_4348_454d;
 
@@ -267,11 +287,32 @@ impl PgStore {
     }
 
     /// Connects with a parsed configuration (tests point it at their own database).
+    ///
+    /// `pool_size` bounds the backends this store opens (see [`backend_budget`]): that many
+    /// shared pipelined connections for the hot paths at most, capped by the database's
+    /// `max_connections`, and an eighth of them (at least 4) pooled for transactions and the
+    /// rest.
     pub async fn connect_with(
         config: tokio_postgres::Config,
         pool_size: usize,
     ) -> Result<Self, StoreError> {
-        let shared = Arc::new(Pipelined::new(config.clone(), pool_size));
+        let pool = Self::pool_for(config.clone(), transaction_pool_size(pool_size))?;
+        let probe = Self {
+            pool: pool.clone(),
+            shared: Arc::new(Pipelined::new(config.clone(), 1)),
+        };
+        probe.migrate().await?;
+        let usable = probe.usable_connections().await?;
+        let slots = backend_budget(pool_size, usable);
+        tracing::debug!(slots, usable, "PostgreSQL shared connections");
+        Ok(Self {
+            pool,
+            shared: Arc::new(Pipelined::new(config, slots)),
+        })
+    }
+
+    /// A plain pool of at most `size` connections (no migration): the replay cache's.
+    pub fn pool_for(config: tokio_postgres::Config, size: usize) -> Result<Pool, StoreError> {
         let manager = Manager::from_config(
             config,
             NoTls,
@@ -279,13 +320,24 @@ impl PgStore {
                 recycling_method: RecyclingMethod::Fast,
             },
         );
-        let pool = Pool::builder(manager)
-            .max_size(pool_size.max(1))
+        Pool::builder(manager)
+            .max_size(size.max(1))
             .build()
-            .map_err(|e| StoreError::Database(e.to_string()))?;
-        let store = Self { pool, shared };
-        store.migrate().await?;
-        Ok(store)
+            .map_err(|e| StoreError::Database(e.to_string()))
+    }
+
+    /// `max_connections` less the superuser reserve: what every client together may open.
+    async fn usable_connections(&self) -> Result<usize, StoreError> {
+        let c = self.client().await?;
+        let row = c
+            .query_one(
+                "SELECT current_setting('max_connections')::int \
+                   - current_setting('superuser_reserved_connections')::int",
+                &[],
+            )
+            .await
+            .map_err(db_err)?;
+        Ok(usize::try_from(row.get::<_, i32>(0)).unwrap_or(0))
     }
 
     /// The pool, shared with the PostgreSQL nonce store.
@@ -1022,7 +1074,7 @@ impl Store for PgStore {
         // TRUNCATE fires no row triggers: the counts are emptied with the rows.
         c.batch_execute(
             "BEGIN; \
-             TRUNCATE connection_shares, connections, connection_counts RESTART IDENTITY; \
+             TRUNCATE connection_shares, connections, connection_count_shards RESTART IDENTITY; \
              UPDATE projects SET connection_seq = 0; \
              COMMIT;",
         )
